@@ -1,1 +1,628 @@
-//! Import.
+//! Turning whatever a learner drops (files, folders, ZIPs, pasted text) into badges.
+//!
+//! This module owns the import pipeline: expand inputs into items, read each
+//! item's bytes with a size cap, find the credential text ([`crate::bake`] for
+//! images, the text itself for JSON / JWS / URL files), understand it
+//! ([`crate::credential`]), fetch what it only points at through the shared
+//! [`Fetcher`], and store it with [`Wallet::insert_badge`]. Every item gets
+//! its own [`ImportResult`]: a bad file never aborts a batch, and a badge
+//! whose issuer cannot be reached is kept, marked as awaiting details.
+//! Network I/O happens before the item's one short write transaction.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::bake::{self, PayloadKind, Unbaked};
+use crate::credential::{self, Credential};
+use crate::http::Fetcher;
+use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet};
+use crate::{Error, ErrorCode};
+
+/// Largest single file (or ZIP entry, once inflated) that is read.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Most entries read from one ZIP archive.
+pub const MAX_ZIP_ENTRIES: usize = 20_000;
+/// Most bytes inflated from one ZIP archive in total.
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// File endings looked at when a folder or ZIP is imported; a file named
+/// directly is always tried, whatever its name.
+const BADGE_EXTENSIONS: &[&str] = &["png", "svg", "json", "jws", "jwt", "txt"];
+
+/// What happened to one input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Imported,
+    Duplicate,
+    Error,
+}
+
+/// A code and a sentence, as errors cross to the CLI's JSON and the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<&Error> for ErrorBody {
+    fn from(e: &Error) -> Self {
+        ErrorBody {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// The outcome for one input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportResult {
+    /// The file, `archive.zip!/entry`, or `pasted`.
+    pub path: String,
+    pub status: ImportStatus,
+    pub badge_id: Option<i64>,
+    pub error: Option<ErrorBody>,
+    /// Set when the badge was kept but its issuer could not be reached yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awaiting_details: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl ImportResult {
+    fn failed(path: String, error: &Error) -> Self {
+        ImportResult {
+            path,
+            status: ImportStatus::Error,
+            badge_id: None,
+            error: Some(error.into()),
+            awaiting_details: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Progress of a batch, reported after each item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What a badge file holds, found without touching the wallet or the network.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    /// `image/png`, `image/svg+xml`, `application/json`, `application/jose` or `text/uri-list`.
+    pub media_type: &'static str,
+    /// Details of the baked data, for images.
+    pub baked: Option<Unbaked>,
+    pub payload: PayloadKind,
+    pub text: String,
+    /// The credential, when the text is JSON or a JWS (a URL needs fetching).
+    pub credential: Option<Credential>,
+    /// Why the text could not be understood, if it could not.
+    pub credential_error: Option<ErrorBody>,
+}
+
+/// Where one item's bytes come from.
+#[derive(Debug)]
+enum Source {
+    File(PathBuf),
+    ZipEntry { archive: PathBuf, index: usize },
+    Text(String),
+    Failed(Error),
+}
+
+#[derive(Debug)]
+struct Item {
+    label: String,
+    source: Source,
+}
+
+/// Imports every badge found in `inputs` (files, folders, ZIP archives, or
+/// http(s) URLs of hosted assertions). `progress` is called after each item.
+pub async fn import_inputs(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+    inputs: &[String],
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Progress),
+) -> Vec<ImportResult> {
+    let items = expand(inputs);
+    let total = items.len();
+    let mut zip: Option<(PathBuf, zip::ZipArchive<File>)> = None;
+    let mut inflated_total = 0u64;
+    let mut results = Vec::with_capacity(total);
+    for (done, item) in items.into_iter().enumerate() {
+        let bytes = match item.source {
+            Source::File(path) => read_file(&path),
+            Source::Text(text) => Ok(text.into_bytes()),
+            Source::Failed(e) => Err(e),
+            Source::ZipEntry { archive, index } => {
+                read_zip_entry(&mut zip, &archive, index, &mut inflated_total)
+            }
+        };
+        let result = match bytes {
+            Ok(bytes) => import_bytes(wallet, fetcher, item.label, bytes, now).await,
+            Err(e) => ImportResult::failed(item.label, &e),
+        };
+        results.push(result);
+        progress(Progress {
+            done: done + 1,
+            total,
+        });
+    }
+    results
+}
+
+/// Imports one badge from its bytes (a file's contents or pasted text).
+pub async fn import_bytes(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+    label: String,
+    bytes: Vec<u8>,
+    now: DateTime<Utc>,
+) -> ImportResult {
+    let found = match find_payload(&bytes) {
+        Ok(found) => found,
+        Err(e) => return ImportResult::failed(label, &e),
+    };
+    let mut warnings = found.warnings;
+    let resolved = match resolve(fetcher, &found.text, found.payload).await {
+        Ok(resolved) => resolved,
+        Err(e) => return ImportResult::failed(label, &e),
+    };
+    warnings.extend(resolved.credential.warnings.iter().cloned());
+    let awaiting = resolved.details_error.clone();
+    let badge = NewBadge {
+        dedup_key: dedup_key(&found.text, found.payload, &resolved.credential),
+        original: bytes,
+        media_type: found.media_type.to_owned(),
+        raw_text: found.text,
+        payload_kind: payload_name(found.payload).to_owned(),
+        resolved,
+        source: label.clone(),
+    };
+    match wallet.insert_badge(&badge, now) {
+        Ok(Inserted::New(id)) => ImportResult {
+            path: label,
+            status: ImportStatus::Imported,
+            badge_id: Some(id),
+            error: None,
+            awaiting_details: awaiting,
+            warnings,
+        },
+        Ok(Inserted::Duplicate(id)) => {
+            let e = Error::other(
+                ErrorCode::Duplicate,
+                format!("{label} is already in the wallet as badge {id}; nothing was changed"),
+            );
+            ImportResult {
+                badge_id: Some(id),
+                status: ImportStatus::Duplicate,
+                ..ImportResult::failed(label, &e)
+            }
+        }
+        Err(e) => ImportResult::failed(label, &e.into()),
+    }
+}
+
+/// Tries again to fetch the details of every badge that awaits them.
+/// Returns, per badge, whether it is complete now or why not.
+pub async fn refresh_awaiting(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+) -> Result<Vec<(i64, Option<String>)>, Error> {
+    let mut out = Vec::new();
+    for id in wallet.awaiting_details()? {
+        let badge = wallet.badge(id)?;
+        let payload = bake::classify(&badge.raw_text);
+        let resolved = match resolve(fetcher, &badge.raw_text, payload).await {
+            Ok(r) => r,
+            Err(e) => {
+                out.push((id, Some(e.to_string())));
+                continue;
+            }
+        };
+        let still = resolved.details_error.clone();
+        if still.is_none() {
+            wallet.update_details(id, &resolved)?;
+        }
+        out.push((id, still));
+    }
+    Ok(out)
+}
+
+/// Says what a badge file holds without importing it or going online.
+pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
+    let found = find_payload(bytes)?;
+    let (credential, credential_error) = match found.payload {
+        PayloadKind::Url => (None, None),
+        _ => match credential::parse(&found.text) {
+            Ok(c) => (Some(c), None),
+            Err(e) => (None, Some(ErrorBody::from(&Error::from(e)))),
+        },
+    };
+    Ok(Inspection {
+        media_type: found.media_type,
+        baked: found.baked,
+        payload: found.payload,
+        text: found.text,
+        credential,
+        credential_error,
+    })
+}
+
+/// The credential text of a file, and what kind of file it was.
+struct Found {
+    media_type: &'static str,
+    baked: Option<Unbaked>,
+    text: String,
+    payload: PayloadKind,
+    warnings: Vec<String>,
+}
+
+fn find_payload(bytes: &[u8]) -> Result<Found, Error> {
+    if bake::sniff(bytes).is_some() {
+        let unbaked = bake::unbake(bytes)?;
+        return Ok(Found {
+            media_type: unbaked.image.media_type(),
+            text: unbaked.text.clone(),
+            payload: unbaked.payload,
+            warnings: unbaked.warnings.clone(),
+            baked: Some(unbaked),
+        });
+    }
+    let text = std::str::from_utf8(bytes)
+        .ok()
+        .map(|t| t.trim_start_matches('\u{feff}').trim())
+        .filter(|t| !t.is_empty());
+    let Some(text) = text else {
+        // Not text either: let the image reader say what the bytes look like.
+        return Err(bake::unbake(bytes).err().map_or_else(
+            || Error::other(ErrorCode::Unsupported, "unrecognised file"),
+            Error::from,
+        ));
+    };
+    let payload = bake::classify(text);
+    let media_type = match payload {
+        PayloadKind::Url => "text/uri-list",
+        PayloadKind::Json => "application/json",
+        PayloadKind::Jws => "application/jose",
+    };
+    Ok(Found {
+        media_type,
+        baked: None,
+        text: text.to_owned(),
+        payload,
+        warnings: Vec::new(),
+    })
+}
+
+/// Understands a credential text, fetching the hosted assertion, BadgeClass
+/// and Issuer it only points at. Local text that cannot be parsed is an
+/// error; a remote document that cannot be had leaves the badge awaiting
+/// details, with what is known so far.
+async fn resolve(fetcher: &Fetcher, text: &str, payload: PayloadKind) -> Result<Resolved, Error> {
+    let mut fetched: BTreeMap<String, String> = BTreeMap::new();
+    let mut credential = match payload {
+        PayloadKind::Url => {
+            let url = text.to_owned();
+            match fetch_document(fetcher, &url, &mut fetched).await {
+                Ok(body) => {
+                    let mut c = credential::parse(&body)?;
+                    c.hosted_url.get_or_insert(url);
+                    c
+                }
+                Err(e) => {
+                    let credential = Credential {
+                        hosted_url: Some(url),
+                        ..Credential::default()
+                    };
+                    return Ok(awaiting(credential, fetched, &e));
+                }
+            }
+        }
+        PayloadKind::Json | PayloadKind::Jws => credential::parse(text)?,
+    };
+    if let Some(url) = credential.badge_class_url.clone() {
+        let doc = fetch_json(fetcher, &url, &mut fetched).await;
+        match doc.and_then(|v| Ok(credential.apply_badge_class(&v)?)) {
+            Ok(()) => {}
+            Err(e) => return Ok(awaiting(credential, fetched, &e)),
+        }
+    }
+    if let Some(url) = credential.issuer_profile_url.clone() {
+        let doc = fetch_json(fetcher, &url, &mut fetched).await;
+        match doc.and_then(|v| Ok(credential.apply_issuer(&v)?)) {
+            Ok(()) => {}
+            Err(e) => return Ok(awaiting(credential, fetched, &e)),
+        }
+    }
+    Ok(Resolved {
+        credential,
+        fetched: fetched_json(&fetched),
+        details: Details::Complete,
+        details_error: None,
+    })
+}
+
+fn awaiting(credential: Credential, fetched: BTreeMap<String, String>, e: &Error) -> Resolved {
+    Resolved {
+        credential,
+        fetched: fetched_json(&fetched),
+        details: Details::Awaiting,
+        details_error: Some(e.to_string()),
+    }
+}
+
+fn fetched_json(fetched: &BTreeMap<String, String>) -> Option<String> {
+    (!fetched.is_empty()).then(|| serde_json::to_string(fetched).expect("strings serialize"))
+}
+
+async fn fetch_document(
+    fetcher: &Fetcher,
+    url: &str,
+    fetched: &mut BTreeMap<String, String>,
+) -> Result<String, Error> {
+    let doc = fetcher.get_json(url).await?;
+    let text = doc.text();
+    fetched.insert(url.to_owned(), text.clone());
+    Ok(text)
+}
+
+async fn fetch_json(
+    fetcher: &Fetcher,
+    url: &str,
+    fetched: &mut BTreeMap<String, String>,
+) -> Result<Value, Error> {
+    let text = fetch_document(fetcher, url, fetched).await?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::other(
+            ErrorCode::MalformedCredential,
+            format!("{url} did not answer with valid JSON ({e})"),
+        )
+    })
+}
+
+/// What makes two imports the same badge: its id when that is a global
+/// identifier, else its hosted URL, else a hash of its text (JSON compared
+/// with sorted keys and no white space, so re-formatting does not matter).
+fn dedup_key(text: &str, payload: PayloadKind, c: &Credential) -> String {
+    let global = |s: &&String| {
+        s.starts_with("http://") || s.starts_with("https://") || s.starts_with("urn:")
+    };
+    if let Some(id) = c.id.as_ref().filter(global) {
+        return format!("id:{id}");
+    }
+    if let Some(url) = &c.hosted_url {
+        return format!("url:{url}");
+    }
+    let canonical = match payload {
+        PayloadKind::Json => serde_json::from_str::<Value>(text)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| text.to_owned()),
+        _ => text.to_owned(),
+    };
+    format!("sha256:{}", hex::encode(Sha256::digest(canonical.as_bytes())))
+}
+
+fn payload_name(p: PayloadKind) -> &'static str {
+    match p {
+        PayloadKind::Url => "url",
+        PayloadKind::Json => "json",
+        PayloadKind::Jws => "jws",
+    }
+}
+
+/// Expands inputs into items: folders recursively (badge file endings only,
+/// hidden files skipped), ZIP archives entry by entry, URLs as pasted text.
+fn expand(inputs: &[String]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for input in inputs {
+        let trimmed = input.trim();
+        if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+            items.push(Item {
+                label: trimmed.to_owned(),
+                source: Source::Text(trimmed.to_owned()),
+            });
+            continue;
+        }
+        expand_path(Path::new(input), true, &mut items);
+    }
+    items
+}
+
+fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
+    let label = path.display().to_string();
+    let fail = |items: &mut Vec<Item>, e: Error| {
+        items.push(Item {
+            label: label.clone(),
+            source: Source::Failed(e),
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return fail(items, io_error(path, e)),
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => return fail(items, io_error(path, e)),
+        };
+        entries.sort();
+        for entry in entries {
+            let hidden = entry
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if !hidden {
+                expand_path(&entry, false, items);
+            }
+        }
+        return;
+    }
+    let ext = extension(&label);
+    if ext == "zip" {
+        match list_zip(path) {
+            Ok(entries) => items.extend(entries),
+            Err(e) => fail(items, e),
+        }
+    } else if named || BADGE_EXTENSIONS.contains(&ext.as_str()) {
+        items.push(Item {
+            label,
+            source: Source::File(path.to_owned()),
+        });
+    }
+}
+
+fn extension(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".to_owned(),
+        _ => format!("cannot be read: {e}"),
+    };
+    Error::other(ErrorCode::Io, format!("{} {what}", path.display()))
+}
+
+fn too_large(what: String) -> Error {
+    Error::other(
+        ErrorCode::TooLarge,
+        format!(
+            "{what} is larger than {} MiB, far more than any badge needs; it was not read",
+            MAX_FILE_BYTES / 1024 / 1024
+        ),
+    )
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    read_capped(file, path.display().to_string()).map_err(|e| match e {
+        CappedRead::TooLarge(what) => too_large(what),
+        CappedRead::Io(e) => io_error(path, e),
+    })
+}
+
+enum CappedRead {
+    TooLarge(String),
+    Io(std::io::Error),
+}
+
+/// Reads at most [`MAX_FILE_BYTES`], whatever sizes the source claims.
+fn read_capped(reader: impl Read, what: String) -> Result<Vec<u8>, CappedRead> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(CappedRead::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(CappedRead::TooLarge(what));
+    }
+    Ok(bytes)
+}
+
+fn zip_error(archive: &Path, e: impl std::fmt::Display) -> Error {
+    Error::other(
+        ErrorCode::MalformedImage,
+        format!("{} is not a readable ZIP archive: {e}", archive.display()),
+    )
+}
+
+/// Lists the badge entries of a ZIP without inflating anything.
+fn list_zip(archive: &Path) -> Result<Vec<Item>, Error> {
+    let file = File::open(archive).map_err(|e| io_error(archive, e))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| zip_error(archive, e))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(Error::other(
+            ErrorCode::TooLarge,
+            format!(
+                "{} holds {} entries, more than the {MAX_ZIP_ENTRIES} Satchel reads from one archive; split it into smaller ones",
+                archive.display(),
+                zip.len()
+            ),
+        ));
+    }
+    let mut items = Vec::new();
+    for index in 0..zip.len() {
+        let entry = zip.by_index_raw(index).map_err(|e| zip_error(archive, e))?;
+        let name = entry
+            .name()
+            .map_err(|e| zip_error(archive, e))?
+            .into_owned();
+        if entry.is_dir() {
+            continue;
+        }
+        let base = name.rsplit('/').next().unwrap_or(&name);
+        let hidden = base.starts_with('.') || name.starts_with("__MACOSX/");
+        let ext = extension(&name);
+        if hidden || !(BADGE_EXTENSIONS.contains(&ext.as_str()) || ext == "zip") {
+            continue;
+        }
+        let label = format!("{}!/{name}", archive.display());
+        let source = if ext == "zip" {
+            Source::Failed(Error::other(
+                ErrorCode::Unsupported,
+                format!("{label} is a ZIP inside a ZIP; unpack the outer one and import the inner archive"),
+            ))
+        } else {
+            Source::ZipEntry {
+                archive: archive.to_owned(),
+                index,
+            }
+        };
+        items.push(Item { label, source });
+    }
+    Ok(items)
+}
+
+/// Inflates one entry with the per-entry and per-archive caps, reusing the
+/// archive opened for the previous entry.
+fn read_zip_entry(
+    open: &mut Option<(PathBuf, zip::ZipArchive<File>)>,
+    archive: &Path,
+    index: usize,
+    inflated_total: &mut u64,
+) -> Result<Vec<u8>, Error> {
+    if open.as_ref().is_none_or(|(p, _)| p != archive) {
+        let file = File::open(archive).map_err(|e| io_error(archive, e))?;
+        let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(archive, e))?;
+        *open = Some((archive.to_owned(), zip));
+        *inflated_total = 0;
+    }
+    let (_, zip) = open.as_mut().expect("opened above");
+    let entry = zip.by_index(index).map_err(|e| zip_error(archive, e))?;
+    let label = format!(
+        "{}!/{}",
+        archive.display(),
+        entry.name().unwrap_or_default()
+    );
+    let bytes = read_capped(entry, label.clone()).map_err(|e| match e {
+        CappedRead::TooLarge(what) => too_large(what),
+        CappedRead::Io(e) => zip_error(archive, format!("{label}: {e}")),
+    })?;
+    *inflated_total += bytes.len() as u64;
+    if *inflated_total > MAX_ZIP_TOTAL_BYTES {
+        return Err(Error::other(
+            ErrorCode::TooLarge,
+            format!(
+                "{} inflates to more than {} GiB; the rest of it was not read",
+                archive.display(),
+                MAX_ZIP_TOTAL_BYTES >> 30
+            ),
+        ));
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,273 @@
+//! Importing badges: every payload kind, hosted badges from a loopback issuer,
+//! folders, ZIPs, duplicates, and badges whose issuer cannot be reached.
+
+use std::io::Write;
+
+use crate::server::{Issuer, Route};
+use crate::util::{Sandbox, stdout, third_party};
+use crate::{badges, images};
+use satchel::bake::{BakeSlot, bake};
+
+fn baked_png(text: &str, hue: u8) -> Vec<u8> {
+    bake(&images::badge_png(32, hue), text, BakeSlot::Assertion).unwrap()
+}
+
+/// Serves an issuer, a BadgeClass and `n` hosted assertions for `email`.
+fn hosted_issuer(n: usize, email: &str) -> Issuer {
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
+    issuer.json("/badges/rust.json", &badges::badge_class(&base, "rust", "Rust Basics"));
+    for i in 0..n {
+        issuer.json(&format!("/assertions/{i}.json"), &badges::assertion(&base, "rust", i, email));
+    }
+    issuer
+}
+
+#[test]
+fn an_embedded_ob2_badge_is_imported_with_every_field_and_its_original_bytes() {
+    let sb = Sandbox::new();
+    let text = badges::embedded_assertion("https://b.example/a/1", "Knot Tying", "Sea Scouts", "ann@example.org").to_string();
+    let bytes = baked_png(&text, 10);
+    let file = sb.write("knot.png", &bytes);
+
+    let results = sb.import(&[&file]);
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["status"], "imported", "{results:?}");
+    assert_eq!(results[0]["path"], file.as_str());
+    let id = results[0]["badge_id"].as_i64().unwrap();
+
+    let list = sb.list();
+    assert_eq!(list.len(), 1);
+    let b = &list[0];
+    assert_eq!(b["id"], id);
+    assert_eq!(b["name"], "Knot Tying");
+    assert_eq!(b["issuer_name"], "Sea Scouts");
+    assert_eq!(b["issued_on"], "2024-05-02T09:00:00Z");
+    assert_eq!(b["recipient"], "ann@example.org");
+    assert_eq!(b["ob_version"], "2.0");
+    assert_eq!(b["hosted_url"], "https://b.example/a/1");
+    assert!(b["expires"].is_null());
+
+    let (shown, code) = sb.json(&["show", &id.to_string()]);
+    assert_eq!(code, 0);
+    assert_eq!(shown["raw_text"], text.as_str());
+    assert_eq!(shown["media_type"], "image/png");
+    assert_eq!(shown["credential"]["criteria_text"], "Do the work.");
+
+    let wallet = satchel::wallet::Wallet::open(&sb.wallet).unwrap();
+    assert_eq!(wallet.badge(id).unwrap().original, bytes, "original kept byte for byte");
+}
+
+#[test]
+fn importing_the_same_badge_twice_reports_a_duplicate_and_changes_nothing() {
+    let sb = Sandbox::new();
+    let text = badges::embedded_assertion("https://b.example/a/2", "Knot Tying", "Sea Scouts", "ann@example.org");
+    let png = sb.write("one.png", baked_png(&text.to_string(), 10));
+    // The same assertion re-formatted and baked into another picture is the same badge.
+    let svg_bytes = bake(&images::badge_svg(3), &serde_json::to_string_pretty(&text).unwrap(), BakeSlot::Assertion).unwrap();
+    let svg = sb.write("two.svg", svg_bytes);
+
+    let first = sb.import(&[&png]);
+    assert_eq!(first[0]["status"], "imported");
+    let before = sb.list();
+    let again = sb.import(&[&png, &svg]);
+    for r in &again {
+        assert_eq!(r["status"], "duplicate", "{r}");
+        assert_eq!(r["badge_id"], first[0]["badge_id"]);
+        assert_eq!(r["error"]["code"], "duplicate");
+    }
+    assert_eq!(sb.list(), before);
+}
+
+#[test]
+fn a_hosted_badge_is_understood_by_fetching_assertion_badgeclass_and_issuer() {
+    let issuer = hosted_issuer(1, "ann@example.org");
+    let sb = Sandbox::new();
+    let file = sb.write("hosted.png", baked_png(&issuer.url("/assertions/0.json"), 50));
+
+    let results = sb.import(&[&file]);
+    assert_eq!(results[0]["status"], "imported", "{results:?}");
+    assert!(results[0].get("awaiting_details").is_none());
+    let list = sb.list();
+    assert_eq!(list[0]["name"], "Rust Basics");
+    assert_eq!(list[0]["issuer_name"], "Loopback Academy");
+    assert_eq!(list[0]["hosted_url"], issuer.url("/assertions/0.json"));
+    assert_eq!(issuer.hits("/issuer.json"), 1);
+
+    let id = list[0]["id"].to_string();
+    let (shown, _) = sb.json(&["show", &id]);
+    let fetched = shown["fetched"].as_object().expect("fetched documents kept");
+    assert_eq!(fetched.len(), 3, "assertion, BadgeClass and issuer kept verbatim");
+}
+
+#[test]
+fn a_pasted_assertion_url_is_imported() {
+    let issuer = hosted_issuer(1, "ann@example.org");
+    let sb = Sandbox::new();
+    let results = sb.import(&[&issuer.url("/assertions/0.json")]);
+    assert_eq!(results[0]["status"], "imported", "{results:?}");
+    assert_eq!(sb.list()[0]["name"], "Rust Basics");
+}
+
+#[test]
+fn a_badge_whose_issuer_is_down_is_kept_and_filled_in_later() {
+    let issuer = Issuer::start();
+    let url = issuer.url("/assertions/7.json");
+    issuer.route("/assertions/7.json", Route::Status(503));
+    let sb = Sandbox::new();
+    let bytes = baked_png(&url, 90);
+    let file = sb.write("later.png", &bytes);
+
+    let results = sb.import(&[&file]);
+    assert_eq!(results[0]["status"], "imported");
+    let why = results[0]["awaiting_details"].as_str().expect("awaiting");
+    assert!(why.contains("503"), "{why}");
+    let list = sb.list();
+    assert_eq!(list[0]["details"], "awaiting");
+    assert_eq!(list[0]["hosted_url"], url.as_str());
+    assert!(list[0]["name"].is_null());
+
+    let (refreshed, code) = sb.json(&["refresh"]);
+    assert_eq!(code, 1, "still waiting is not success");
+    assert_eq!(refreshed["results"][0]["complete"], false);
+
+    let base = issuer.base.clone();
+    issuer.json("/issuer.json", &badges::issuer(&base, "Back Online"));
+    issuer.json("/badges/rust.json", &badges::badge_class(&base, "rust", "Rust Basics"));
+    issuer.json("/assertions/7.json", &badges::assertion(&base, "rust", 7, "ann@example.org"));
+    let (refreshed, code) = sb.json(&["refresh"]);
+    assert_eq!(code, 0, "{refreshed}");
+    assert_eq!(refreshed["results"][0]["complete"], true);
+    let list = sb.list();
+    assert_eq!(list[0]["details"], "complete");
+    assert_eq!(list[0]["issuer_name"], "Back Online");
+    let wallet = satchel::wallet::Wallet::open(&sb.wallet).unwrap();
+    assert_eq!(wallet.badge(list[0]["id"].as_i64().unwrap()).unwrap().original, bytes);
+}
+
+#[test]
+fn loopback_issuers_are_refused_unless_allowed_and_the_badge_is_kept() {
+    let issuer = hosted_issuer(1, "ann@example.org");
+    let sb = Sandbox::new();
+    let file = sb.write("probe.png", baked_png(&issuer.url("/assertions/0.json"), 50));
+    let out = sb.run_with(&["import", "--json", &file], false);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let why = v["results"][0]["awaiting_details"].as_str().expect("kept, awaiting");
+    assert!(why.contains("--allow-private-network"), "{why}");
+    assert_eq!(issuer.hits("/assertions/0.json"), 0, "no request reached the private address");
+}
+
+#[test]
+fn folders_are_walked_and_zips_read_entry_by_entry() {
+    let sb = Sandbox::new();
+    let mk = |n: usize| {
+        let id = format!("https://b.example/a/f{n}");
+        baked_png(&badges::embedded_assertion(&id, &format!("Badge {n}"), "Folder U", "ann@example.org").to_string(), n as u8)
+    };
+    sb.write("in/a.png", mk(1));
+    sb.write("in/deeper/b.png", mk(2));
+    sb.write("in/notes.md", "not a badge, not looked at");
+    sb.write("in/.hidden.png", mk(9));
+    let ob3 = badges::ob3_credential("urn:uuid:1", "Three", "Issuer Three", "ann@example.org").to_string();
+    sb.write("in/three.json", &ob3);
+
+    let zip_path = sb.path("pack.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("x/c.png", opts).unwrap();
+    zip.write_all(&mk(3)).unwrap();
+    zip.start_file("readme.txt", opts).unwrap();
+    zip.write_all(b"hello").unwrap();
+    zip.start_file("__MACOSX/._c.png", opts).unwrap();
+    zip.write_all(b"junk").unwrap();
+    zip.finish().unwrap();
+
+    let results = sb.import(&[sb.path("in").to_str().unwrap(), zip_path.to_str().unwrap()]);
+    let by_path = |suffix: &str| results.iter().find(|r| r["path"].as_str().unwrap().ends_with(suffix)).unwrap_or_else(|| panic!("{suffix} in {results:?}"));
+    assert_eq!(results.len(), 5, "{results:?}");
+    assert_eq!(by_path("a.png")["status"], "imported");
+    assert_eq!(by_path("deeper/b.png")["status"], "imported");
+    assert_eq!(by_path("three.json")["status"], "imported");
+    assert_eq!(by_path("pack.zip!/x/c.png")["status"], "imported");
+    let readme = by_path("pack.zip!/readme.txt");
+    assert_eq!(readme["status"], "error");
+    assert_eq!(readme["error"]["code"], "malformed_credential");
+    let names: Vec<_> = sb.list().iter().map(|b| b["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names.len(), 4);
+    assert!(names.contains(&"Three".to_owned()));
+}
+
+#[test]
+fn identities_can_be_added_listed_and_removed() {
+    let sb = Sandbox::new();
+    for v in ["ann@example.org", "https://ann.example.org/", "tel:+1 555 0100"] {
+        let out = sb.run(&["identity", "add", v]);
+        assert!(out.status.success(), "{v}: {out:?}");
+    }
+    assert!(sb.run(&["identity", "add", "ANN@example.org"]).status.success(), "case variant is the same identity");
+    let (ids, _) = sb.json(&["identity", "list"]);
+    let ids = ids.as_array().unwrap();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert_eq!(ids[2]["kind"], "telephone");
+    assert_eq!(ids[2]["value"], "+15550100");
+    let bad = sb.run(&["identity", "add", "not an identity"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(crate::util::stderr(&bad).contains("not an email address"));
+    assert!(sb.run(&["identity", "remove", "ann@example.org"]).status.success());
+    assert_eq!(sb.json(&["identity", "list"]).0.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn inspect_reads_a_file_without_touching_the_wallet() {
+    let sb = Sandbox::new();
+    let text = badges::ob3_credential("urn:uuid:2", "Three", "Issuer Three", "ann@example.org").to_string();
+    let file = sb.write("three.png", bake(&images::badge_png(16, 1), &text, BakeSlot::Credential).unwrap());
+    let (v, code) = sb.json(&["inspect", &file]);
+    assert_eq!(code, 0);
+    assert_eq!(v["media_type"], "image/png");
+    assert_eq!(v["baked"]["slot"], "credential");
+    assert_eq!(v["payload"], "json");
+    assert_eq!(v["credential"]["ob_version"], "3.0");
+    assert_eq!(v["credential"]["name"], "Three");
+    assert!(!sb.wallet.exists(), "inspect opens no wallet");
+}
+
+#[test]
+fn the_bake_command_writes_a_badge_that_imports() {
+    let sb = Sandbox::new();
+    let picture = sb.write("plain.png", images::badge_png(24, 5));
+    let text = badges::embedded_assertion("https://b.example/a/cli", "Baked By CLI", "Me", "ann@example.org").to_string();
+    let cred = sb.write("cred.json", &text);
+    let out_path = sb.path("baked.png");
+    let out = sb.run(&["bake", &picture, &cred, "-o", out_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let results = sb.import(&[out_path.to_str().unwrap()]);
+    assert_eq!(results[0]["status"], "imported");
+    assert_eq!(sb.list()[0]["name"], "Baked By CLI");
+    assert!(stdout(&out).contains("baked"));
+}
+
+#[test]
+fn third_party_baked_badges_import_and_wait_for_their_offline_issuers() {
+    let Some(dir) = third_party() else { return };
+    let sb = Sandbox::new();
+    let files = [
+        "concentricsky__openbadges-bakery/openbadges_bakery/testfiles/baked_heart.png",
+        "1EdTech__digital-credentials-public-validator/inspector-vc/src/test/resources/ob20/simple-badge.png",
+        "mozilla__openbadges-bakery/test/no-json.svg",
+    ];
+    let paths: Vec<String> = files.iter().map(|f| dir.join(f).display().to_string()).collect();
+    let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+    // No loopback allowed and no internet here: what the files point at is unreachable.
+    let out = sb.run_with(&[&["import", "--json"], refs.as_slice()].concat(), false);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    for r in results {
+        assert_eq!(r["status"], "imported", "{r}");
+    }
+    let unplain = sb.write("unbaked.png", std::fs::read(dir.join("mozilla__openbadges-bakery/test/unbaked.png")).unwrap());
+    let r = &sb.import(&[&unplain])[0];
+    assert_eq!(r["error"]["code"], "not_baked", "{r}");
+}
