@@ -9,11 +9,19 @@
 //! fetches those documents and merges them with [`Credential::apply_badge_class`]
 //! and [`Credential::apply_issuer`]. Nothing here does I/O.
 
+mod fields;
+mod jws;
+mod ob2;
+mod ob3;
+#[cfg(test)]
+mod tests;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ErrorCode;
+use fields::{Node, Object, describe, quote};
 
 /// Largest credential text accepted, in bytes.
 pub const MAX_CREDENTIAL_BYTES: usize = 4 * 1024 * 1024;
@@ -153,12 +161,40 @@ impl CredentialError {
 /// file, or a fetched hosted assertion) into the normalized model.
 /// A URL is not parsed here: fetch it and pass the body.
 pub fn parse(text: &str) -> Result<Credential, CredentialError> {
-    todo!("helper")
+    if text.len() > MAX_CREDENTIAL_BYTES {
+        return Err(CredentialError::TooLarge {
+            limit: MAX_CREDENTIAL_BYTES,
+        });
+    }
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if text.is_empty() {
+        return Err(CredentialError::Shape("the text is empty".into()));
+    }
+    if !text.starts_with(['{', '[']) {
+        if jws::looks_like_compact(text) {
+            return parse_jws(text);
+        }
+        if fields::is_http_url(text) {
+            return Err(CredentialError::Shape(format!(
+                "found the web address {}, not a document; the assertion it names must be fetched first",
+                quote(text)
+            )));
+        }
+    }
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| CredentialError::Json(json_message(&e)))?;
+    parse_value(&value)
 }
 
 /// Parses an already-decoded JSON assertion / credential.
 pub fn parse_value(value: &Value) -> Result<Credential, CredentialError> {
-    todo!("helper")
+    let obj = value.as_object().ok_or_else(|| {
+        CredentialError::Shape(format!(
+            "expected an Open Badges assertion or credential, found {}",
+            describe(value)
+        ))
+    })?;
+    read_object(obj, None)
 }
 
 impl Credential {
@@ -166,11 +202,195 @@ impl Credential {
     /// clears [`Credential::badge_class_url`]; sets `issuer_profile_url` if the
     /// BadgeClass names its issuer by URL.
     pub fn apply_badge_class(&mut self, badge_class: &Value) -> Result<(), CredentialError> {
-        todo!("helper")
+        let obj = badge_class.as_object().ok_or_else(|| {
+            CredentialError::Shape(format!(
+                "expected a BadgeClass object, found {}",
+                describe(badge_class)
+            ))
+        })?;
+        ob2::read_badge_class(&Node::named(obj, "badge"), self);
+        Ok(())
     }
 
     /// Merges a fetched Issuer profile and clears [`Credential::issuer_profile_url`].
     pub fn apply_issuer(&mut self, issuer: &Value) -> Result<(), CredentialError> {
-        todo!("helper")
+        let obj = issuer.as_object().ok_or_else(|| {
+            CredentialError::Shape(format!(
+                "expected an issuer profile object, found {}",
+                describe(issuer)
+            ))
+        })?;
+        ob2::read_issuer(&Node::named(obj, "issuer"), self);
+        Ok(())
     }
+}
+
+/// Describes a JSON syntax error; too-deep nesting gets its own wording,
+/// since serde_json's is about its recursion limit, not the document.
+fn json_message(e: &serde_json::Error) -> String {
+    // serde_json exposes no public code for this case; its text is stable.
+    if e.to_string().starts_with("recursion limit exceeded") {
+        format!(
+            "the document is nested too deeply (at line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    } else {
+        e.to_string()
+    }
+}
+
+/// Reads a compact JWS: a 1.x / 2.0 signed assertion, or a 3.0 VC-JWT whose
+/// payload is the credential (VCDM 2.0) or carries it in `vc` (VCDM 1.1).
+fn parse_jws(text: &str) -> Result<Credential, CredentialError> {
+    let jws = jws::decode(text)?;
+    let claims = Node::named(&jws.payload, "payload");
+    let in_payload = |e: CredentialError| match e {
+        CredentialError::Shape(m) => CredentialError::Shape(format!("in the JWS payload: {m}")),
+        other => other,
+    };
+    let mut c = match jws.payload.get("vc") {
+        Some(Value::Object(vc)) => read_object(vc, Some(ObVersion::V3_0)).map_err(in_payload)?,
+        Some(other) => {
+            return Err(CredentialError::Shape(format!(
+                "the JWS `vc` claim should be a credential object, found {}",
+                describe(other)
+            )));
+        }
+        None => read_object(&jws.payload, None).map_err(in_payload)?,
+    };
+    if c.ob_version == Some(ObVersion::V3_0) {
+        ob3::fill_from_claims(&claims, &mut c);
+        c.proof = Some(Proof::VcJwt);
+    } else {
+        c.proof = Some(Proof::SignedJws);
+    }
+    if !jws.signed {
+        c.warnings.push("the JWS has an empty signature".into());
+    }
+    Ok(c)
+}
+
+/// Sniffs the version (unless forced) and reads the object with that
+/// version's rules.
+fn read_object(obj: &Object, forced: Option<ObVersion>) -> Result<Credential, CredentialError> {
+    let mut c = Credential::default();
+    let version = match forced {
+        Some(version) => version,
+        None => sniff(obj, &mut c.warnings)?,
+    };
+    c.ob_version = Some(version);
+    let root = Node::root(obj);
+    match version {
+        ObVersion::V0_5 => ob2::read_v0_5(&root, &mut c)?,
+        ObVersion::V1_0 | ObVersion::V1_1 | ObVersion::V2_0 => {
+            ob2::read_assertion(&root, &mut c)?;
+        }
+        ObVersion::V3_0 => ob3::read(&root, &mut c)?,
+    }
+    Ok(c)
+}
+
+/// Known JSON-LD contexts, without scheme or trailing slash.
+const VC_CONTEXTS: &[&str] = &[
+    "www.w3.org/ns/credentials/v2",
+    "www.w3.org/2018/credentials/v1",
+];
+const OB_V2_CONTEXTS: &[&str] = &[
+    "w3id.org/openbadges/v2",
+    "openbadgespec.org/v2/context.json",
+];
+const OB_V1_CONTEXTS: &[&str] = &[
+    "w3id.org/openbadges/v1",
+    "openbadgespec.org/v1/context.json",
+];
+/// The OB 3.0 context files all live under this path.
+const OB_V3_CONTEXT_PREFIX: &str = "purl.imsglobal.org/spec/ob/v3p0/";
+/// `type` values that make a document a 3.0 credential whatever its context.
+const VC_TYPES: &[&str] = &[
+    "VerifiableCredential",
+    "OpenBadgeCredential",
+    "AchievementCredential",
+];
+
+/// Decides the Open Badges version the way the 1EdTech validator does: by
+/// `@context` first, then by shape. An unknown context is read by shape, with
+/// a warning.
+fn sniff(obj: &Object, warnings: &mut Vec<String>) -> Result<ObVersion, CredentialError> {
+    let has = |key: &str| obj.get(key).is_some_and(|v| !v.is_null());
+    if !has("recipient") && !has("badge") && !has("credentialSubject") {
+        let kind = types(obj).next();
+        return Err(CredentialError::Shape(match kind {
+            Some(kind) => format!(
+                "expected an Open Badges assertion or credential, found a document of type {}",
+                quote(kind)
+            ),
+            None => "expected an Open Badges assertion or credential, found an object with none of `recipient`, `badge`, `credentialSubject`".into(),
+        }));
+    }
+
+    let contexts = contexts(obj);
+    let bare = |ctx: &str| {
+        let ctx = ctx.trim().trim_end_matches('/');
+        let rest = ctx
+            .strip_prefix("https://")
+            .or_else(|| ctx.strip_prefix("http://"))
+            .unwrap_or(ctx);
+        rest.to_owned()
+    };
+    let known = |list: &[&str]| contexts.iter().any(|c| list.contains(&bare(c).as_str()));
+    if known(VC_CONTEXTS)
+        || contexts
+            .iter()
+            .any(|c| bare(c).starts_with(OB_V3_CONTEXT_PREFIX))
+        || types(obj).any(|t| VC_TYPES.contains(&t))
+    {
+        return Ok(ObVersion::V3_0);
+    }
+    if known(OB_V2_CONTEXTS) {
+        return Ok(ObVersion::V2_0);
+    }
+    if known(OB_V1_CONTEXTS) {
+        return Ok(ObVersion::V1_1);
+    }
+
+    let by_shape = if has("credentialSubject") {
+        ObVersion::V3_0
+    } else if matches!(obj.get("recipient"), Some(Value::String(_))) {
+        ObVersion::V0_5
+    } else if has("verification") || types(obj).any(|t| t == "Assertion") {
+        ObVersion::V2_0
+    } else {
+        ObVersion::V1_0
+    };
+    if let Some(context) = obj.get("@context").filter(|v| !v.is_null()) {
+        let shown = match context {
+            Value::String(s) => quote(s),
+            other => quote(&other.to_string()),
+        };
+        warnings.push(format!(
+            "unrecognised `@context` {shown}; read as Open Badges {} by its shape",
+            by_shape.as_str()
+        ));
+    }
+    Ok(by_shape)
+}
+
+/// The `@context` entries given as strings (inline context objects are skipped).
+fn contexts(obj: &Object) -> Vec<&str> {
+    match obj.get("@context") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `type` entries given as strings.
+fn types(obj: &Object) -> impl Iterator<Item = &str> {
+    let items: &[Value] = match obj.get("type") {
+        Some(Value::Array(items)) => items,
+        Some(single) => std::slice::from_ref(single),
+        None => &[],
+    };
+    items.iter().filter_map(Value::as_str)
 }

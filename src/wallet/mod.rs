@@ -1,0 +1,190 @@
+//! The SQLite wallet: badges with their original bytes, identities, checks and collections.
+//!
+//! One function, [`Wallet::open`], opens every connection the same way (WAL,
+//! foreign keys, a busy timeout) and brings the schema up to date with
+//! append-only migrations keyed by `PRAGMA user_version`, each applied in its
+//! own transaction. A database written by a newer Satchel, or a file that is
+//! not a Satchel wallet, is refused and never touched. Every write is one
+//! short transaction; no network I/O happens here.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::ErrorCode;
+
+mod badges;
+mod identities;
+
+pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved};
+pub use identities::{Identity, IdentityKind};
+/// The schema, one migration per file. Append only: never edit a shipped entry.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_badges.sql"),
+    include_str!("migrations/0002_checks.sql"),
+    include_str!("migrations/0003_collections.sql"),
+];
+
+/// The `application_id` stamped on every Satchel wallet ("SaTc").
+const APPLICATION_ID: i64 = 0x5361_5463;
+
+/// Why the wallet could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    #[error("the wallet at {path} was written by a newer version of Satchel (schema {found}, this one knows {known}); update Satchel to open it")]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{path} is not a Satchel wallet ({reason}); it was left untouched — choose another file with --wallet")]
+    Foreign { path: PathBuf, reason: String },
+    #[error("cannot use the wallet at {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no badge with id {0} in the wallet; `satchel list` shows the ids")]
+    NoSuchBadge(i64),
+    #[error("{0}")]
+    BadIdentity(String),
+    #[error("wallet database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl WalletError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            WalletError::Io { .. } => ErrorCode::Io,
+            WalletError::NoSuchBadge(_) => ErrorCode::NotFound,
+            WalletError::BadIdentity(_) => ErrorCode::InvalidInput,
+            _ => ErrorCode::Wallet,
+        }
+    }
+}
+
+/// Whether a badge's details are all known or still wait for its issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Details {
+    Complete,
+    /// Kept with its URL and image; the issuer could not be reached yet.
+    Awaiting,
+}
+
+impl Details {
+    fn as_str(self) -> &'static str {
+        match self {
+            Details::Complete => "complete",
+            Details::Awaiting => "awaiting",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        if s == "complete" {
+            Details::Complete
+        } else {
+            Details::Awaiting
+        }
+    }
+}
+/// An open wallet.
+#[derive(Debug)]
+pub struct Wallet {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The current time as stored in the wallet.
+pub fn timestamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+impl Wallet {
+    /// The wallet's default location: `$XDG_DATA_HOME/satchel/wallet.sqlite3`.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("org", "Satchel", "satchel")
+            .map(|d| d.data_dir().join("wallet.sqlite3"))
+    }
+
+    /// Opens (creating if needed) the wallet at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Wallet, WalletError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| WalletError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let foreign = |reason: String| WalletError::Foreign {
+            path: path.to_owned(),
+            reason,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| foreign(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // Reading the header tells a non-database apart before anything is written.
+        let app_id: i64 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| foreign(e.to_string()))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let tables: i64 = conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )?;
+        if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+            return Err(foreign(format!(
+                "it is an SQLite database of another program (application id {app_id:#x}, {tables} tables)"
+            )));
+        }
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(WalletError::TooNew {
+                path: path.to_owned(),
+                found: version,
+                known,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut wallet = Wallet {
+            conn,
+            path: path.to_owned(),
+        };
+        wallet.migrate(version)?;
+        Ok(wallet)
+    }
+
+    /// Applies every migration after `from`, each in its own transaction.
+    fn migrate(&mut self, from: i64) -> Result<(), WalletError> {
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Where this wallet lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open wallet.
+    pub fn schema_version(&self) -> Result<i64, WalletError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
