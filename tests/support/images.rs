@@ -18,7 +18,7 @@ pub fn badge_png(size: u32, hue: u8) -> Vec<u8> {
             } else if d > 0.8 {
                 [250, 250, 250, 255]
             } else {
-                let shade = (1.0 - d * 0.35) as f32;
+                let shade = 1.0 - d * 0.35;
                 [
                     (r as f32 * shade) as u8,
                     (g as f32 * shade) as u8,
@@ -36,10 +36,14 @@ pub fn badge_png(size: u32, hue: u8) -> Vec<u8> {
 /// square) of noise from `seed`, so its `IDAT` is about that size.
 pub fn noise_png(pixel_bytes: usize, seed: u64) -> Vec<u8> {
     let side = (pixel_bytes as f64).sqrt().ceil().max(1.0) as u32;
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let pixels: Vec<u8> = (0..side * side)
         .map(|_| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (state >> 33) as u8
         })
         .collect();
