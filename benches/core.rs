@@ -43,7 +43,11 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("unbake: {:.0} badges/s ({:.0} MiB/s)", (files.len() * rounds) as f64 / secs, total_mib * rounds as f64 / secs);
+    println!(
+        "unbake: {:.0} badges/s ({:.0} MiB/s)",
+        (files.len() * rounds) as f64 / secs,
+        total_mib * rounds as f64 / secs
+    );
 
     let folder = dir.path().join("badges");
     std::fs::create_dir_all(&folder).unwrap();
@@ -52,7 +56,13 @@ fn main() {
     }
     drop(files);
     let wallet = dir.path().join("import.sqlite3");
-    let (secs, peak) = run_cli(&["--wallet", wallet.to_str().unwrap(), "import", "--json", folder.to_str().unwrap()]);
+    let (secs, peak) = run_cli(&[
+        "--wallet",
+        wallet.to_str().unwrap(),
+        "import",
+        "--json",
+        folder.to_str().unwrap(),
+    ]);
     println!("import_1000_files: {secs:.2} s, peak {peak:.1} MiB");
 
     let big = dir.path().join("big.sqlite3");
@@ -60,9 +70,15 @@ fn main() {
     let w = Wallet::open(&big).unwrap();
     let start = Instant::now();
     let n = w.list_badges().unwrap().len();
-    println!("list_10000_in_process: {:.1} ms ({n} badges)", start.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "list_10000_in_process: {:.1} ms ({n} badges)",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     let (secs, peak) = run_cli(&["--wallet", big.to_str().unwrap(), "list", "--json"]);
-    println!("list_10000_cli: {:.1} ms, peak {peak:.1} MiB", secs * 1000.0);
+    println!(
+        "list_10000_cli: {:.1} ms, peak {peak:.1} MiB",
+        secs * 1000.0
+    );
 }
 
 /// 1,000 distinct baked PNGs, pixel data from 1 KiB to 1 MiB on a log scale;
@@ -73,7 +89,13 @@ fn make_pngs(n: usize) -> Vec<Vec<u8>> {
             let size = (1024.0 * 1024f64.powf(i as f64 / n as f64)) as usize;
             let picture = images::noise_png(size, i as u64);
             let id = format!("https://bench.example/a/{i}");
-            let text = badges::embedded_assertion(&id, &format!("Bench {i}"), "Bench U", "b@bench.example").to_string();
+            let text = badges::embedded_assertion(
+                &id,
+                &format!("Bench {i}"),
+                "Bench U",
+                "b@bench.example",
+            )
+            .to_string();
             if i % 2 == 0 {
                 bake::bake(&picture, &text, BakeSlot::Assertion).expect("bake")
             } else {
@@ -89,7 +111,9 @@ fn fill_wallet(path: &std::path::Path, n: usize) {
     let picture = images::badge_png(64, 3);
     for i in 0..n {
         let id = format!("https://bench.example/l/{i}");
-        let text = badges::embedded_assertion(&id, &format!("Listed {i}"), "List U", "b@bench.example").to_string();
+        let text =
+            badges::embedded_assertion(&id, &format!("Listed {i}"), "List U", "b@bench.example")
+                .to_string();
         let badge = NewBadge {
             dedup_key: format!("id:{id}"),
             original: picture.clone(),

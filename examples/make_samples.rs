@@ -14,9 +14,24 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let learner = "learner@satchel.example";
     let ob2 = [
-        ("first-aid", "First Aid Basics", "Riverside Red Cross Chapter", 0),
-        ("rust-fundamentals", "Rust Fundamentals", "Open Systems Academy", 150),
-        ("community-garden", "Community Gardener", "Greenway Volunteers", 80),
+        (
+            "first-aid",
+            "First Aid Basics",
+            "Riverside Red Cross Chapter",
+            0,
+        ),
+        (
+            "rust-fundamentals",
+            "Rust Fundamentals",
+            "Open Systems Academy",
+            150,
+        ),
+        (
+            "community-garden",
+            "Community Gardener",
+            "Greenway Volunteers",
+            80,
+        ),
     ];
     for (slug, name, issuer, hue) in ob2 {
         let id = format!("https://badges.satchel.example/assertions/{slug}");
@@ -25,7 +40,8 @@ fn main() -> anyhow::Result<()> {
         std::fs::write(dir.join(format!("{slug}.png")), baked)?;
     }
     let id = "urn:uuid:6b1c0f7e-3c55-4c1a-9a59-8a4f3f0d2e11";
-    let text = badges::ob3_credential(id, "Data Literacy", "Northfield College", learner).to_string();
+    let text =
+        badges::ob3_credential(id, "Data Literacy", "Northfield College", learner).to_string();
     let baked = bake(&images::badge_png(128, 200), &text, BakeSlot::Credential)?;
     std::fs::write(dir.join("data-literacy.png"), baked)?;
     let id = "https://badges.satchel.example/assertions/map-reading";

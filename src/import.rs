@@ -411,7 +411,10 @@ fn dedup_key(text: &str, payload: PayloadKind, c: &Credential) -> String {
             .unwrap_or_else(|_| text.to_owned()),
         _ => text.to_owned(),
     };
-    format!("sha256:{}", hex::encode(Sha256::digest(canonical.as_bytes())))
+    format!(
+        "sha256:{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    )
 }
 
 fn payload_name(p: PayloadKind) -> &'static str {
@@ -575,7 +578,9 @@ fn list_zip(archive: &Path) -> Result<Vec<Item>, Error> {
         let source = if ext == "zip" {
             Source::Failed(Error::other(
                 ErrorCode::Unsupported,
-                format!("{label} is a ZIP inside a ZIP; unpack the outer one and import the inner archive"),
+                format!(
+                    "{label} is a ZIP inside a ZIP; unpack the outer one and import the inner archive"
+                ),
             ))
         } else {
             Source::ZipEntry {

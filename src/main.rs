@@ -15,7 +15,11 @@ use satchel::http::{Fetcher, HttpPolicy};
 use satchel::wallet::Wallet;
 
 #[derive(Parser)]
-#[command(name = "satchel", version, about = "Keep, check and share your Open Badges.")]
+#[command(
+    name = "satchel",
+    version,
+    about = "Keep, check and share your Open Badges."
+)]
 struct Cli {
     /// The wallet database to use [default: the XDG data dir's satchel/wallet.sqlite3].
     #[arg(long, global = true, env = "SATCHEL_WALLET", value_name = "PATH")]
@@ -112,7 +116,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     match cli.command {
         Command::Identity { ref action } => cli::identity::run(&mut open()?, action),
-        Command::Import { ref inputs, json } => cli::badges::import(&mut open()?, &fetcher()?, inputs, json),
+        Command::Import { ref inputs, json } => {
+            cli::badges::import(&mut open()?, &fetcher()?, inputs, json)
+        }
         Command::Inspect { ref file, json } => cli::badges::inspect(file, json),
         Command::List { json } => cli::badges::list(&open()?, json),
         Command::Show { id, json } => cli::badges::show(&open()?, id, json),
@@ -124,4 +130,3 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Refresh { json } => cli::badges::refresh(&mut open()?, &fetcher()?, json),
     }
 }
-

@@ -15,7 +15,12 @@ use satchel::wallet::{Badge, BadgeSummary, Wallet};
 
 use super::{print_json, runtime};
 
-pub fn import(wallet: &mut Wallet, fetcher: &Fetcher, inputs: &[String], json: bool) -> Result<ExitCode> {
+pub fn import(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+    inputs: &[String],
+    json: bool,
+) -> Result<ExitCode> {
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"),
     );
@@ -40,11 +45,15 @@ pub fn import(wallet: &mut Wallet, fetcher: &Fetcher, inputs: &[String], json: b
                 (ImportStatus::Imported, _) => {
                     let id = r.badge_id.unwrap_or_default();
                     match &r.awaiting_details {
-                        Some(why) => println!("imported  {} as badge {id} (details later: {why})", r.path),
+                        Some(why) => {
+                            println!("imported  {} as badge {id} (details later: {why})", r.path)
+                        }
                         None => println!("imported  {} as badge {id}", r.path),
                     }
                 }
-                (_, Some(e)) if r.status == ImportStatus::Duplicate => println!("duplicate {}", e.message),
+                (_, Some(e)) if r.status == ImportStatus::Duplicate => {
+                    println!("duplicate {}", e.message)
+                }
                 (_, Some(e)) => println!("error     [{}] {}", e.code, e.message),
                 (_, None) => {}
             }
@@ -59,7 +68,11 @@ pub fn import(wallet: &mut Wallet, fetcher: &Fetcher, inputs: &[String], json: b
             count(ImportStatus::Error)
         );
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
@@ -102,7 +115,10 @@ fn print_credential(c: &credential::Credential) {
         println!("{:<9} {} {}{hashed}", "recipient:", r.kind, r.identity);
     }
     line("hosted:", c.hosted_url.as_deref());
-    line("criteria:", c.criteria_url.as_deref().or(c.criteria_text.as_deref()));
+    line(
+        "criteria:",
+        c.criteria_url.as_deref().or(c.criteria_text.as_deref()),
+    );
     line("about:", c.description.as_deref());
     for w in &c.warnings {
         println!("note:     {w}");
@@ -126,7 +142,11 @@ pub fn list(wallet: &Wallet, json: bool) -> Result<ExitCode> {
 }
 
 fn summary_line(b: &BadgeSummary) -> String {
-    let date = b.issued_on.as_deref().map(|d| d.get(..10).unwrap_or(d)).unwrap_or("");
+    let date = b
+        .issued_on
+        .as_deref()
+        .map(|d| d.get(..10).unwrap_or(d))
+        .unwrap_or("");
     format!(
         "{:>5}  {:<40}  {:<28}  {:<10}  OB {}",
         b.id,
@@ -143,7 +163,10 @@ pub fn show(wallet: &Wallet, id: i64, json: bool) -> Result<ExitCode> {
         print_json(&badge)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("badge {}  ({} from {}, imported {})", badge.summary.id, badge.media_type, badge.source, badge.imported_at);
+    println!(
+        "badge {}  ({} from {}, imported {})",
+        badge.summary.id, badge.media_type, badge.source, badge.imported_at
+    );
     print_credential(&badge.credential);
     if let Some(why) = &badge.details_error {
         println!("awaiting: {why} (run `satchel refresh` to try again)");
@@ -153,15 +176,20 @@ pub fn show(wallet: &Wallet, id: i64, json: bool) -> Result<ExitCode> {
 }
 
 pub fn bake(image: &Path, credential_file: &Path, output: &Path) -> Result<ExitCode> {
-    let picture = std::fs::read(image).with_context(|| format!("cannot read {}", image.display()))?;
+    let picture =
+        std::fs::read(image).with_context(|| format!("cannot read {}", image.display()))?;
     let text = std::fs::read_to_string(credential_file)
         .with_context(|| format!("cannot read {}", credential_file.display()))?;
     let text = text.trim();
     let slot = match bake::classify(text) {
         bake::PayloadKind::Url => BakeSlot::Assertion,
         _ => {
-            let c = credential::parse(text)
-                .with_context(|| format!("{} is not a credential Satchel can bake", credential_file.display()))?;
+            let c = credential::parse(text).with_context(|| {
+                format!(
+                    "{} is not a credential Satchel can bake",
+                    credential_file.display()
+                )
+            })?;
             if c.ob_version == Some(ObVersion::V3_0) {
                 BakeSlot::Credential
             } else {
@@ -169,9 +197,14 @@ pub fn bake(image: &Path, credential_file: &Path, output: &Path) -> Result<ExitC
             }
         }
     };
-    let baked = bake::bake(&picture, text, slot).with_context(|| format!("cannot bake into {}", image.display()))?;
+    let baked = bake::bake(&picture, text, slot)
+        .with_context(|| format!("cannot bake into {}", image.display()))?;
     std::fs::write(output, baked).with_context(|| format!("cannot write {}", output.display()))?;
-    println!("baked {} into {}", credential_file.display(), output.display());
+    println!(
+        "baked {} into {}",
+        credential_file.display(),
+        output.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -191,7 +224,14 @@ pub fn refresh(wallet: &mut Wallet, fetcher: &Fetcher, json: bool) -> Result<Exi
                 Some(why) => println!("badge {id}: still waiting: {why}"),
             }
         }
-        println!("{} completed, {pending} still waiting", results.len() - pending);
+        println!(
+            "{} completed, {pending} still waiting",
+            results.len() - pending
+        );
     }
-    Ok(if pending > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if pending > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

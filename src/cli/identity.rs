@@ -26,7 +26,9 @@ pub fn run(wallet: &mut Wallet, action: &IdentityAction) -> Result<ExitCode> {
             if *json {
                 print_json(&ids)?;
             } else if ids.is_empty() {
-                println!("no identities yet; add the email your badges were issued to with `satchel identity add you@example.org`");
+                println!(
+                    "no identities yet; add the email your badges were issued to with `satchel identity add you@example.org`"
+                );
             } else {
                 for id in ids {
                     println!("{:<10} {}", id.kind_name(), id.value);
@@ -36,4 +38,3 @@ pub fn run(wallet: &mut Wallet, action: &IdentityAction) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
-

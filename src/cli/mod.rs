@@ -21,4 +21,3 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
     writeln!(out)?;
     Ok(())
 }
-

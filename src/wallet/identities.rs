@@ -63,7 +63,9 @@ impl Identity {
         let email = v.strip_prefix("mailto:").unwrap_or(v);
         match email.split_once('@') {
             Some((local, domain))
-                if !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace) =>
+                if !local.is_empty()
+                    && domain.contains('.')
+                    && !email.contains(char::is_whitespace) =>
             {
                 Ok((IdentityKind::Email, email.to_owned()))
             }

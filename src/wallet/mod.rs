@@ -34,13 +34,17 @@ const APPLICATION_ID: i64 = 0x5361_5463;
 /// Why the wallet could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum WalletError {
-    #[error("the wallet at {path} was written by a newer version of Satchel (schema {found}, this one knows {known}); update Satchel to open it")]
+    #[error(
+        "the wallet at {path} was written by a newer version of Satchel (schema {found}, this one knows {known}); update Satchel to open it"
+    )]
     TooNew {
         path: PathBuf,
         found: i64,
         known: i64,
     },
-    #[error("{path} is not a Satchel wallet ({reason}); it was left untouched — choose another file with --wallet")]
+    #[error(
+        "{path} is not a Satchel wallet ({reason}); it was left untouched — choose another file with --wallet"
+    )]
     Foreign { path: PathBuf, reason: String },
     #[error("cannot use the wallet at {path}: {source}")]
     Io {

@@ -16,7 +16,11 @@ fn a_wallet_from_a_newer_satchel_is_refused_with_a_sentence() {
     let before = std::fs::read(&sb.wallet).unwrap();
     let out = sb.run(&["list"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("newer version of Satchel"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("newer version of Satchel"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&sb.wallet).unwrap(), before, "left untouched");
 }
 
@@ -25,19 +29,35 @@ fn a_foreign_database_or_file_is_refused_and_never_overwritten() {
     let sb = Sandbox::new();
     {
         let conn = rusqlite::Connection::open(&sb.wallet).unwrap();
-        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
     }
     let before = std::fs::read(&sb.wallet).unwrap();
     let out = sb.run(&["list"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a Satchel wallet"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a Satchel wallet"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&sb.wallet).unwrap(), before);
 
-    std::fs::write(&sb.wallet, b"these are my holiday notes, not a database at all....").unwrap();
+    std::fs::write(
+        &sb.wallet,
+        b"these are my holiday notes, not a database at all....",
+    )
+    .unwrap();
     let out = sb.run(&["list"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a Satchel wallet"), "{}", stderr(&out));
-    assert_eq!(std::fs::read(&sb.wallet).unwrap(), b"these are my holiday notes, not a database at all....");
+    assert!(
+        stderr(&out).contains("not a Satchel wallet"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(&sb.wallet).unwrap(),
+        b"these are my holiday notes, not a database at all...."
+    );
 }
 
 #[test]
@@ -56,17 +76,36 @@ fn the_wallet_location_comes_from_the_environment_when_not_given() {
 #[test]
 fn human_output_names_badges_and_counts_results() {
     let sb = Sandbox::new();
-    let text = badges::embedded_assertion("https://b.example/h", "Human Readable", "Plain Issuer", "ann@example.org").to_string();
-    let file = sb.write("h.png", bake(&images::badge_png(8, 4), &text, BakeSlot::Assertion).unwrap());
+    let text = badges::embedded_assertion(
+        "https://b.example/h",
+        "Human Readable",
+        "Plain Issuer",
+        "ann@example.org",
+    )
+    .to_string();
+    let file = sb.write(
+        "h.png",
+        bake(&images::badge_png(8, 4), &text, BakeSlot::Assertion).unwrap(),
+    );
     let junk = sb.write("junk.json", "{not json");
     let out = sb.run(&["import", &file, &junk]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    assert!(text.contains("1 imported, 0 duplicates, 1 failed"), "{text}");
+    assert!(
+        text.contains("1 imported, 0 duplicates, 1 failed"),
+        "{text}"
+    );
     assert!(text.contains("[malformed_credential]"), "{text}");
     let list = stdout(&sb.run(&["list"]));
-    assert!(list.contains("Human Readable") && list.contains("Plain Issuer"), "{list}");
+    assert!(
+        list.contains("Human Readable") && list.contains("Plain Issuer"),
+        "{list}"
+    );
     let show = sb.run(&["show", "999"]);
     assert_eq!(show.status.code(), Some(2));
-    assert!(stderr(&show).contains("no badge with id 999"), "{}", stderr(&show));
+    assert!(
+        stderr(&show).contains("no badge with id 999"),
+        "{}",
+        stderr(&show)
+    );
 }

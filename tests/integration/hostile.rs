@@ -11,8 +11,17 @@ use satchel::bake::{BakeSlot, bake};
 /// A wallet that already holds one good badge, to prove it stays untouched.
 fn wallet_with_one_badge() -> (Sandbox, Vec<serde_json::Value>) {
     let sb = Sandbox::new();
-    let text = badges::embedded_assertion("https://b.example/keep", "Keep Me", "Safe Issuer", "ann@example.org").to_string();
-    let file = sb.write("good.png", bake(&images::badge_png(16, 7), &text, BakeSlot::Assertion).unwrap());
+    let text = badges::embedded_assertion(
+        "https://b.example/keep",
+        "Keep Me",
+        "Safe Issuer",
+        "ann@example.org",
+    )
+    .to_string();
+    let file = sb.write(
+        "good.png",
+        bake(&images::badge_png(16, 7), &text, BakeSlot::Assertion).unwrap(),
+    );
     assert_eq!(sb.import(&[&file])[0]["status"], "imported");
     let list = sb.list();
     (sb, list)
@@ -42,7 +51,12 @@ fn png_with(extra: &[Vec<u8>]) -> Vec<u8> {
 #[test]
 fn broken_images_get_specific_errors_and_the_wallet_is_untouched() {
     let (sb, before) = wallet_with_one_badge();
-    let good = bake(&images::badge_png(16, 2), "https://b.example/x", BakeSlot::Assertion).unwrap();
+    let good = bake(
+        &images::badge_png(16, 2),
+        "https://b.example/x",
+        BakeSlot::Assertion,
+    )
+    .unwrap();
 
     let mut bad_crc = good.clone();
     // Flip a byte of the badge text itself, after keyword and header.
@@ -55,9 +69,16 @@ fn broken_images_get_specific_errors_and_the_wallet_is_untouched() {
     assert_eq!(code, "malformed_image", "{msg}");
 
     let (code, msg) = import_error(&sb, "fake.png", b"<html>this is a web page</html>");
-    assert!(code == "malformed_credential" || code == "unsupported", "{code}: {msg}");
+    assert!(
+        code == "malformed_credential" || code == "unsupported",
+        "{code}: {msg}"
+    );
 
-    let (code, msg) = import_error(&sb, "jpeg.png", &[0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F']);
+    let (code, msg) = import_error(
+        &sb,
+        "jpeg.png",
+        &[0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F'],
+    );
     assert_eq!(code, "unsupported", "{msg}");
 
     let (code, msg) = import_error(&sb, "empty.png", b"");
@@ -88,13 +109,24 @@ fn a_compressed_chunk_that_inflates_past_the_cap_is_refused() {
 #[test]
 fn two_badge_chunks_take_the_first_and_warn() {
     let sb = Sandbox::new();
-    let first = badges::embedded_assertion("https://b.example/first", "First", "I", "a@b.org").to_string();
-    let second = badges::embedded_assertion("https://b.example/second", "Second", "I", "a@b.org").to_string();
-    let file = sb.write("two.png", png_with(&[images::itxt("openbadges", &first), images::itxt("openbadges", &second)]));
+    let first =
+        badges::embedded_assertion("https://b.example/first", "First", "I", "a@b.org").to_string();
+    let second = badges::embedded_assertion("https://b.example/second", "Second", "I", "a@b.org")
+        .to_string();
+    let file = sb.write(
+        "two.png",
+        png_with(&[
+            images::itxt("openbadges", &first),
+            images::itxt("openbadges", &second),
+        ]),
+    );
     let r = &sb.import(&[&file])[0];
     assert_eq!(r["status"], "imported");
     let warnings = r["warnings"].to_string();
-    assert!(warnings.contains("second") || warnings.contains("more than one"), "{warnings}");
+    assert!(
+        warnings.contains("second") || warnings.contains("more than one"),
+        "{warnings}"
+    );
     assert_eq!(sb.list()[0]["name"], "First");
 }
 
@@ -117,7 +149,8 @@ fn hostile_svgs_never_resolve_entities() {
 #[test]
 fn an_svg_with_a_script_is_read_but_its_script_is_only_reported() {
     let sb = Sandbox::new();
-    let text = badges::embedded_assertion("https://b.example/svg", "Scripted", "I", "a@b.org").to_string();
+    let text =
+        badges::embedded_assertion("https://b.example/svg", "Scripted", "I", "a@b.org").to_string();
     let svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org"><script>alert(1)</script><openbadges:assertion verify="https://b.example/svg"><![CDATA[{text}]]></openbadges:assertion></svg>"#
     );
@@ -157,12 +190,24 @@ fn a_url_that_redirects_forever_stops_and_the_badge_waits() {
     let issuer = Issuer::start();
     issuer.route("/loop", Route::Redirect(issuer.url("/loop")));
     let sb = Sandbox::new();
-    let file = sb.write("loop.png", bake(&images::badge_png(8, 1), &issuer.url("/loop"), BakeSlot::Assertion).unwrap());
+    let file = sb.write(
+        "loop.png",
+        bake(
+            &images::badge_png(8, 1),
+            &issuer.url("/loop"),
+            BakeSlot::Assertion,
+        )
+        .unwrap(),
+    );
     let r = &sb.import(&[&file])[0];
     assert_eq!(r["status"], "imported", "kept, never dropped: {r}");
     let why = r["awaiting_details"].as_str().unwrap();
     assert!(why.contains("redirected more than 5 times"), "{why}");
-    assert!(issuer.hits("/loop") <= 7, "bounded: {}", issuer.hits("/loop"));
+    assert!(
+        issuer.hits("/loop") <= 7,
+        "bounded: {}",
+        issuer.hits("/loop")
+    );
 }
 
 #[test]

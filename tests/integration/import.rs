@@ -17,9 +17,15 @@ fn hosted_issuer(n: usize, email: &str) -> Issuer {
     let issuer = Issuer::start();
     let base = issuer.base.clone();
     issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
-    issuer.json("/badges/rust.json", &badges::badge_class(&base, "rust", "Rust Basics"));
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
     for i in 0..n {
-        issuer.json(&format!("/assertions/{i}.json"), &badges::assertion(&base, "rust", i, email));
+        issuer.json(
+            &format!("/assertions/{i}.json"),
+            &badges::assertion(&base, "rust", i, email),
+        );
     }
     issuer
 }
@@ -27,7 +33,13 @@ fn hosted_issuer(n: usize, email: &str) -> Issuer {
 #[test]
 fn an_embedded_ob2_badge_is_imported_with_every_field_and_its_original_bytes() {
     let sb = Sandbox::new();
-    let text = badges::embedded_assertion("https://b.example/a/1", "Knot Tying", "Sea Scouts", "ann@example.org").to_string();
+    let text = badges::embedded_assertion(
+        "https://b.example/a/1",
+        "Knot Tying",
+        "Sea Scouts",
+        "ann@example.org",
+    )
+    .to_string();
     let bytes = baked_png(&text, 10);
     let file = sb.write("knot.png", &bytes);
 
@@ -56,16 +68,30 @@ fn an_embedded_ob2_badge_is_imported_with_every_field_and_its_original_bytes() {
     assert_eq!(shown["credential"]["criteria_text"], "Do the work.");
 
     let wallet = satchel::wallet::Wallet::open(&sb.wallet).unwrap();
-    assert_eq!(wallet.badge(id).unwrap().original, bytes, "original kept byte for byte");
+    assert_eq!(
+        wallet.badge(id).unwrap().original,
+        bytes,
+        "original kept byte for byte"
+    );
 }
 
 #[test]
 fn importing_the_same_badge_twice_reports_a_duplicate_and_changes_nothing() {
     let sb = Sandbox::new();
-    let text = badges::embedded_assertion("https://b.example/a/2", "Knot Tying", "Sea Scouts", "ann@example.org");
+    let text = badges::embedded_assertion(
+        "https://b.example/a/2",
+        "Knot Tying",
+        "Sea Scouts",
+        "ann@example.org",
+    );
     let png = sb.write("one.png", baked_png(&text.to_string(), 10));
     // The same assertion re-formatted and baked into another picture is the same badge.
-    let svg_bytes = bake(&images::badge_svg(3), &serde_json::to_string_pretty(&text).unwrap(), BakeSlot::Assertion).unwrap();
+    let svg_bytes = bake(
+        &images::badge_svg(3),
+        &serde_json::to_string_pretty(&text).unwrap(),
+        BakeSlot::Assertion,
+    )
+    .unwrap();
     let svg = sb.write("two.svg", svg_bytes);
 
     let first = sb.import(&[&png]);
@@ -84,7 +110,10 @@ fn importing_the_same_badge_twice_reports_a_duplicate_and_changes_nothing() {
 fn a_hosted_badge_is_understood_by_fetching_assertion_badgeclass_and_issuer() {
     let issuer = hosted_issuer(1, "ann@example.org");
     let sb = Sandbox::new();
-    let file = sb.write("hosted.png", baked_png(&issuer.url("/assertions/0.json"), 50));
+    let file = sb.write(
+        "hosted.png",
+        baked_png(&issuer.url("/assertions/0.json"), 50),
+    );
 
     let results = sb.import(&[&file]);
     assert_eq!(results[0]["status"], "imported", "{results:?}");
@@ -97,8 +126,14 @@ fn a_hosted_badge_is_understood_by_fetching_assertion_badgeclass_and_issuer() {
 
     let id = list[0]["id"].to_string();
     let (shown, _) = sb.json(&["show", &id]);
-    let fetched = shown["fetched"].as_object().expect("fetched documents kept");
-    assert_eq!(fetched.len(), 3, "assertion, BadgeClass and issuer kept verbatim");
+    let fetched = shown["fetched"]
+        .as_object()
+        .expect("fetched documents kept");
+    assert_eq!(
+        fetched.len(),
+        3,
+        "assertion, BadgeClass and issuer kept verbatim"
+    );
 }
 
 #[test]
@@ -134,8 +169,14 @@ fn a_badge_whose_issuer_is_down_is_kept_and_filled_in_later() {
 
     let base = issuer.base.clone();
     issuer.json("/issuer.json", &badges::issuer(&base, "Back Online"));
-    issuer.json("/badges/rust.json", &badges::badge_class(&base, "rust", "Rust Basics"));
-    issuer.json("/assertions/7.json", &badges::assertion(&base, "rust", 7, "ann@example.org"));
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    issuer.json(
+        "/assertions/7.json",
+        &badges::assertion(&base, "rust", 7, "ann@example.org"),
+    );
     let (refreshed, code) = sb.json(&["refresh"]);
     assert_eq!(code, 0, "{refreshed}");
     assert_eq!(refreshed["results"][0]["complete"], true);
@@ -143,19 +184,34 @@ fn a_badge_whose_issuer_is_down_is_kept_and_filled_in_later() {
     assert_eq!(list[0]["details"], "complete");
     assert_eq!(list[0]["issuer_name"], "Back Online");
     let wallet = satchel::wallet::Wallet::open(&sb.wallet).unwrap();
-    assert_eq!(wallet.badge(list[0]["id"].as_i64().unwrap()).unwrap().original, bytes);
+    assert_eq!(
+        wallet
+            .badge(list[0]["id"].as_i64().unwrap())
+            .unwrap()
+            .original,
+        bytes
+    );
 }
 
 #[test]
 fn loopback_issuers_are_refused_unless_allowed_and_the_badge_is_kept() {
     let issuer = hosted_issuer(1, "ann@example.org");
     let sb = Sandbox::new();
-    let file = sb.write("probe.png", baked_png(&issuer.url("/assertions/0.json"), 50));
+    let file = sb.write(
+        "probe.png",
+        baked_png(&issuer.url("/assertions/0.json"), 50),
+    );
     let out = sb.run_with(&["import", "--json", &file], false);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let why = v["results"][0]["awaiting_details"].as_str().expect("kept, awaiting");
+    let why = v["results"][0]["awaiting_details"]
+        .as_str()
+        .expect("kept, awaiting");
     assert!(why.contains("--allow-private-network"), "{why}");
-    assert_eq!(issuer.hits("/assertions/0.json"), 0, "no request reached the private address");
+    assert_eq!(
+        issuer.hits("/assertions/0.json"),
+        0,
+        "no request reached the private address"
+    );
 }
 
 #[test]
@@ -163,13 +219,18 @@ fn folders_are_walked_and_zips_read_entry_by_entry() {
     let sb = Sandbox::new();
     let mk = |n: usize| {
         let id = format!("https://b.example/a/f{n}");
-        baked_png(&badges::embedded_assertion(&id, &format!("Badge {n}"), "Folder U", "ann@example.org").to_string(), n as u8)
+        baked_png(
+            &badges::embedded_assertion(&id, &format!("Badge {n}"), "Folder U", "ann@example.org")
+                .to_string(),
+            n as u8,
+        )
     };
     sb.write("in/a.png", mk(1));
     sb.write("in/deeper/b.png", mk(2));
     sb.write("in/notes.md", "not a badge, not looked at");
     sb.write("in/.hidden.png", mk(9));
-    let ob3 = badges::ob3_credential("urn:uuid:1", "Three", "Issuer Three", "ann@example.org").to_string();
+    let ob3 = badges::ob3_credential("urn:uuid:1", "Three", "Issuer Three", "ann@example.org")
+        .to_string();
     sb.write("in/three.json", &ob3);
 
     let zip_path = sb.path("pack.zip");
@@ -184,7 +245,12 @@ fn folders_are_walked_and_zips_read_entry_by_entry() {
     zip.finish().unwrap();
 
     let results = sb.import(&[sb.path("in").to_str().unwrap(), zip_path.to_str().unwrap()]);
-    let by_path = |suffix: &str| results.iter().find(|r| r["path"].as_str().unwrap().ends_with(suffix)).unwrap_or_else(|| panic!("{suffix} in {results:?}"));
+    let by_path = |suffix: &str| {
+        results
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} in {results:?}"))
+    };
     assert_eq!(results.len(), 5, "{results:?}");
     assert_eq!(by_path("a.png")["status"], "imported");
     assert_eq!(by_path("deeper/b.png")["status"], "imported");
@@ -193,7 +259,11 @@ fn folders_are_walked_and_zips_read_entry_by_entry() {
     let readme = by_path("pack.zip!/readme.txt");
     assert_eq!(readme["status"], "error");
     assert_eq!(readme["error"]["code"], "malformed_credential");
-    let names: Vec<_> = sb.list().iter().map(|b| b["name"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<_> = sb
+        .list()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(names.len(), 4);
     assert!(names.contains(&"Three".to_owned()));
 }
@@ -201,11 +271,20 @@ fn folders_are_walked_and_zips_read_entry_by_entry() {
 #[test]
 fn identities_can_be_added_listed_and_removed() {
     let sb = Sandbox::new();
-    for v in ["ann@example.org", "https://ann.example.org/", "tel:+1 555 0100"] {
+    for v in [
+        "ann@example.org",
+        "https://ann.example.org/",
+        "tel:+1 555 0100",
+    ] {
         let out = sb.run(&["identity", "add", v]);
         assert!(out.status.success(), "{v}: {out:?}");
     }
-    assert!(sb.run(&["identity", "add", "ANN@example.org"]).status.success(), "case variant is the same identity");
+    assert!(
+        sb.run(&["identity", "add", "ANN@example.org"])
+            .status
+            .success(),
+        "case variant is the same identity"
+    );
     let (ids, _) = sb.json(&["identity", "list"]);
     let ids = ids.as_array().unwrap();
     assert_eq!(ids.len(), 3, "{ids:?}");
@@ -214,15 +293,26 @@ fn identities_can_be_added_listed_and_removed() {
     let bad = sb.run(&["identity", "add", "not an identity"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(crate::util::stderr(&bad).contains("not an email address"));
-    assert!(sb.run(&["identity", "remove", "ann@example.org"]).status.success());
-    assert_eq!(sb.json(&["identity", "list"]).0.as_array().unwrap().len(), 2);
+    assert!(
+        sb.run(&["identity", "remove", "ann@example.org"])
+            .status
+            .success()
+    );
+    assert_eq!(
+        sb.json(&["identity", "list"]).0.as_array().unwrap().len(),
+        2
+    );
 }
 
 #[test]
 fn inspect_reads_a_file_without_touching_the_wallet() {
     let sb = Sandbox::new();
-    let text = badges::ob3_credential("urn:uuid:2", "Three", "Issuer Three", "ann@example.org").to_string();
-    let file = sb.write("three.png", bake(&images::badge_png(16, 1), &text, BakeSlot::Credential).unwrap());
+    let text = badges::ob3_credential("urn:uuid:2", "Three", "Issuer Three", "ann@example.org")
+        .to_string();
+    let file = sb.write(
+        "three.png",
+        bake(&images::badge_png(16, 1), &text, BakeSlot::Credential).unwrap(),
+    );
     let (v, code) = sb.json(&["inspect", &file]);
     assert_eq!(code, 0);
     assert_eq!(v["media_type"], "image/png");
@@ -237,7 +327,13 @@ fn inspect_reads_a_file_without_touching_the_wallet() {
 fn the_bake_command_writes_a_badge_that_imports() {
     let sb = Sandbox::new();
     let picture = sb.write("plain.png", images::badge_png(24, 5));
-    let text = badges::embedded_assertion("https://b.example/a/cli", "Baked By CLI", "Me", "ann@example.org").to_string();
+    let text = badges::embedded_assertion(
+        "https://b.example/a/cli",
+        "Baked By CLI",
+        "Me",
+        "ann@example.org",
+    )
+    .to_string();
     let cred = sb.write("cred.json", &text);
     let out_path = sb.path("baked.png");
     let out = sb.run(&["bake", &picture, &cred, "-o", out_path.to_str().unwrap()]);
@@ -257,7 +353,10 @@ fn third_party_baked_badges_import_and_wait_for_their_offline_issuers() {
         "1EdTech__digital-credentials-public-validator/inspector-vc/src/test/resources/ob20/simple-badge.png",
         "mozilla__openbadges-bakery/test/no-json.svg",
     ];
-    let paths: Vec<String> = files.iter().map(|f| dir.join(f).display().to_string()).collect();
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
     let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
     // No loopback allowed and no internet here: what the files point at is unreachable.
     let out = sb.run_with(&[&["import", "--json"], refs.as_slice()].concat(), false);
@@ -267,7 +366,10 @@ fn third_party_baked_badges_import_and_wait_for_their_offline_issuers() {
     for r in results {
         assert_eq!(r["status"], "imported", "{r}");
     }
-    let unplain = sb.write("unbaked.png", std::fs::read(dir.join("mozilla__openbadges-bakery/test/unbaked.png")).unwrap());
+    let unplain = sb.write(
+        "unbaked.png",
+        std::fs::read(dir.join("mozilla__openbadges-bakery/test/unbaked.png")).unwrap(),
+    );
     let r = &sb.import(&[&unplain])[0];
     assert_eq!(r["error"]["code"], "not_baked", "{r}");
 }

@@ -40,7 +40,8 @@ impl Sandbox {
     pub fn run_with(&self, args: &[&str], allow_private: bool) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_satchel"));
         cmd.arg("--wallet").arg(&self.wallet).args(args);
-        cmd.env_remove("SATCHEL_WALLET").env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK");
+        cmd.env_remove("SATCHEL_WALLET")
+            .env_remove("SATCHEL_ALLOW_PRIVATE_NETWORK");
         if allow_private {
             cmd.arg("--allow-private-network");
         }
@@ -71,7 +72,11 @@ impl Sandbox {
     }
 
     pub fn list(&self) -> Vec<Value> {
-        self.json(&["list"]).0.as_array().expect("list array").clone()
+        self.json(&["list"])
+            .0
+            .as_array()
+            .expect("list array")
+            .clone()
     }
 }
 

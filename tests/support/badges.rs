@@ -6,7 +6,10 @@ use sha2::{Digest, Sha256};
 
 /// `sha256$` + hex(sha256(identity + salt)), as Open Badges hashes recipients.
 pub fn hashed(identity: &str, salt: &str) -> String {
-    format!("sha256${}", hex::encode(Sha256::digest(format!("{identity}{salt}"))))
+    format!(
+        "sha256${}",
+        hex::encode(Sha256::digest(format!("{identity}{salt}")))
+    )
 }
 
 /// An OB 2.0 issuer profile hosted at `base/issuer.json`.

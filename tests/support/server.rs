@@ -74,7 +74,12 @@ impl Issuer {
 
     /// How many requests reached `path`.
     pub fn hits(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().iter().filter(|p| *p == path).count()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
     }
 }
 
@@ -91,7 +96,9 @@ fn answer(request: tiny_http::Request, route: Option<Route>) {
         Some(Route::Body(ct, body)) => {
             tiny_http::Response::from_data(body).with_header(header("Content-Type", ct))
         }
-        Some(Route::Status(code)) => tiny_http::Response::from_data(Vec::new()).with_status_code(code),
+        Some(Route::Status(code)) => {
+            tiny_http::Response::from_data(Vec::new()).with_status_code(code)
+        }
         Some(Route::Redirect(to)) => tiny_http::Response::from_data(Vec::new())
             .with_status_code(302)
             .with_header(header("Location", &to)),
