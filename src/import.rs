@@ -10,8 +10,6 @@
 //! Network I/O happens before the item's one short write transaction.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -20,17 +18,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::bake::{self, PayloadKind, Unbaked};
+use crate::files::{self, Archive};
 use crate::credential::{self, Credential};
 use crate::http::Fetcher;
 use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet};
 use crate::{Error, ErrorCode};
-
-/// Largest single file (or ZIP entry, once inflated) that is read.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
-/// Most entries read from one ZIP archive.
-pub const MAX_ZIP_ENTRIES: usize = 20_000;
-/// Most bytes inflated from one ZIP archive in total.
-pub const MAX_ZIP_TOTAL_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// File endings looked at when a folder or ZIP is imported; a file named
 /// directly is always tried, whatever its name.
@@ -115,7 +107,7 @@ pub struct Inspection {
 #[derive(Debug)]
 enum Source {
     File(PathBuf),
-    ZipEntry { archive: PathBuf, index: usize },
+    ZipEntry { path: PathBuf, index: usize },
     Text(String),
     Failed(Error),
 }
@@ -137,17 +129,14 @@ pub async fn import_inputs(
 ) -> Vec<ImportResult> {
     let items = expand(inputs);
     let total = items.len();
-    let mut zip: Option<(PathBuf, zip::ZipArchive<File>)> = None;
-    let mut inflated_total = 0u64;
+    let mut archive: Option<Archive> = None;
     let mut results = Vec::with_capacity(total);
     for (done, item) in items.into_iter().enumerate() {
         let bytes = match item.source {
-            Source::File(path) => read_file(&path),
+            Source::File(path) => files::read_file(&path),
             Source::Text(text) => Ok(text.into_bytes()),
             Source::Failed(e) => Err(e),
-            Source::ZipEntry { archive, index } => {
-                read_zip_entry(&mut zip, &archive, index, &mut inflated_total)
-            }
+            Source::ZipEntry { path, index } => read_entry(&mut archive, &path, index),
         };
         let result = match bytes {
             Ok(bytes) => import_bytes(wallet, fetcher, item.label, bytes, now).await,
@@ -453,12 +442,12 @@ fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
     };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
-        Err(e) => return fail(items, io_error(path, e)),
+        Err(e) => return fail(items, files::io_error(path, e)),
     };
     if meta.is_dir() {
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => return fail(items, io_error(path, e)),
+            Err(e) => return fail(items, files::io_error(path, e)),
         };
         entries.sort();
         for entry in entries {
@@ -471,7 +460,7 @@ fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
         }
         return;
     }
-    let ext = extension(&label);
+    let ext = files::extension(&label);
     if ext == "zip" {
         match list_zip(path) {
             Ok(entries) => items.extend(entries),
@@ -485,96 +474,18 @@ fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
     }
 }
 
-fn extension(name: &str) -> String {
-    Path::new(name)
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default()
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> Error {
-    let what = match e.kind() {
-        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".to_owned(),
-        _ => format!("cannot be read: {e}"),
-    };
-    Error::other(ErrorCode::Io, format!("{} {what}", path.display()))
-}
-
-fn too_large(what: String) -> Error {
-    Error::other(
-        ErrorCode::TooLarge,
-        format!(
-            "{what} is larger than {} MiB, far more than any badge needs; it was not read",
-            MAX_FILE_BYTES / 1024 / 1024
-        ),
-    )
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
-    let file = File::open(path).map_err(|e| io_error(path, e))?;
-    read_capped(file, path.display().to_string()).map_err(|e| match e {
-        CappedRead::TooLarge(what) => too_large(what),
-        CappedRead::Io(e) => io_error(path, e),
-    })
-}
-
-enum CappedRead {
-    TooLarge(String),
-    Io(std::io::Error),
-}
-
-/// Reads at most [`MAX_FILE_BYTES`], whatever sizes the source claims.
-fn read_capped(reader: impl Read, what: String) -> Result<Vec<u8>, CappedRead> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(CappedRead::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(CappedRead::TooLarge(what));
-    }
-    Ok(bytes)
-}
-
-fn zip_error(archive: &Path, e: impl std::fmt::Display) -> Error {
-    Error::other(
-        ErrorCode::MalformedImage,
-        format!("{} is not a readable ZIP archive: {e}", archive.display()),
-    )
-}
-
 /// Lists the badge entries of a ZIP without inflating anything.
-fn list_zip(archive: &Path) -> Result<Vec<Item>, Error> {
-    let file = File::open(archive).map_err(|e| io_error(archive, e))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| zip_error(archive, e))?;
-    if zip.len() > MAX_ZIP_ENTRIES {
-        return Err(Error::other(
-            ErrorCode::TooLarge,
-            format!(
-                "{} holds {} entries, more than the {MAX_ZIP_ENTRIES} Satchel reads from one archive; split it into smaller ones",
-                archive.display(),
-                zip.len()
-            ),
-        ));
-    }
+fn list_zip(path: &Path) -> Result<Vec<Item>, Error> {
+    let mut archive = Archive::open(path)?;
     let mut items = Vec::new();
-    for index in 0..zip.len() {
-        let entry = zip.by_index_raw(index).map_err(|e| zip_error(archive, e))?;
-        let name = entry
-            .name()
-            .map_err(|e| zip_error(archive, e))?
-            .into_owned();
-        if entry.is_dir() {
-            continue;
-        }
-        let base = name.rsplit('/').next().unwrap_or(&name);
-        let hidden = base.starts_with('.') || name.starts_with("__MACOSX/");
-        let ext = extension(&name);
+    for entry in archive.entries()? {
+        let base = entry.name.rsplit('/').next().unwrap_or(&entry.name);
+        let hidden = base.starts_with('.') || entry.name.starts_with("__MACOSX/");
+        let ext = files::extension(&entry.name);
         if hidden || !(BADGE_EXTENSIONS.contains(&ext.as_str()) || ext == "zip") {
             continue;
         }
-        let label = format!("{}!/{name}", archive.display());
+        let label = archive.label(&entry.name);
         let source = if ext == "zip" {
             Source::Failed(Error::other(
                 ErrorCode::Unsupported,
@@ -584,8 +495,8 @@ fn list_zip(archive: &Path) -> Result<Vec<Item>, Error> {
             ))
         } else {
             Source::ZipEntry {
-                archive: archive.to_owned(),
-                index,
+                path: path.to_owned(),
+                index: entry.index,
             }
         };
         items.push(Item { label, source });
@@ -593,41 +504,10 @@ fn list_zip(archive: &Path) -> Result<Vec<Item>, Error> {
     Ok(items)
 }
 
-/// Inflates one entry with the per-entry and per-archive caps, reusing the
-/// archive opened for the previous entry.
-fn read_zip_entry(
-    open: &mut Option<(PathBuf, zip::ZipArchive<File>)>,
-    archive: &Path,
-    index: usize,
-    inflated_total: &mut u64,
-) -> Result<Vec<u8>, Error> {
-    if open.as_ref().is_none_or(|(p, _)| p != archive) {
-        let file = File::open(archive).map_err(|e| io_error(archive, e))?;
-        let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(archive, e))?;
-        *open = Some((archive.to_owned(), zip));
-        *inflated_total = 0;
+/// Reads one entry, reusing the archive opened for the previous entry.
+fn read_entry(open: &mut Option<Archive>, path: &Path, index: usize) -> Result<Vec<u8>, Error> {
+    if open.as_ref().is_none_or(|a| a.path() != path) {
+        *open = Some(Archive::open(path)?);
     }
-    let (_, zip) = open.as_mut().expect("opened above");
-    let entry = zip.by_index(index).map_err(|e| zip_error(archive, e))?;
-    let label = format!(
-        "{}!/{}",
-        archive.display(),
-        entry.name().unwrap_or_default()
-    );
-    let bytes = read_capped(entry, label.clone()).map_err(|e| match e {
-        CappedRead::TooLarge(what) => too_large(what),
-        CappedRead::Io(e) => zip_error(archive, format!("{label}: {e}")),
-    })?;
-    *inflated_total += bytes.len() as u64;
-    if *inflated_total > MAX_ZIP_TOTAL_BYTES {
-        return Err(Error::other(
-            ErrorCode::TooLarge,
-            format!(
-                "{} inflates to more than {} GiB; the rest of it was not read",
-                archive.display(),
-                MAX_ZIP_TOTAL_BYTES >> 30
-            ),
-        ));
-    }
-    Ok(bytes)
+    open.as_mut().expect("opened above").read(index)
 }

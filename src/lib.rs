@@ -6,11 +6,13 @@
 //! policy-bound client for remote documents, [`wallet`] keeps everything in
 //! SQLite, and [`import`] ties them together for files, folders and ZIPs.
 //! The core never prints and never reads global state: callers hand it a
-//! wallet path, an HTTP policy and the current time.
+//! wallet path, an HTTP policy and the current time. [`files`] reads
+//! untrusted files and ZIP archives with caps for every module that needs to.
 
 pub mod bake;
 pub mod credential;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod import;
 pub mod wallet;

@@ -1,0 +1,186 @@
+//! Reading untrusted files and ZIP archives with hard caps.
+//!
+//! Every byte Satchel takes from disk or from an archive comes through here:
+//! a file is read up to [`MAX_FILE_BYTES`] whatever its size claims, a ZIP is
+//! opened with a cap on its entries and on everything it inflates, and entries
+//! are read into memory only: nothing is ever written to disk by an entry's
+//! name, so `../` paths in an archive cannot reach outside it.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, ErrorCode};
+
+/// Largest single file (or ZIP entry, once inflated) that is read.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Most entries read from one ZIP archive.
+pub const MAX_ZIP_ENTRIES: usize = 20_000;
+/// Most bytes inflated from one ZIP archive in total.
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The lower-case extension of a file name, or "".
+pub fn extension(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// An I/O failure on `path`, in words a learner can act on.
+pub fn io_error(path: &Path, e: std::io::Error) -> Error {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".to_owned(),
+        _ => format!("cannot be read: {e}"),
+    };
+    Error::other(ErrorCode::Io, format!("{} {what}", path.display()))
+}
+
+fn too_large(what: &str) -> Error {
+    Error::other(
+        ErrorCode::TooLarge,
+        format!(
+            "{what} is larger than {} MiB, far more than any badge needs; it was not read",
+            MAX_FILE_BYTES / 1024 / 1024
+        ),
+    )
+}
+
+/// Reads a whole file, refusing one larger than [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    let file = File::open(path).map_err(|e| io_error(path, e))?;
+    read_capped(file).map_err(|e| match e {
+        CappedRead::TooLarge => too_large(&path.display().to_string()),
+        CappedRead::Io(e) => io_error(path, e),
+    })
+}
+
+enum CappedRead {
+    TooLarge,
+    Io(std::io::Error),
+}
+
+/// Reads at most [`MAX_FILE_BYTES`], whatever sizes the source claims.
+fn read_capped(reader: impl Read) -> Result<Vec<u8>, CappedRead> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(CappedRead::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(CappedRead::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// An open ZIP archive whose entries are read with caps.
+pub struct Archive {
+    path: PathBuf,
+    zip: zip::ZipArchive<File>,
+    inflated: u64,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive").field("path", &self.path).finish()
+    }
+}
+
+/// One file entry of an archive, as listed (nothing inflated yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub index: usize,
+    /// The name as stored in the archive; only ever used as a label or a key.
+    pub name: String,
+}
+
+impl Archive {
+    /// Opens a ZIP archive, refusing one with more than [`MAX_ZIP_ENTRIES`] entries.
+    pub fn open(path: &Path) -> Result<Archive, Error> {
+        let file = File::open(path).map_err(|e| io_error(path, e))?;
+        let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
+        if zip.len() > MAX_ZIP_ENTRIES {
+            return Err(Error::other(
+                ErrorCode::TooLarge,
+                format!(
+                    "{} holds {} entries, more than the {MAX_ZIP_ENTRIES} Satchel reads from one archive; split it into smaller ones",
+                    path.display(),
+                    zip.len()
+                ),
+            ));
+        }
+        Ok(Archive {
+            path: path.to_owned(),
+            zip,
+            inflated: 0,
+        })
+    }
+
+    /// The archive's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A label for an entry: `archive.zip!/name`.
+    pub fn label(&self, name: &str) -> String {
+        format!("{}!/{name}", self.path.display())
+    }
+
+    /// The file entries (not folders), in archive order.
+    pub fn entries(&mut self) -> Result<Vec<Entry>, Error> {
+        let mut out = Vec::new();
+        for index in 0..self.zip.len() {
+            let entry = self
+                .zip
+                .by_index_raw(index)
+                .map_err(|e| zip_error(&self.path, e))?;
+            if entry.is_dir() {
+                continue;
+            }
+            let name = entry
+                .name()
+                .map_err(|e| zip_error(&self.path, e))?
+                .into_owned();
+            out.push(Entry { index, name });
+        }
+        Ok(out)
+    }
+
+    /// Inflates one entry into memory, with the per-entry cap and the
+    /// archive's running total cap.
+    pub fn read(&mut self, index: usize) -> Result<Vec<u8>, Error> {
+        let entry = self
+            .zip
+            .by_index(index)
+            .map_err(|e| zip_error(&self.path, e))?;
+        let label = format!(
+            "{}!/{}",
+            self.path.display(),
+            entry.name().unwrap_or_default()
+        );
+        let bytes = read_capped(entry).map_err(|e| match e {
+            CappedRead::TooLarge => too_large(&label),
+            CappedRead::Io(e) => zip_error(&self.path, format!("{label}: {e}")),
+        })?;
+        self.inflated += bytes.len() as u64;
+        if self.inflated > MAX_ZIP_TOTAL_BYTES {
+            return Err(Error::other(
+                ErrorCode::TooLarge,
+                format!(
+                    "{} inflates to more than {} GiB; the rest of it was not read",
+                    self.path.display(),
+                    MAX_ZIP_TOTAL_BYTES >> 30
+                ),
+            ));
+        }
+        Ok(bytes)
+    }
+}
+
+fn zip_error(archive: &Path, e: impl std::fmt::Display) -> Error {
+    Error::other(
+        ErrorCode::MalformedImage,
+        format!("{} is not a readable ZIP archive: {e}", archive.display()),
+    )
+}
