@@ -13,6 +13,7 @@ mod fields;
 mod jws;
 mod ob2;
 mod ob3;
+mod recipient;
 #[cfg(test)]
 mod tests;
 
