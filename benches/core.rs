@@ -14,11 +14,13 @@
 mod badges;
 #[path = "../tests/support/images.rs"]
 mod images;
+#[path = "../tests/support/measure.rs"]
+mod measure;
 
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use chrono::Utc;
+use measure::run_cli;
 use satchel::bake::{self, BakeSlot};
 use satchel::credential;
 use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
@@ -130,23 +132,4 @@ fn fill_wallet(path: &std::path::Path, n: usize) {
         };
         w.insert_badge(&badge, Utc::now()).unwrap();
     }
-}
-
-/// Runs the CLI; returns wall seconds and the child's own peak RSS in MiB.
-fn run_cli(args: &[&str]) -> (f64, f64) {
-    let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_satchel"))
-        .args(args)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run satchel");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child and writes into locals we own.
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let secs = start.elapsed().as_secs_f64();
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
-    let code = libc::WEXITSTATUS(status);
-    assert!(code == 0 || code == 1, "satchel {args:?} exited {code}");
-    (secs, usage.ru_maxrss as f64 / 1024.0)
 }

@@ -33,6 +33,10 @@ pub enum ErrorCode {
     NotFound,
     /// The learner's request itself is not valid.
     InvalidInput,
+    /// A backpack needs the learner to sign in (again).
+    AuthRequired,
+    /// A backpack refused what was sent; the message says what to do.
+    Refused,
 }
 
 impl ErrorCode {
@@ -50,6 +54,8 @@ impl ErrorCode {
             ErrorCode::Wallet => "wallet",
             ErrorCode::NotFound => "not_found",
             ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::AuthRequired => "auth_required",
+            ErrorCode::Refused => "refused",
         }
     }
 }
@@ -71,6 +77,14 @@ pub enum Error {
     Fetch(#[from] crate::http::FetchError),
     #[error(transparent)]
     Wallet(#[from] crate::wallet::WalletError),
+    #[error(transparent)]
+    Collection(#[from] crate::wallet::CollectionError),
+    #[error(transparent)]
+    Share(#[from] crate::share::ShareError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Backpack(#[from] crate::backpack::BackpackError),
     #[error("{message}")]
     Other { code: ErrorCode, message: String },
 }
@@ -91,6 +105,10 @@ impl Error {
             Error::Credential(e) => e.code(),
             Error::Fetch(e) => e.code(),
             Error::Wallet(e) => e.code(),
+            Error::Collection(e) => e.code(),
+            Error::Share(e) => e.code(),
+            Error::Export(e) => e.code(),
+            Error::Backpack(e) => e.code(),
             Error::Other { code, .. } => *code,
         }
     }

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use url::{Host, Url};
 
 use crate::ErrorCode;
@@ -127,6 +127,85 @@ impl Fetched {
     }
 }
 
+/// An HTTP method an API call may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+/// One request for [`Fetcher::send`]. Its `Debug` form never shows the
+/// credentials or the body, so a request can be logged safely.
+#[derive(Clone)]
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    /// The `Accept` header.
+    pub accept: String,
+    /// The whole `Authorization` header value (`Bearer …`, `Basic …`).
+    pub authorization: Option<String>,
+    /// The content type and the bytes of the body.
+    pub body: Option<(String, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("authorization", &self.authorization.as_ref().map(|_| "…"))
+            .field("body_bytes", &self.body.as_ref().map(|(_, b)| b.len()))
+            .finish()
+    }
+}
+
+impl Request {
+    /// A request without credentials or body.
+    pub fn new(method: Method, url: &str, accept: &str) -> Self {
+        Request {
+            method,
+            url: url.to_owned(),
+            accept: accept.to_owned(),
+            authorization: None,
+            body: None,
+        }
+    }
+
+    /// Adds an `Authorization` header value.
+    pub fn authorization(mut self, value: String) -> Self {
+        self.authorization = Some(value);
+        self
+    }
+
+    /// Adds a body with its content type.
+    pub fn body(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.body = Some((content_type.to_owned(), body));
+        self
+    }
+
+    /// Adds a JSON body.
+    pub fn json(self, value: &serde_json::Value) -> Self {
+        self.body("application/json", value.to_string().into_bytes())
+    }
+
+    /// Adds an `application/x-www-form-urlencoded` body.
+    pub fn form(self, fields: &[(&str, &str)]) -> Self {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.body("application/x-www-form-urlencoded", body.into_bytes())
+    }
+}
+
+/// A response to [`Fetcher::send`]: the document and the headers it came with.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub fetched: Fetched,
+    pub headers: HeaderMap,
+}
+
 /// The policy-bound client. Cheap to clone; share one per run so that
 /// connections are reused.
 #[derive(Clone)]
@@ -195,19 +274,44 @@ impl Fetcher {
     /// Fetches `url` with the given `Accept` header and returns whatever status
     /// the server answered (callers such as verification need to see a 410).
     pub async fn get(&self, url: &str, accept: &str) -> Result<Fetched, FetchError> {
+        Ok(self
+            .send(Request::new(Method::Get, url, accept))
+            .await?
+            .fetched)
+    }
+
+    /// Sends any request (an API call with a body or credentials) under the
+    /// same policy as [`Fetcher::get`], and returns whatever status the
+    /// server answered, with the response headers.
+    pub async fn send(&self, request: Request) -> Result<Response, FetchError> {
+        let url = request.url.as_str();
         let parsed = Url::parse(url).map_err(|e| FetchError::BadUrl {
             url: url.to_owned(),
             reason: e.to_string(),
         })?;
         check_url(&parsed, self.policy.allow_private)?;
-        let accept = HeaderValue::from_str(accept).unwrap_or(HeaderValue::from_static(ACCEPT_JSON));
-        let response = self
-            .client
-            .get(parsed)
-            .header(ACCEPT, accept)
-            .send()
-            .await
-            .map_err(|e| self.map_error(url, e))?;
+        let accept =
+            HeaderValue::from_str(&request.accept).unwrap_or(HeaderValue::from_static(ACCEPT_JSON));
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, parsed).header(ACCEPT, accept);
+        if let Some(value) = &request.authorization {
+            let mut value = HeaderValue::from_str(value).map_err(|_| FetchError::BadUrl {
+                url: url.to_owned(),
+                reason: "the credentials cannot be sent in a header".to_owned(),
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some((content_type, body)) = request.body {
+            builder = builder.header(CONTENT_TYPE, content_type).body(body);
+        }
+        let response = builder.send().await.map_err(|e| self.map_error(url, e))?;
+        let headers = response.headers().clone();
         let status = response.status().as_u16();
         let final_url = response.url().to_string();
         let content_type = response
@@ -234,11 +338,14 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched {
-            final_url,
-            status,
-            content_type,
-            body,
+        Ok(Response {
+            fetched: Fetched {
+                final_url,
+                status,
+                content_type,
+                body,
+            },
+            headers,
         })
     }
 

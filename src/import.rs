@@ -127,10 +127,12 @@ pub async fn import_inputs(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> Vec<ImportResult> {
-    let items = expand(inputs);
+    // Satchel's own exports are restored whole: collections, checks and all.
+    let (mut results, inputs) = crate::export::restore_exports(wallet, inputs);
+    let items = expand(&inputs);
     let total = items.len();
     let mut archive: Option<Archive> = None;
-    let mut results = Vec::with_capacity(total);
+    results.reserve(total);
     for (done, item) in items.into_iter().enumerate() {
         let bytes = match item.source {
             Source::File(path) => files::read_file(&path),

@@ -8,13 +8,20 @@
 //! The core never prints and never reads global state: callers hand it a
 //! wallet path, an HTTP policy and the current time. [`files`] reads
 //! untrusted files and ZIP archives with caps for every module that needs to.
+//! [`share`] builds LinkedIn links from checked http(s) URLs, and [`export`]
+//! writes full backups, single badges and the published static site.
 
+pub mod backpack;
 pub mod bake;
 pub mod credential;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod http;
 pub mod import;
+pub mod migrate;
+pub mod share;
+pub mod verify;
 pub mod wallet;
 
 pub use error::{Error, ErrorCode};

@@ -158,9 +158,12 @@ fn summary_line(b: &BadgeSummary) -> String {
 }
 
 pub fn show(wallet: &Wallet, id: i64, json: bool) -> Result<ExitCode> {
-    let badge: Badge = wallet.badge(id)?;
+    let mut badge: Badge = wallet.badge(id)?;
+    let checks = super::verify::history(wallet, &mut badge)?;
     if json {
-        print_json(&badge)?;
+        let mut value = serde_json::to_value(&badge)?;
+        value["checks"] = serde_json::to_value(&checks)?;
+        print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
     println!(
@@ -171,6 +174,7 @@ pub fn show(wallet: &Wallet, id: i64, json: bool) -> Result<ExitCode> {
     if let Some(why) = &badge.details_error {
         println!("awaiting: {why} (run `satchel refresh` to try again)");
     }
+    super::verify::print_history(id, &checks);
     println!("raw ({}):\n{}", badge.payload_kind, badge.raw_text);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,15 @@
 //! Command handlers of the `satchel` CLI, one module per group of commands.
 //! Each handler calls the core and prints; `main.rs` only parses and dispatches.
 
+pub mod backpack;
+pub mod backup;
 pub mod badges;
+pub mod collection;
+pub mod export;
 pub mod identity;
+pub mod migrate;
+pub mod share;
+pub mod verify;
 
 use std::io::Write;
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
+use super::checks::{LATEST_CHECK_COLUMNS, LatestCheck, latest_from_row};
 use super::{Details, Wallet, WalletError, timestamp};
 use crate::credential::{Credential, ObVersion};
 
@@ -56,6 +57,8 @@ pub struct BadgeSummary {
     pub ob_version: Option<String>,
     pub hosted_url: Option<String>,
     pub details: Details,
+    /// The newest verification check, if the badge was ever checked.
+    pub status: Option<LatestCheck>,
 }
 
 /// Everything the wallet holds about one badge.
@@ -155,9 +158,13 @@ impl Wallet {
     /// Every badge, newest import first.
     pub fn list_badges(&self) -> Result<Vec<BadgeSummary>, WalletError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM badge ORDER BY id DESC"
+            "SELECT {SUMMARY_COLUMNS}, {LATEST_CHECK_COLUMNS} FROM badge ORDER BY id DESC"
         ))?;
-        let rows = stmt.query_map([], summary_from_row)?;
+        let rows = stmt.query_map([], |r| {
+            let mut summary = summary_from_row(r)?;
+            summary.status = latest_from_row(r, 9)?;
+            Ok(summary)
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -206,10 +213,10 @@ impl Wallet {
     }
 }
 
-const SUMMARY_COLUMNS: &str =
+pub(super) const SUMMARY_COLUMNS: &str =
     "id, name, issuer_name, issued_on, expires, recipient, ob_version, hosted_url, details";
 
-fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeSummary> {
+pub(super) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeSummary> {
     let details: String = r.get(8)?;
     Ok(BadgeSummary {
         id: r.get(0)?,
@@ -221,6 +228,7 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeSummary> {
         ob_version: r.get(6)?,
         hosted_url: r.get(7)?,
         details: Details::parse(&details),
+        status: None,
     })
 }
 

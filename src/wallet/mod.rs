@@ -16,16 +16,29 @@ use serde::Serialize;
 
 use crate::ErrorCode;
 
+mod backpacks;
+mod backup;
 mod badges;
+mod checks;
+mod collections;
 mod identities;
+mod snapshot;
 
+pub use backpacks::{BackpackAccount, NewBackpack, PushRecord, PushStatus, RemoteCollection};
 pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved};
+pub use checks::{CheckInput, CheckRecord, LatestCheck, Outcome};
+pub use collections::{Collection, CollectionContents, CollectionError};
 pub use identities::{Identity, IdentityKind};
+pub use snapshot::{
+    BadgeRecord, BadgeWithOriginal, CollectionRecord, IdentityRecord, PublishedRecord,
+    RestoredBadge, Snapshot,
+};
 /// The schema, one migration per file. Append only: never edit a shipped entry.
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_badges.sql"),
     include_str!("migrations/0002_checks.sql"),
     include_str!("migrations/0003_collections.sql"),
+    include_str!("migrations/0004_backpacks.sql"),
 ];
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").
@@ -55,8 +68,27 @@ pub enum WalletError {
     NoSuchBadge(i64),
     #[error("{0}")]
     BadIdentity(String),
+    #[error(
+        "the wallet database is damaged ({0}); nothing was changed — restore your latest backup with `satchel restore <file>`"
+    )]
+    Damaged(String),
+    #[error(
+        "the disk holding the wallet is full; the last change was not saved and nothing was lost — free some space and try again"
+    )]
+    DiskFull,
     #[error("wallet database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for WalletError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode as Sql;
+        match e.sqlite_error_code() {
+            Some(Sql::DatabaseCorrupt | Sql::NotADatabase) => WalletError::Damaged(e.to_string()),
+            Some(Sql::DiskFull) => WalletError::DiskFull,
+            _ => WalletError::Sqlite(e),
+        }
+    }
 }
 
 impl WalletError {
@@ -103,6 +135,45 @@ pub struct Wallet {
     path: PathBuf,
 }
 
+fn foreign(path: &Path, reason: String) -> WalletError {
+    WalletError::Foreign {
+        path: path.to_owned(),
+        reason,
+    }
+}
+
+/// Checks, before anything is written, that `conn` holds a Satchel wallet
+/// (or a new, empty database) of a schema this version knows; returns the
+/// schema version.
+fn check_wallet(conn: &Connection, path: &Path) -> Result<i64, WalletError> {
+    let app_id: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| foreign(path, e.to_string()))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(foreign(
+            path,
+            format!(
+                "it is an SQLite database of another program (application id {app_id:#x}, {tables} tables)"
+            ),
+        ));
+    }
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(WalletError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            known,
+        });
+    }
+    Ok(version)
+}
+
 /// The current time as stored in the wallet.
 pub fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -122,41 +193,15 @@ impl Wallet {
                 source,
             })?;
         }
-        let foreign = |reason: String| WalletError::Foreign {
-            path: path.to_owned(),
-            reason,
-        };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| foreign(e.to_string()))?;
+        .map_err(|e| foreign(path, e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        // Reading the header tells a non-database apart before anything is written.
-        let app_id: i64 = conn
-            .pragma_query_value(None, "application_id", |r| r.get(0))
-            .map_err(|e| foreign(e.to_string()))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        let tables: i64 = conn.query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
-            [],
-            |r| r.get(0),
-        )?;
-        if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
-            return Err(foreign(format!(
-                "it is an SQLite database of another program (application id {app_id:#x}, {tables} tables)"
-            )));
-        }
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(WalletError::TooNew {
-                path: path.to_owned(),
-                found: version,
-                known,
-            });
-        }
+        let version = check_wallet(&conn, path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -3,12 +3,21 @@
 
 #[path = "../support/badges.rs"]
 mod badges;
+#[path = "../support/backpacks.rs"]
+mod fake_backpacks;
 #[path = "../support/images.rs"]
 mod images;
 #[path = "../support/server.rs"]
 mod server;
 
+mod backpacks;
 mod cli;
+mod collections;
+mod export;
+mod hardening;
 mod hostile;
 mod import;
+mod migrate;
+mod publish;
 mod util;
+mod verify;

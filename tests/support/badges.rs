@@ -97,3 +97,39 @@ pub fn ob3_credential(id: &str, name: &str, issuer_name: &str, email: &str) -> V
                   "verificationMethod": "https://issuer.example/profile#key-1", "proofValue": "z58DAdFfa9SkqZMVPxAQp"}
     })
 }
+
+/// An Open Badges 0.5 assertion (Mozilla era): string recipient, embedded
+/// badge and issuer. `salt` makes the recipient a `sha256$` hash of `email`.
+pub fn ob05_assertion(email: &str, salt: Option<&str>, name: &str, origin: &str) -> Value {
+    let recipient = match salt {
+        Some(s) => hashed(email, s),
+        None => email.to_owned(),
+    };
+    let mut v = json!({
+        "recipient": recipient,
+        "issued_on": "2012-06-01",
+        "badge": {
+            "version": "0.5.0",
+            "name": name,
+            "description": format!("A Mozilla-era badge: {name}."),
+            "image": "/img/badge.png",
+            "criteria": "/criteria.html",
+            "issuer": {"origin": origin, "name": "Old Issuer", "org": "Old Org", "contact": "old@issuer.invalid"}
+        }
+    });
+    if let Some(s) = salt {
+        v["salt"] = json!(s);
+    }
+    v
+}
+
+/// An Open Badges 1.0 hosted assertion whose BadgeClass lives at `base`.
+pub fn ob10_assertion(base: &str, uid: &str, email: &str) -> Value {
+    json!({
+        "uid": uid,
+        "recipient": {"type": "email", "hashed": false, "identity": email},
+        "badge": format!("{base}/badge.json"),
+        "verify": {"type": "hosted", "url": format!("{base}/assertions/{uid}")},
+        "issuedOn": 1338508800
+    })
+}

@@ -1,10 +1,16 @@
 //! A real HTTP server on 127.0.0.1 that plays issuers in tests.
 //!
 //! Routes are set after start (documents need the server's own address in
-//! them). The server runs on its own thread and stops when dropped.
+//! them). The server runs on its own thread and stops when dropped. Every
+//! connection gets its own thread and is closed after one answer, so a burst
+//! of concurrent clients (as `verify --all` makes) is never queued behind
+//! idle keep-alive connections.
 #![allow(dead_code)] // each user needs a different subset
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -26,34 +32,39 @@ pub enum Route {
 
 /// A running issuer.
 pub struct Issuer {
-    server: Arc<tiny_http::Server>,
     routes: Arc<Mutex<HashMap<String, Route>>>,
     hits: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    port: u16,
     thread: Option<JoinHandle<()>>,
     pub base: String,
 }
 
 impl Issuer {
     pub fn start() -> Issuer {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("ip listener").port();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("local address").port();
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
         let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+        let stop: Arc<AtomicBool> = Arc::default();
         let thread = {
-            let (server, routes, hits) = (server.clone(), routes.clone(), hits.clone());
+            let (routes, hits, stop) = (routes.clone(), hits.clone(), stop.clone());
             std::thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let path = request.url().to_owned();
-                    hits.lock().unwrap().push(path.clone());
-                    let route = routes.lock().unwrap().get(&path).cloned();
-                    std::thread::spawn(move || answer(request, route));
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let (routes, hits) = (routes.clone(), hits.clone());
+                    std::thread::spawn(move || serve(stream, &routes, &hits));
                 }
             })
         };
         Issuer {
-            server,
             routes,
             hits,
+            stop,
+            port,
             thread: Some(thread),
             base: format!("http://127.0.0.1:{port}"),
         }
@@ -83,32 +94,86 @@ impl Issuer {
     }
 }
 
-fn answer(request: tiny_http::Request, route: Option<Route>) {
-    let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).expect("header");
-    let response = match route {
-        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+/// Reads one request (request line, headers, any body) and answers it.
+fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, hits: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let mut length = 0usize;
+    loop {
+        let mut header = String::new();
+        match reader.read_line(&mut header) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if header.trim().is_empty() => break,
+            Ok(_) => {
+                if let Some((name, value)) = header.split_once(':')
+                    && name.trim().eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    hits.lock().unwrap().push(path.clone());
+    let route = routes.lock().unwrap().get(&path).cloned();
+    answer(stream, route);
+}
+
+fn answer(mut stream: TcpStream, route: Option<Route>) {
+    let (status, headers, body): (u16, Vec<(&str, String)>, Vec<u8>) = match route {
+        None => (404, vec![], b"not found".to_vec()),
         Some(Route::Slow(delay, inner)) => {
             std::thread::sleep(delay);
-            return answer(request, Some(*inner));
+            return answer(stream, Some(*inner));
         }
-        Some(Route::Json(body)) => tiny_http::Response::from_data(body.into_bytes())
-            .with_header(header("Content-Type", "application/ld+json")),
-        Some(Route::Body(ct, body)) => {
-            tiny_http::Response::from_data(body).with_header(header("Content-Type", ct))
-        }
-        Some(Route::Status(code)) => {
-            tiny_http::Response::from_data(Vec::new()).with_status_code(code)
-        }
-        Some(Route::Redirect(to)) => tiny_http::Response::from_data(Vec::new())
-            .with_status_code(302)
-            .with_header(header("Location", &to)),
+        Some(Route::Json(body)) => (
+            200,
+            vec![("Content-Type", "application/ld+json".into())],
+            body.into_bytes(),
+        ),
+        Some(Route::Body(ct, body)) => (200, vec![("Content-Type", ct.into())], body),
+        Some(Route::Status(code)) => (code, vec![], Vec::new()),
+        Some(Route::Redirect(to)) => (302, vec![("Location", to)], Vec::new()),
     };
-    let _ = request.respond(response);
+    let mut head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        reason(status),
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+    let _ = stream.flush();
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        404 => "Not Found",
+        410 => "Gone",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
 }
 
 impl Drop for Issuer {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

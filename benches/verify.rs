@@ -1,0 +1,141 @@
+//! Verification benchmark, run with `cargo bench --bench verify` (release build).
+//!
+//! `satchel verify --all` over 1,000 hosted OB 2.0 assertions served by a
+//! loopback issuer (one issuer profile and one BadgeClass, so the per-run
+//! cache is at work): badges per second and the process's peak memory; then
+//! the same with 50 ms added to every answer, where concurrency carries the
+//! rate. Figures print as `name: value unit` lines. `SATCHEL_BENCH_SCALE`
+//! (default 1) divides the count for a quick smoke run.
+
+#[path = "../tests/support/badges.rs"]
+mod badges;
+#[path = "../tests/support/measure.rs"]
+mod measure;
+#[path = "../tests/support/server.rs"]
+mod server;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use measure::run_cli;
+use satchel::credential::Credential;
+use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
+use server::{Issuer, Route};
+
+const EMAIL: &str = "bench@example.org";
+
+fn main() {
+    let scale: usize = std::env::var("SATCHEL_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let n = 1000 / scale;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, latency) in [
+        ("verify_hosted", None),
+        ("verify_hosted_50ms", Some(Duration::from_millis(50))),
+    ] {
+        let issuer = serve(n, latency);
+        let wallet = dir.path().join(format!("{name}.sqlite3"));
+        fill_wallet(&wallet, &issuer, n);
+        let wallet = wallet.to_str().expect("utf-8 path");
+        let (secs, peak) = run_cli(&[
+            "--wallet",
+            wallet,
+            "--allow-private-network",
+            "verify",
+            "--all",
+            "--json",
+        ]);
+        let failed = not_valid(wallet);
+        assert!(
+            failed.is_empty(),
+            "every badge should check out: {failed:?}"
+        );
+        println!(
+            "{name}: {:.0} badges/s ({n} in {secs:.2} s), peak {peak:.1} MiB",
+            n as f64 / secs
+        );
+        println!(
+            "{name}_requests: {} for {n} badges",
+            issuer_hits(&issuer, n)
+        );
+    }
+}
+
+/// An issuer serving `n` assertions, each answer delayed by `latency`.
+fn serve(n: usize, latency: Option<Duration>) -> Issuer {
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    let route = |value: serde_json::Value| {
+        let json = Route::Json(value.to_string());
+        match latency {
+            Some(delay) => Route::Slow(delay, Box::new(json)),
+            None => json,
+        }
+    };
+    issuer.route(
+        "/issuer.json",
+        route(badges::issuer(&base, "Bench Academy")),
+    );
+    issuer.route(
+        "/badges/b.json",
+        route(badges::badge_class(&base, "b", "Bench Badge")),
+    );
+    for i in 0..n {
+        issuer.route(
+            &format!("/assertions/{i}.json"),
+            route(badges::assertion(&base, "b", i, EMAIL)),
+        );
+    }
+    issuer
+}
+
+/// Requests the run made: one per assertion plus the shared documents.
+fn issuer_hits(issuer: &Issuer, n: usize) -> usize {
+    let shared = issuer.hits("/issuer.json") + issuer.hits("/badges/b.json");
+    (0..n)
+        .map(|i| issuer.hits(&format!("/assertions/{i}.json")))
+        .sum::<usize>()
+        + shared
+}
+
+/// A wallet holding the `n` hosted badges (as imported by URL) and the
+/// learner's identity.
+fn fill_wallet(path: &std::path::Path, issuer: &Issuer, n: usize) {
+    let mut w = Wallet::open(path).expect("wallet");
+    w.add_identity(EMAIL, Utc::now()).expect("identity");
+    for i in 0..n {
+        let url = issuer.url(&format!("/assertions/{i}.json"));
+        let badge = NewBadge {
+            dedup_key: format!("url:{url}"),
+            original: url.clone().into_bytes(),
+            media_type: "text/uri-list".into(),
+            raw_text: url.clone(),
+            payload_kind: "url".into(),
+            resolved: Resolved {
+                credential: Credential {
+                    hosted_url: Some(url),
+                    ..Credential::default()
+                },
+                fetched: None,
+                details: Details::Awaiting,
+                details_error: None,
+            },
+            source: "bench".into(),
+        };
+        w.insert_badge(&badge, Utc::now()).expect("insert");
+    }
+}
+
+/// The latest check of each badge that is not valid.
+fn not_valid(wallet: &str) -> Vec<String> {
+    let w = Wallet::open(std::path::Path::new(wallet)).expect("wallet");
+    let ids = w.badge_ids().expect("ids");
+    ids.into_iter()
+        .filter_map(|id| w.checks(id).expect("checks").pop())
+        .filter(|c| c.outcome.as_str() != "valid")
+        .map(|c| c.message)
+        .collect()
+}

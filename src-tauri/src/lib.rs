@@ -1,0 +1,82 @@
+//! Satchel's desktop window: a Tauri 2 shell over the `satchel` core.
+//!
+//! This crate owns only the window: [`commands`] adapts the core to IPC,
+//! [`protocol`] serves badge images from the wallet, [`state`] holds the
+//! wallet connection and HTTP client, and [`error`] carries `{code, message}`
+//! errors. The UI itself is plain HTML, ES modules and CSS in `ui/`.
+//! [`app`] wires everything that does not need a real window (so the command
+//! tests can use Tauri's mock runtime); [`run`] adds the plugins and starts it.
+
+pub mod commands;
+pub mod error;
+pub mod protocol;
+pub mod state;
+
+use tauri::plugin::TauriPlugin;
+use tauri::{Runtime, Url};
+
+pub use error::CommandError;
+pub use state::Desktop;
+
+/// Why the window could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot open the wallet: {0}")]
+    Wallet(#[from] CommandError),
+    #[error("the window failed: {0}")]
+    Tauri(#[from] tauri::Error),
+}
+
+/// Registers the state, the commands and the image protocol on `builder`.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::Builder<R> {
+    builder
+        .manage(desktop)
+        .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handle)
+        .invoke_handler(tauri::generate_handler![
+            commands::wallet_info,
+            commands::list_badges,
+            commands::badge_detail,
+            commands::import_paths,
+            commands::import_text,
+            commands::list_identities,
+            commands::add_identity,
+            commands::remove_identity,
+        ])
+}
+
+/// Opens the wallet the environment names and runs the window until it closes.
+pub fn run() -> Result<(), RunError> {
+    let desktop = Desktop::from_env()?;
+    app(tauri::Builder::default(), desktop)
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
+        .run(tauri::generate_context!())?;
+    Ok(())
+}
+
+/// Keeps the webview on the app's own pages: a link in a stranger's badge
+/// can never replace the UI (links open in the system browser instead).
+fn navigation_guard<R: Runtime>() -> TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| is_app_page(url))
+        .build()
+}
+
+fn is_app_page(url: &Url) -> bool {
+    url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_app_page;
+
+    #[test]
+    fn only_the_app_pages_are_navigable() {
+        let ok = |s: &str| is_app_page(&s.parse().unwrap());
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/"));
+        assert!(!ok("https://evil.example/"));
+        assert!(!ok("file:///etc/passwd"));
+    }
+}

@@ -1,0 +1,81 @@
+//! What the window keeps between commands: where the wallet is, one reading
+//! connection, and the shared HTTP client.
+//!
+//! Short reads (the list, one badge, identities, images) share one connection
+//! behind a mutex that is never held across network I/O. Imports, which fetch
+//! from issuers between their writes, open their own connection to the same
+//! file (SQLite in WAL mode lets the reader go on meanwhile).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use satchel::ErrorCode;
+use satchel::http::{Fetcher, HttpPolicy};
+use satchel::wallet::Wallet;
+
+use crate::error::CommandError;
+
+/// The environment variable naming the wallet file (as for the CLI).
+pub const WALLET_ENV: &str = "SATCHEL_WALLET";
+/// The environment variable allowing fetches from private addresses (as for the CLI).
+pub const PRIVATE_NETWORK_ENV: &str = "SATCHEL_ALLOW_PRIVATE_NETWORK";
+
+/// The window's shared state, managed by Tauri.
+#[derive(Debug)]
+pub struct Desktop {
+    path: PathBuf,
+    reader: Mutex<Wallet>,
+    fetcher: Fetcher,
+}
+
+impl Desktop {
+    /// Opens the wallet at `path` with the given HTTP policy.
+    pub fn open(path: &Path, policy: HttpPolicy) -> Result<Self, CommandError> {
+        let reader = Wallet::open(path)?;
+        let fetcher = Fetcher::new(policy).map_err(satchel::Error::from)?;
+        Ok(Desktop {
+            path: path.to_owned(),
+            reader: Mutex::new(reader),
+            fetcher,
+        })
+    }
+
+    /// Opens the wallet the environment names (`SATCHEL_WALLET`, else the
+    /// default location), with private addresses allowed only when
+    /// `SATCHEL_ALLOW_PRIVATE_NETWORK` is `true` or `1`.
+    pub fn from_env() -> Result<Self, CommandError> {
+        let path = match std::env::var_os(WALLET_ENV).filter(|p| !p.is_empty()) {
+            Some(p) => PathBuf::from(p),
+            None => Wallet::default_path().ok_or_else(|| {
+                CommandError::new(
+                    ErrorCode::Io,
+                    format!("no home directory to keep the wallet in; set {WALLET_ENV}"),
+                )
+            })?,
+        };
+        let allow_private = std::env::var(PRIVATE_NETWORK_ENV)
+            .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        Desktop::open(&path, HttpPolicy::with_private(allow_private))
+    }
+
+    /// Where the wallet lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The reading connection, for one short query.
+    pub fn wallet(&self) -> MutexGuard<'_, Wallet> {
+        // A panic while reading leaves the connection usable: SQLite rolls back.
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new connection for long work (imports) that must not hold the reader.
+    pub fn open_writer(&self) -> Result<Wallet, CommandError> {
+        Ok(Wallet::open(&self.path)?)
+    }
+
+    /// The shared HTTP client.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+}

@@ -1,0 +1,230 @@
+//! A small WebDriver client for the end-to-end tests: starts `tauri-driver`
+//! on free ports, opens a session on the real app binary with its own
+//! wallet and data directories, and speaks plain W3C WebDriver over HTTP.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// Why the end-to-end tests cannot run here, if they cannot.
+pub fn unavailable() -> Option<String> {
+    if std::env::var_os("DISPLAY").is_none() {
+        return Some("no DISPLAY (run under xvfb-run -a)".into());
+    }
+    for tool in ["tauri-driver", "WebKitWebDriver"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !found {
+            return Some(format!(
+                "{tool} is not installed (bash scripts/setup installs it)"
+            ));
+        }
+    }
+    None
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running app under `tauri-driver`, driven through one WebDriver session.
+pub struct Session {
+    driver: Child,
+    agent: ureq::Agent,
+    base: String,
+    /// When the session (and so the app) was asked to start.
+    pub started: Instant,
+}
+
+impl Session {
+    /// Starts the app with `SATCHEL_WALLET=wallet` and private XDG dirs under `home`.
+    pub fn start(wallet: &Path, home: &Path) -> Session {
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("SATCHEL_WALLET", wallet)
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            // Its own process group, so WebKitWebDriver goes with it.
+            .process_group(0)
+            .spawn()
+            .expect("start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        // tauri-driver listens at once, WebKitWebDriver a moment later.
+        for p in [port, native_port] {
+            while TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "the drivers did not listen on {p}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        let started = Instant::now();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": env!("CARGO_BIN_EXE_satchel-desktop")
+        }}}});
+        let mut session = Session {
+            driver,
+            agent,
+            base: format!("http://127.0.0.1:{port}"),
+            started,
+        };
+        let created = session.request("POST", "/session", Some(caps));
+        let id = created["sessionId"]
+            .as_str()
+            .expect("session id")
+            .to_owned();
+        session.base = format!("{}/session/{id}", session.base);
+        session
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, body) => self.agent.post(&url).send_json(body.unwrap_or(json!({}))),
+        }
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = response.status();
+        let value: Value = response.body_mut().read_json().unwrap_or(Value::Null);
+        assert!(
+            status.is_success(),
+            "{method} {path} answered {status}: {value}"
+        );
+        value["value"].clone()
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) in the page.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.request(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Runs an async `script` that ends by calling `arguments[arguments.length - 1](result)`.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.request(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Waits until `script` returns something truthy, and returns it.
+    pub fn wait_for(&self, what: &str, script: &str, args: Value) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let v = self.execute(script, args.clone());
+            if !(v.is_null() || v == false || v == 0 || v == "") {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The WebDriver reference of the first element matching `css`.
+    pub fn find(&self, css: &str) -> String {
+        let found = self.request(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        let id = found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str);
+        id.unwrap_or_else(|| panic!("no element {css}")).to_owned()
+    }
+
+    /// Clicks the first element matching `css`, as a pointer would.
+    pub fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.request("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    /// Types `text` into the first element matching `css`.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.request(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Moves and resizes the window.
+    pub fn set_rect(&self, x: i32, y: i32, width: u32, height: u32) {
+        let rect = json!({"x": x, "y": y, "width": width, "height": height});
+        self.request("POST", "/window/rect", Some(rect));
+    }
+
+    /// Saves a screenshot of the page as `<target>/e2e-screenshots/<name>.png`.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        use base64::Engine;
+        // Let pending changes reach the screen first: a screenshot taken
+        // right after a change can show the frame before it.
+        let frames = "const done = arguments[arguments.length - 1];
+            requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.execute_async(frames, json!([]));
+        std::thread::sleep(Duration::from_millis(300));
+        let data = self.request("GET", "/screenshot", None);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().expect("base64 screenshot"))
+            .expect("valid base64");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // Ending the session closes the app; then the driver goes.
+        let _ = self.agent.delete(&self.base).call();
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Where screenshots go: the cargo target directory, `e2e-screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("e2e-screenshots")
+}

@@ -1,0 +1,322 @@
+//! `satchel backpack add|list|remove`, `satchel push` and `satchel pull`.
+//!
+//! Reads the password (never echoed, never kept) or opens the browser, hands
+//! the work to `satchel::backpack`, and prints each badge's outcome with the
+//! backpack's own words under Satchel's sentence.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use chrono::Utc;
+use clap::{Args, Subcommand, ValueEnum};
+use satchel::backpack::{
+    self, BackpackKind, Browser, Context, PushOutcome, Secrets, Selection, SignIn, SystemBrowser,
+};
+use satchel::http::Fetcher;
+use satchel::import::ImportStatus;
+use satchel::wallet::Wallet;
+
+use super::{print_json, runtime};
+
+/// How long the browser sign-in may take before Satchel gives up.
+const BROWSER_WAIT: Duration = Duration::from_secs(300);
+
+/// The protocols, as typed on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    /// Badgr API v2 (username and password).
+    Badgr,
+    /// Open Badges 2.1 Badge Connect (browser sign-in).
+    BadgeConnect,
+    /// Open Badges 3.0 API (browser sign-in).
+    Ob3,
+}
+
+impl From<KindArg> for BackpackKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::Badgr => BackpackKind::Badgr,
+            KindArg::BadgeConnect => BackpackKind::BadgeConnect,
+            KindArg::Ob3 => BackpackKind::Ob3,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum BackpackAction {
+    /// Connect a backpack and sign in (again, if the name exists).
+    Add {
+        /// A short name of your choice, used by push and pull.
+        name: String,
+        /// The backpack's address, such as https://badgr.example.org.
+        base_url: String,
+        #[arg(long, value_enum, default_value = "badgr")]
+        kind: KindArg,
+        /// Your username (Badgr).
+        #[arg(long)]
+        username: Option<String>,
+        /// Read the password from standard input (also when it is not a terminal).
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the connected backpacks.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disconnect a backpack and delete its sign-in from the keyring.
+    Remove { name: String },
+}
+
+#[derive(Args)]
+pub struct PushArgs {
+    /// The backpack's name.
+    backpack: String,
+    /// Badge ids to send.
+    #[arg(value_name = "ID")]
+    ids: Vec<i64>,
+    /// Send a collection's badges, then the collection (Badgr).
+    #[arg(long, conflicts_with = "ids")]
+    collection: Option<String>,
+    /// Send every badge not sent yet.
+    #[arg(long, conflicts_with_all = ["ids", "collection"])]
+    all: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct PullArgs {
+    /// The backpack's name.
+    backpack: String,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> Result<ExitCode> {
+    match action {
+        BackpackAction::Add {
+            name,
+            base_url,
+            kind,
+            username,
+            password_stdin,
+            json,
+        } => {
+            let secrets = Secrets::system()?;
+            let ctx = Context {
+                fetcher,
+                secrets: &secrets,
+                now: Utc::now(),
+            };
+            let kind = BackpackKind::from(*kind);
+            let browser = |url: &str| -> Result<(), String> {
+                eprintln!("Sign in to {name} in your browser. If it did not open, visit:\n  {url}");
+                if let Err(e) = SystemBrowser.open(url) {
+                    eprintln!("({e})");
+                }
+                Ok(())
+            };
+            let credentials;
+            let sign_in = if kind == BackpackKind::Badgr {
+                credentials = read_credentials(name, username.as_deref(), *password_stdin)?;
+                SignIn::Password {
+                    username: &credentials.0,
+                    password: &credentials.1,
+                }
+            } else {
+                SignIn::Browser {
+                    browser: &browser,
+                    wait: BROWSER_WAIT,
+                }
+            };
+            let added =
+                runtime()?.block_on(backpack::add(wallet, &ctx, name, base_url, kind, sign_in))?;
+            if *json {
+                print_json(&added)?;
+            } else {
+                let who = added
+                    .profile
+                    .as_ref()
+                    .and_then(describe_profile)
+                    .map(|w| format!(" as {w}"))
+                    .unwrap_or_default();
+                println!(
+                    "connected {} ({}) at {}{who}; the sign-in is in your keyring",
+                    added.backpack.name, added.backpack.kind, added.backpack.base_url
+                );
+            }
+        }
+        BackpackAction::List { json } => {
+            let all = wallet.backpacks()?;
+            if *json {
+                print_json(&all)?;
+            } else if all.is_empty() {
+                println!(
+                    "no backpacks yet; connect one with `satchel backpack add badgr https://api.badgr.io --username you@example.org`"
+                );
+            } else {
+                for b in all {
+                    println!(
+                        "{:<16} {:<14} {}  ({} badges there{})",
+                        b.name,
+                        b.kind,
+                        b.base_url,
+                        b.pushed,
+                        b.username.map(|u| format!(", as {u}")).unwrap_or_default()
+                    );
+                }
+            }
+        }
+        BackpackAction::Remove { name } => {
+            let secrets = Secrets::system()?;
+            backpack::remove(wallet, &secrets, name)?;
+            println!("removed {name} and deleted its sign-in from the keyring");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The username and the password, read once. The password comes from the
+/// terminal without echo, or from standard input when asked or piped.
+fn read_credentials(
+    name: &str,
+    username: Option<&str>,
+    password_stdin: bool,
+) -> Result<(String, String)> {
+    let interactive = std::io::stdin().is_terminal() && !password_stdin;
+    let username = match username {
+        Some(u) => u.to_owned(),
+        None if interactive => {
+            eprint!("Username for {name}: ");
+            read_line()?
+        }
+        None => bail!("give your {name} username with --username"),
+    };
+    let password = if interactive {
+        rpassword::prompt_password(format!("Password for {username} at {name}: "))
+            .context("cannot read the password from the terminal")?
+    } else {
+        read_line()?
+    };
+    if password.is_empty() {
+        bail!("no password was given for {username} at {name}");
+    }
+    Ok((username, password))
+}
+
+fn read_line() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// A name or email from a profile answer, in any of the three shapes.
+fn describe_profile(profile: &serde_json::Value) -> Option<String> {
+    ["name", "email", "firstName"]
+        .iter()
+        .find_map(|k| profile.get(*k)?.as_str())
+        .or_else(|| profile.pointer("/emails/0/email")?.as_str())
+        .map(str::to_owned)
+}
+
+pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<ExitCode> {
+    let selection = match (&args.collection, args.all) {
+        (Some(c), _) => Selection::Collection(c.clone()),
+        (None, true) => Selection::All,
+        (None, false) if !args.ids.is_empty() => Selection::Ids(args.ids.clone()),
+        _ => bail!("say what to push: badge ids, --collection NAME or --all"),
+    };
+    let secrets = Secrets::system()?;
+    let ctx = Context {
+        fetcher,
+        secrets: &secrets,
+        now: Utc::now(),
+    };
+    let name = &args.backpack;
+    let report = runtime()?.block_on(backpack::push(wallet, &ctx, name, &selection))?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        let count = |s| report.results.iter().filter(|r| r.status == s).count();
+        for r in &report.results {
+            let id = r.badge_id;
+            match (&r.status, &r.error) {
+                (PushOutcome::Pushed, _) => println!("pushed    badge {id}"),
+                (PushOutcome::AlreadyThere, _) => {
+                    println!("already   badge {id} was already on {name}")
+                }
+                (PushOutcome::Unchanged, _) => println!("unchanged badge {id} (sent earlier)"),
+                (_, Some(e)) => println!("error     badge {id} [{}] {}", e.code, e.message),
+                (_, None) => {}
+            }
+            if let (Some(evidence), PushOutcome::Error) = (&r.evidence, r.status) {
+                println!("          {name} said: {evidence}");
+            }
+        }
+        if let Some(c) = &report.collection {
+            match (&c.error, &c.share_url) {
+                (Some(e), _) => println!("collection not published [{}] {}", e.code, e.message),
+                (None, Some(url)) => println!("collection published at {url}"),
+                (None, None) => println!("collection published"),
+            }
+        }
+        println!(
+            "{} pushed, {} already there, {} unchanged, {} failed{}",
+            count(PushOutcome::Pushed),
+            count(PushOutcome::AlreadyThere),
+            count(PushOutcome::Unchanged),
+            count(PushOutcome::Error),
+            if report.failed() {
+                " — run the same command again to retry what failed"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(if report.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn pull(wallet: &mut Wallet, fetcher: &Fetcher, args: &PullArgs) -> Result<ExitCode> {
+    let secrets = Secrets::system()?;
+    let ctx = Context {
+        fetcher,
+        secrets: &secrets,
+        now: Utc::now(),
+    };
+    let results = runtime()?.block_on(backpack::pull(wallet, &ctx, &args.backpack))?;
+    let failed = results.iter().any(|r| r.status == ImportStatus::Error);
+    if args.json {
+        print_json(&serde_json::json!({ "results": results }))?;
+    } else {
+        for r in &results {
+            match (&r.status, &r.error, r.badge_id) {
+                (ImportStatus::Imported, _, Some(id)) => {
+                    println!("imported  {} as badge {id}", r.path)
+                }
+                (ImportStatus::Duplicate, _, Some(id)) => {
+                    println!("duplicate {} is badge {id}", r.path)
+                }
+                (_, Some(e), _) => println!("error     {} [{}] {}", r.path, e.code, e.message),
+                _ => {}
+            }
+        }
+        println!("{} badges listed by {}", results.len(), args.backpack);
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

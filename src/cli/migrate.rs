@@ -1,0 +1,78 @@
+//! `satchel migrate mozilla`: bring an old Mozilla Backpack into the wallet.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::Utc;
+use satchel::http::Fetcher;
+use satchel::migrate::{self, MigrationReport, Options};
+use satchel::wallet::Wallet;
+
+use super::{print_json, runtime};
+
+pub fn mozilla(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+    path: &Path,
+    add_identities: bool,
+    json: bool,
+) -> Result<ExitCode> {
+    let options = Options { add_identities };
+    let report = runtime()?.block_on(migrate::migrate_mozilla(
+        wallet,
+        fetcher,
+        path,
+        options,
+        Utc::now(),
+    ))?;
+    if json {
+        print_json(&report)?;
+    } else {
+        print_report(&report);
+    }
+    Ok(if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_report(r: &MigrationReport) {
+    println!("migrated {} ({:?})", r.source, r.shape);
+    println!(
+        "  {} badges imported, {} already in the wallet",
+        r.badges_imported, r.duplicates
+    );
+    let list = |label: &str, items: &[String]| {
+        if !items.is_empty() {
+            println!("  {label}: {}", items.join(", "));
+        }
+    };
+    list("identities added", &r.identities_added);
+    list(
+        "emails found but not added (use --add-identities)",
+        &r.identities_not_added,
+    );
+    list("collections created", &r.collections_created);
+    list("collections already there", &r.collections_existing);
+    if !r.unreachable.is_empty() {
+        println!(
+            "  {} badges kept whose issuers could not be reached (run `satchel refresh` later):",
+            r.unreachable.len()
+        );
+        for u in &r.unreachable {
+            println!("    badge {}: {} — {}", u.badge_id, u.path, u.reason);
+        }
+    }
+    for n in &r.recipient_notes {
+        println!("  note: badge {} ({}): {}", n.badge_id, n.path, n.advice);
+    }
+    if !r.failures.is_empty() {
+        println!("  {} files did not come over:", r.failures.len());
+        for f in &r.failures {
+            println!("    [{}] {}: {}", f.code, f.path, f.message);
+            println!("      what to do: {}", f.advice);
+        }
+    }
+}

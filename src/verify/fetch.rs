@@ -1,0 +1,84 @@
+//! Fetching for one verification run: per-host limits and a per-run cache.
+//!
+//! Every request goes through the shared [`Fetcher`] and its policy. On top of
+//! it, a run allows only a few requests at a time to each host (issuers are
+//! small sites) and fetches each shared document (issuer profile, BadgeClass,
+//! key, revocation or status list, DID document) once: concurrent checks that
+//! need the same URL wait for the one request in flight. Failures are cached
+//! too, so an issuer that is offline costs one timeout per run, not one per badge.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{OnceCell, Semaphore};
+
+use crate::http::{FetchError, Fetched, Fetcher};
+
+/// What verification accepts: JSON-LD and JSON documents first, anything
+/// else (an OB 1.x PEM key file) last.
+const ACCEPT: &str = "application/ld+json, application/json;q=0.9, */*;q=0.1";
+
+/// A fetch's result, shared between the checks that asked for it.
+pub(super) type Shared = Result<Arc<Fetched>, FetchError>;
+
+/// The fetching side of one run.
+pub(super) struct RunFetcher<'a> {
+    fetcher: &'a Fetcher,
+    per_host: usize,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    cache: Mutex<HashMap<String, Arc<OnceCell<Shared>>>>,
+}
+
+impl<'a> RunFetcher<'a> {
+    pub fn new(fetcher: &'a Fetcher, per_host: usize) -> Self {
+        RunFetcher {
+            fetcher,
+            per_host: per_host.max(1),
+            hosts: Mutex::default(),
+            cache: Mutex::default(),
+        }
+    }
+
+    /// The policy of the underlying client.
+    pub fn allow_private(&self) -> bool {
+        self.fetcher.policy().allow_private
+    }
+
+    /// Fetches a document only this badge uses (its hosted assertion).
+    pub async fn fresh(&self, url: &str) -> Shared {
+        self.limited(url).await.map(Arc::new)
+    }
+
+    /// Fetches a document many badges may share, once per run.
+    pub async fn shared(&self, url: &str) -> Shared {
+        let cell = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache.entry(url.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(|| self.fresh(url)).await.clone()
+    }
+
+    /// One request, waiting for a free slot on the URL's host.
+    async fn limited(&self, url: &str) -> Result<Fetched, FetchError> {
+        let host = url::Url::parse(url)
+            .ok()
+            .map(|u| {
+                format!(
+                    "{}:{}",
+                    u.host_str().unwrap_or(""),
+                    u.port_or_known_default().unwrap_or(0)
+                )
+            })
+            .unwrap_or_default();
+        let semaphore = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+            hosts
+                .entry(host)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+                .clone()
+        };
+        // The semaphore is never closed, so acquiring cannot fail.
+        let _permit = semaphore.acquire().await.ok();
+        self.fetcher.get(url, ACCEPT).await
+    }
+}

@@ -1,0 +1,253 @@
+//! Open Badges 3.0: VC-JWTs and credentials with embedded Data Integrity proofs.
+//!
+//! A VC-JWT is checked with the key its header names (`kid`: a DID URL or a
+//! key URL; or an embedded public `jwk`), and its claims `iss`, `jti`, `sub`,
+//! `nbf` and `exp` must agree with the credential. An embedded proof must be
+//! `eddsa-jcs-2022` by a key that belongs to the issuer. Then both check
+//! `validFrom` / `validUntil`, the recipient and the `credentialStatus` lists.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::did::FoundKey;
+use super::hosted::check_signature;
+use super::keys::{CompactJws, PublicKey};
+use super::proof::{EDDSA_JCS_2022, ProofError, verify_eddsa_jcs};
+use super::report::{Report, Step};
+use super::{Outcome, Verifier, check_dates, id_of, one_or_many};
+use crate::credential::Credential;
+
+/// What a learner is told about a proof type this version cannot check.
+fn cannot_check(kind: &str) -> String {
+    format!(
+        "this proof type ({kind}) cannot be checked by this version of Satchel yet, so the badge is not confirmed; a later version may, or ask the issuer for a VC-JWT or eddsa-jcs-2022 copy"
+    )
+}
+
+impl Verifier<'_> {
+    /// Checks an OB 3.0 VC-JWT.
+    pub(super) async fn vc_jwt(&self, r: &mut Report, text: &str, c: &Credential) -> Step<()> {
+        r.note("method", "vc-jwt");
+        let jws = CompactJws::parse(text).map_err(|e| {
+            r.halt(
+                Outcome::Malformed,
+                format!("the credential cannot be read: {e}"),
+            )
+        })?;
+        let claims = &jws.payload;
+        let vc = match claims.get("vc") {
+            Some(vc @ Value::Object(_)) => vc,
+            _ => claims,
+        };
+        let issuer = id_of(vc.get("issuer")).or_else(|| claims.get("iss").and_then(Value::as_str));
+        let (found, key_name) = if let Some(jwk) = jws.header.get("jwk") {
+            let key = PublicKey::from_jwk(jwk).map_err(|e| {
+                r.halt(
+                    Outcome::Invalid,
+                    format!("the key in the credential's header cannot be used: {e}"),
+                )
+            })?;
+            r.caveat("its key came inside the credential itself, so the signature shows the content is unchanged but not, on its own, who issued it");
+            let found = FoundKey {
+                key,
+                controller: None,
+            };
+            (found, "embedded in its header".to_owned())
+        } else if let Some(kid) = jws.header.get("kid").and_then(Value::as_str) {
+            let found = self.resolve_key(r, kid).await?;
+            key_belongs_to_issuer(r, kid, &found, issuer)?;
+            (found, kid.to_owned())
+        } else {
+            return Err(r.halt(
+                Outcome::Invalid,
+                "the credential's signature names no key (no `kid` or `jwk` in its header); ask the issuer for a new copy",
+            ));
+        };
+        check_signature(r, &jws, &found.key, &key_name)?;
+        claims_agree(r, claims, vc)?;
+        self.vc_common(r, vc, c).await
+    }
+
+    /// Checks an OB 3.0 credential with embedded proofs.
+    pub(super) async fn vc_embedded(&self, r: &mut Report, text: &str, c: &Credential) -> Step<()> {
+        r.note("method", "data-integrity");
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            r.halt(
+                Outcome::Malformed,
+                format!("the credential is not readable JSON: {e}"),
+            )
+        })?;
+        let proofs = one_or_many(doc.get("proof"));
+        if proofs.is_empty() {
+            return Err(r.halt(
+                Outcome::Invalid,
+                "this Open Badges 3.0 credential carries no proof, so nobody can confirm who issued it or that it is unchanged; ask the issuer for a signed copy",
+            ));
+        }
+        let issuer = id_of(doc.get("issuer"));
+        for proof in proofs {
+            let suite = proof
+                .get("cryptosuite")
+                .or_else(|| proof.get("type"))
+                .and_then(Value::as_str)
+                .unwrap_or("unnamed");
+            r.note("proof", suite);
+            if suite != EDDSA_JCS_2022 {
+                return Err(r.halt(Outcome::Invalid, cannot_check(suite)));
+            }
+            if proof.get("proofPurpose").and_then(Value::as_str) != Some("assertionMethod") {
+                return Err(r.halt(
+                    Outcome::Invalid,
+                    "the credential's proof is not made for issuing (`proofPurpose` is not assertionMethod)",
+                ));
+            }
+            let method = id_of(proof.get("verificationMethod")).ok_or_else(|| {
+                r.halt(
+                    Outcome::Invalid,
+                    "the credential's proof names no key (`verificationMethod`)",
+                )
+            })?;
+            let found = self.resolve_key(r, method).await?;
+            key_belongs_to_issuer(r, method, &found, issuer)?;
+            match verify_eddsa_jcs(&doc, proof, &found.key) {
+                Ok(()) => r.confirm(format!(
+                    "its {suite} proof checks out with the key {method}"
+                )),
+                Err(ProofError::Key(super::KeyError::BadSignature)) => {
+                    return Err(r.halt(
+                        Outcome::BadSignature,
+                        format!(
+                            "the proof does not match the credential's content with the key {method}: it was changed after it was signed, or signed by someone else; get a fresh copy from the issuer"
+                        ),
+                    ));
+                }
+                Err(e) => {
+                    return Err(r.halt(
+                        Outcome::Invalid,
+                        format!("the proof cannot be checked: {e}"),
+                    ));
+                }
+            }
+        }
+        self.vc_common(r, &doc, c).await
+    }
+
+    /// Dates, recipient and status lists, whatever the proof.
+    async fn vc_common(&self, r: &mut Report, vc: &Value, c: &Credential) -> Step<()> {
+        check_dates(r, self.now, c.issued_on, c.expires, None);
+        self.check_recipient(r, c.recipient.as_ref());
+        self.vc_status(r, vc).await
+    }
+}
+
+/// The key must be the issuer's: its DID or URL (without fragment) is the
+/// issuer's id, a key URL lies on the issuer's own site, or its document
+/// names the issuer as controller.
+fn key_belongs_to_issuer(
+    r: &mut Report,
+    reference: &str,
+    found: &FoundKey,
+    issuer: Option<&str>,
+) -> Step<()> {
+    let Some(issuer) = issuer else {
+        r.caveat(
+            "the credential names no issuer id, so Satchel could not tie the key to an issuer",
+        );
+        return Ok(());
+    };
+    let base = reference.split_once('#').map_or(reference, |(b, _)| b);
+    let web_origin = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .map(|u| u.origin())
+    };
+    let same_site = web_origin(base).is_some_and(|o| Some(o) == web_origin(issuer));
+    if base == issuer || same_site || found.controller.as_deref() == Some(issuer) {
+        return Ok(());
+    }
+    Err(r.halt(
+        Outcome::Invalid,
+        format!(
+            "the key {reference} does not belong to the credential's issuer {issuer}, so the signature does not prove the issuer made it"
+        ),
+    ))
+}
+
+/// The JWT claims must say what the credential says.
+fn claims_agree(r: &mut Report, claims: &Value, vc: &Value) -> Step<()> {
+    let subject = one_or_many(vc.get("credentialSubject")).into_iter().next();
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let pairs = [
+        (
+            "iss",
+            text(claims.get("iss")),
+            id_of(vc.get("issuer")).map(str::to_owned),
+            "issuer",
+        ),
+        ("jti", text(claims.get("jti")), text(vc.get("id")), "id"),
+        (
+            "sub",
+            text(claims.get("sub")),
+            text(subject.and_then(|s| s.get("id"))),
+            "credentialSubject.id",
+        ),
+    ];
+    for (claim, said, written, field) in pairs {
+        if let (Some(said), Some(written)) = (said, written)
+            && said != written
+        {
+            return Err(disagree(r, claim, &said, field, &written));
+        }
+    }
+    let seconds = |v: Option<&Value>| v.and_then(Value::as_i64);
+    let date = |keys: [&str; 2]| {
+        keys.iter()
+            .find_map(|k| vc.get(*k).and_then(Value::as_str))
+            .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+            .map(|d| d.with_timezone(&Utc).timestamp())
+    };
+    let times = [
+        (
+            "nbf",
+            seconds(claims.get("nbf")),
+            date(["validFrom", "issuanceDate"]),
+            "validFrom",
+        ),
+        (
+            "exp",
+            seconds(claims.get("exp")),
+            date(["validUntil", "expirationDate"]),
+            "validUntil",
+        ),
+    ];
+    for (claim, said, written, field) in times {
+        if let (Some(said), Some(written)) = (said, written)
+            && said != written
+        {
+            return Err(disagree(
+                r,
+                claim,
+                &said.to_string(),
+                field,
+                &written.to_string(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn disagree(
+    r: &mut Report,
+    claim: &str,
+    said: &str,
+    field: &str,
+    written: &str,
+) -> super::report::Halt {
+    r.halt(
+        Outcome::Invalid,
+        format!(
+            "the credential's JWT claim `{claim}` ({said}) disagrees with its `{field}` ({written}); a genuine issuer writes the same in both, so ask the issuer"
+        ),
+    )
+}

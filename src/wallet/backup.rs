@@ -1,0 +1,89 @@
+//! Backups of the whole wallet with SQLite's online backup, and restoring them.
+//!
+//! A backup is one consistent snapshot, taken in a single backup step so that
+//! other processes writing to the wallet meanwhile neither block it nor tear
+//! it; it is written to a temporary file beside the target and renamed into
+//! place, so a crash never leaves a half-written backup under the real name.
+//! Restoring checks the file first (a Satchel wallet of a known schema that
+//! passes `PRAGMA integrity_check`), keeps the current wallet as a safety copy,
+//! and only then copies the backup in, in one step.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::backup::Backup;
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Wallet, WalletError, check_wallet};
+
+impl Wallet {
+    /// Writes a consistent copy of the wallet to `dest`, replacing it atomically.
+    pub fn backup_to(&self, dest: &Path) -> Result<(), WalletError> {
+        let tmp = sibling(dest, "partial");
+        let _ = std::fs::remove_file(&tmp);
+        let result = (|| {
+            let mut out = Connection::open(&tmp)?;
+            {
+                let backup = Backup::new(&self.conn, &mut out)?;
+                backup.step(-1)?;
+            }
+            // A backup is one self-contained file, not a WAL pair.
+            out.pragma_update(None, "journal_mode", "DELETE")?;
+            out.close().map_err(|(_, e)| e)?;
+            std::fs::rename(&tmp, dest).map_err(|source| WalletError::Io {
+                path: dest.to_owned(),
+                source,
+            })
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Replaces the wallet's contents with the backup at `src`, after checking
+    /// it. The wallet as it was is first saved beside it; returns that copy's path.
+    pub fn restore_from(&mut self, src: &Path, now: DateTime<Utc>) -> Result<PathBuf, WalletError> {
+        let backup =
+            Connection::open_with_flags(src, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| {
+                WalletError::Foreign {
+                    path: src.to_owned(),
+                    reason: e.to_string(),
+                }
+            })?;
+        let version = check_wallet(&backup, src)?;
+        if version == 0 {
+            return Err(WalletError::Foreign {
+                path: src.to_owned(),
+                reason: "it is an empty database, not a wallet backup".to_owned(),
+            });
+        }
+        let verdict: String = backup.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(WalletError::Damaged(format!(
+                "{}: {verdict}",
+                src.display()
+            )));
+        }
+        let safety = sibling(
+            &self.path,
+            &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
+        );
+        self.backup_to(&safety)?;
+        {
+            let restore = Backup::new(&backup, &mut self.conn)?;
+            restore.step(-1)?;
+        }
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.migrate(version)?;
+        Ok(safety)
+    }
+}
+
+/// `file.ext` → `file.ext.<suffix>` in the same folder.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(suffix);
+    path.with_file_name(name)
+}

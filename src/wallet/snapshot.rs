@@ -1,0 +1,546 @@
+//! Reading the whole wallet out, row for row, and writing it back in.
+//!
+//! This module owns the mapping between the wallet's tables and plain
+//! serializable records, so that a backup loses nothing: badges with every
+//! column (the original bytes travel beside them), identities, collections
+//! with their order and flags, the publishing state, and the verification
+//! history in `badge_check`. That table belongs to verification, so its rows
+//! are copied column by column as the live schema names them, whatever columns
+//! it grows. Where the bytes are stored (a ZIP, in `export::bundle`) is not
+//! this module's business. [`Wallet::restore`] is one transaction: all or nothing.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::collections::new_public_id;
+use super::{Wallet, WalletError};
+use crate::{Error, ErrorCode};
+
+/// Every column of one `badge` row except the original bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeRecord {
+    pub id: i64,
+    pub dedup_key: String,
+    pub media_type: String,
+    pub raw_text: String,
+    pub payload_kind: String,
+    pub fetched: Option<String>,
+    pub details: String,
+    pub details_error: Option<String>,
+    /// The normalized credential, as the JSON text stored.
+    pub credential: String,
+    pub name: Option<String>,
+    pub issuer_name: Option<String>,
+    pub issued_on: Option<String>,
+    pub expires: Option<String>,
+    pub recipient: Option<String>,
+    pub ob_version: Option<String>,
+    pub hosted_url: Option<String>,
+    pub source: String,
+    pub imported_at: String,
+}
+
+/// One of the learner's identities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityRecord {
+    pub kind: String,
+    pub value: String,
+    pub added_at: String,
+}
+
+/// A collection with its badges in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionRecord {
+    pub id: i64,
+    pub public_id: String,
+    pub name: String,
+    pub description: String,
+    pub public: bool,
+    pub position: i64,
+    pub created_at: String,
+    /// Badge ids, first to last.
+    pub badges: Vec<i64>,
+}
+
+/// Where the last publish went and which badge pages it wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedRecord {
+    pub base_url: String,
+    pub published_at: String,
+    /// `(badge id, page URL)`.
+    pub pages: Vec<(i64, String)>,
+}
+
+/// Everything in the wallet except the badges, which are streamed (see
+/// [`Wallet::for_each_badge_record`]) so that a large wallet is never held
+/// in memory whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The wallet's schema version (`PRAGMA user_version`).
+    pub schema_version: i64,
+    pub identities: Vec<IdentityRecord>,
+    pub collections: Vec<CollectionRecord>,
+    /// `badge_check` rows, oldest first, each as `{column: value}`.
+    pub checks: Vec<Map<String, Value>>,
+    pub published: Option<PublishedRecord>,
+}
+
+/// What happened to one badge of a restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RestoredBadge {
+    /// The badge's id in the backup.
+    pub old_id: i64,
+    /// Its id in this wallet.
+    pub badge_id: i64,
+    /// The wallet already held it (same key); the stored one was kept.
+    pub duplicate: bool,
+}
+
+/// A badge record and its original bytes, as a restore consumes them.
+pub type BadgeWithOriginal = (BadgeRecord, Vec<u8>);
+
+const BADGE_COLUMNS: &str = "id, dedup_key, media_type, raw_text, payload_kind, fetched, details,
+    details_error, credential, name, issuer_name, issued_on, expires, recipient, ob_version,
+    hosted_url, source, imported_at";
+
+fn badge_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
+    Ok(BadgeRecord {
+        id: r.get(0)?,
+        dedup_key: r.get(1)?,
+        media_type: r.get(2)?,
+        raw_text: r.get(3)?,
+        payload_kind: r.get(4)?,
+        fetched: r.get(5)?,
+        details: r.get(6)?,
+        details_error: r.get(7)?,
+        credential: r.get(8)?,
+        name: r.get(9)?,
+        issuer_name: r.get(10)?,
+        issued_on: r.get(11)?,
+        expires: r.get(12)?,
+        recipient: r.get(13)?,
+        ob_version: r.get(14)?,
+        hosted_url: r.get(15)?,
+        source: r.get(16)?,
+        imported_at: r.get(17)?,
+    })
+}
+
+/// A malformed backup, said so.
+fn malformed(message: String) -> Error {
+    Error::other(ErrorCode::MalformedCredential, message)
+}
+
+fn sql_to_json(v: SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => i.into(),
+        SqlValue::Real(f) => f.into(),
+        SqlValue::Text(t) => t.into(),
+        SqlValue::Blob(b) => serde_json::json!({ "hex": hex::encode(b) }),
+    }
+}
+
+fn json_to_sql(column: &str, v: &Value) -> Result<SqlValue, Error> {
+    Ok(match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlValue::Integer(i),
+            None => SqlValue::Real(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => SqlValue::Text(s.clone()),
+        Value::Object(o) => match o.get("hex").and_then(Value::as_str).map(hex::decode) {
+            Some(Ok(bytes)) => SqlValue::Blob(bytes),
+            _ => return Err(malformed(format!("check column {column} holds an object"))),
+        },
+        Value::Array(_) => return Err(malformed(format!("check column {column} holds a list"))),
+    })
+}
+
+/// The columns of `badge_check` as the live schema has them.
+fn check_columns(conn: &Connection) -> Result<Vec<String>, WalletError> {
+    let mut stmt =
+        conn.prepare("SELECT name FROM pragma_table_info('badge_check') ORDER BY cid")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether `table` already has a row with this id.
+fn id_taken(tx: &Transaction<'_>, table: &str, id: i64) -> Result<bool, WalletError> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE id = ?1"),
+            [id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The backup's id if this wallet has no row by that id, else `None` (a new one).
+fn keep_id(tx: &Transaction<'_>, table: &str, id: i64) -> Result<Option<i64>, WalletError> {
+    Ok((!id_taken(tx, table, id)?).then_some(id))
+}
+
+impl Wallet {
+    /// Everything but the badges, read in one transaction.
+    pub fn snapshot(&mut self) -> Result<Snapshot, WalletError> {
+        let tx = self.conn.transaction()?;
+        let schema_version = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let identities = {
+            let mut stmt = tx.prepare("SELECT kind, value, added_at FROM identity ORDER BY id")?;
+            stmt.query_map([], |r| {
+                Ok(IdentityRecord {
+                    kind: r.get(0)?,
+                    value: r.get(1)?,
+                    added_at: r.get(2)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?
+        };
+        let mut collections = {
+            let mut stmt = tx.prepare(
+                "SELECT id, public_id, name, description, public, position, created_at
+                 FROM collection ORDER BY position, id",
+            )?;
+            stmt.query_map([], |r| {
+                Ok(CollectionRecord {
+                    id: r.get(0)?,
+                    public_id: r.get(1)?,
+                    name: r.get(2)?,
+                    description: r.get(3)?,
+                    public: r.get(4)?,
+                    position: r.get(5)?,
+                    created_at: r.get(6)?,
+                    badges: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?
+        };
+        for c in &mut collections {
+            let mut stmt = tx.prepare_cached(
+                "SELECT badge_id FROM collection_badge WHERE collection_id = ?1
+                 ORDER BY position, badge_id",
+            )?;
+            c.badges = stmt
+                .query_map([c.id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+        }
+        let columns = check_columns(&tx)?;
+        let checks = {
+            let mut stmt = tx.prepare(&format!(
+                "SELECT {} FROM badge_check ORDER BY id",
+                columns.join(", ")
+            ))?;
+            stmt.query_map([], |r| {
+                let mut row = Map::new();
+                for (i, name) in columns.iter().enumerate() {
+                    row.insert(name.clone(), sql_to_json(r.get(i)?));
+                }
+                Ok(row)
+            })?
+            .collect::<Result<Vec<_>, _>>()?
+        };
+        let published = published(&tx)?;
+        tx.commit()?;
+        Ok(Snapshot {
+            schema_version,
+            identities,
+            collections,
+            checks,
+            published,
+        })
+    }
+
+    /// The key that makes a badge the same badge in any wallet (see `import`).
+    pub fn badge_key(&self, id: i64) -> Result<String, WalletError> {
+        self.conn
+            .query_row("SELECT dedup_key FROM badge WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(WalletError::NoSuchBadge(id))
+    }
+
+    /// Calls `f` with every badge record and its original bytes, oldest
+    /// first, one at a time.
+    pub fn for_each_badge_record(
+        &self,
+        f: &mut dyn FnMut(BadgeRecord, Vec<u8>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {BADGE_COLUMNS}, original FROM badge ORDER BY id"
+            ))
+            .map_err(WalletError::from)?;
+        let mut rows = stmt.query([]).map_err(WalletError::from)?;
+        while let Some(row) = rows.next().map_err(WalletError::from)? {
+            let record = badge_from_row(row).map_err(WalletError::from)?;
+            let original: Vec<u8> = row.get(18).map_err(WalletError::from)?;
+            f(record, original)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a backup into this wallet in one transaction: every badge not
+    /// already here (by its key) with its own id when that id is free,
+    /// identities, collections (after any already here), the verification
+    /// history of the badges added, and the publishing state if this wallet
+    /// has none. Into an empty wallet, this reproduces the backed-up wallet
+    /// exactly. Any error leaves the wallet as it was.
+    pub fn restore(
+        &mut self,
+        snapshot: &Snapshot,
+        badges: impl Iterator<Item = Result<BadgeWithOriginal, Error>>,
+    ) -> Result<Vec<RestoredBadge>, Error> {
+        let known = self.schema_version()?;
+        if snapshot.schema_version > known {
+            return Err(Error::other(
+                ErrorCode::Unsupported,
+                format!(
+                    "the backup comes from a newer Satchel (wallet schema {}, this one knows {known}); update Satchel to restore it",
+                    snapshot.schema_version
+                ),
+            ));
+        }
+        let tx = self.write_transaction().map_err(WalletError::from)?;
+        let mut restored = Vec::new();
+        for item in badges {
+            let (record, original) = item?;
+            restored.push(restore_badge(&tx, &record, &original)?);
+        }
+        let ids: HashMap<i64, &RestoredBadge> = restored.iter().map(|r| (r.old_id, r)).collect();
+        let new_id = |old: i64| {
+            ids.get(&old).map(|r| r.badge_id).ok_or_else(|| {
+                malformed(format!("the backup names badge {old} but does not hold it"))
+            })
+        };
+        for identity in &snapshot.identities {
+            tx.execute(
+                "INSERT INTO identity (kind, value, added_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, value) DO NOTHING",
+                params![identity.kind, identity.value, identity.added_at],
+            )
+            .map_err(WalletError::from)?;
+        }
+        let existing: i64 = tx
+            .query_row("SELECT count(*) FROM collection", [], |r| r.get(0))
+            .map_err(WalletError::from)?;
+        for c in &snapshot.collections {
+            let taken: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM collection WHERE public_id = ?1",
+                    [&c.public_id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(WalletError::from)?;
+            let public_id = match taken {
+                Some(_) => new_public_id()?,
+                None => c.public_id.clone(),
+            };
+            tx.execute(
+                "INSERT INTO collection (id, public_id, name, description, public, position, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    keep_id(&tx, "collection", c.id)?,
+                    public_id,
+                    c.name,
+                    c.description,
+                    c.public,
+                    existing + c.position,
+                    c.created_at
+                ],
+            )
+            .map_err(WalletError::from)?;
+            let collection_id = tx.last_insert_rowid();
+            for (position, &badge) in c.badges.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (?1, ?2, ?3)",
+                    params![collection_id, new_id(badge)?, position as i64],
+                )
+                .map_err(WalletError::from)?;
+            }
+        }
+        restore_checks(&tx, &snapshot.checks, &ids)?;
+        if let Some(p) = &snapshot.published
+            && published(&tx)?.is_none()
+        {
+            tx.execute(
+                "INSERT INTO published_site (id, base_url, published_at) VALUES (1, ?1, ?2)",
+                params![p.base_url, p.published_at],
+            )
+            .map_err(WalletError::from)?;
+            for (badge, page) in &p.pages {
+                tx.execute(
+                    "INSERT INTO published_badge (badge_id, page) VALUES (?1, ?2)",
+                    params![new_id(*badge)?, page],
+                )
+                .map_err(WalletError::from)?;
+            }
+        }
+        tx.commit().map_err(WalletError::from)?;
+        Ok(restored)
+    }
+}
+
+/// Reads the publishing state.
+fn published(conn: &Connection) -> Result<Option<PublishedRecord>, WalletError> {
+    let site: Option<(String, String)> = conn
+        .query_row(
+            "SELECT base_url, published_at FROM published_site WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((base_url, published_at)) = site else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare("SELECT badge_id, page FROM published_badge ORDER BY badge_id")?;
+    let pages = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(PublishedRecord {
+        base_url,
+        published_at,
+        pages,
+    }))
+}
+
+fn restore_badge(
+    tx: &Transaction<'_>,
+    b: &BadgeRecord,
+    original: &[u8],
+) -> Result<RestoredBadge, WalletError> {
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM badge WHERE dedup_key = ?1",
+            [&b.dedup_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(badge_id) = existing {
+        return Ok(RestoredBadge {
+            old_id: b.id,
+            badge_id,
+            duplicate: true,
+        });
+    }
+    tx.execute(
+        &format!(
+            "INSERT INTO badge ({BADGE_COLUMNS}, original)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+        ),
+        params![
+            keep_id(tx, "badge", b.id)?,
+            b.dedup_key,
+            b.media_type,
+            b.raw_text,
+            b.payload_kind,
+            b.fetched,
+            b.details,
+            b.details_error,
+            b.credential,
+            b.name,
+            b.issuer_name,
+            b.issued_on,
+            b.expires,
+            b.recipient,
+            b.ob_version,
+            b.hosted_url,
+            b.source,
+            b.imported_at,
+            original,
+        ],
+    )?;
+    Ok(RestoredBadge {
+        old_id: b.id,
+        badge_id: tx.last_insert_rowid(),
+        duplicate: false,
+    })
+}
+
+/// Copies check rows of newly added badges, column by column as this wallet's
+/// schema has them; a column this wallet does not know is refused rather than
+/// dropped.
+fn restore_checks(
+    tx: &Transaction<'_>,
+    checks: &[Map<String, Value>],
+    ids: &HashMap<i64, &RestoredBadge>,
+) -> Result<(), Error> {
+    let columns = check_columns(tx)?;
+    for row in checks {
+        if let Some(unknown) = row.keys().find(|k| !columns.contains(k)) {
+            return Err(malformed(format!(
+                "a check in the backup has a column `{unknown}` this wallet does not know"
+            )));
+        }
+        let old = row
+            .get("badge_id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| malformed("a check in the backup names no badge".to_owned()))?;
+        let target = ids.get(&old).ok_or_else(|| {
+            malformed(format!(
+                "a check names badge {old}, which the backup does not hold"
+            ))
+        })?;
+        if target.duplicate {
+            continue;
+        }
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for column in &columns {
+            let Some(value) = row.get(column) else {
+                continue;
+            };
+            let value = match column.as_str() {
+                "badge_id" => SqlValue::Integer(target.badge_id),
+                "id" => match value.as_i64() {
+                    Some(id) if !id_taken(tx, "badge_check", id)? => SqlValue::Integer(id),
+                    _ => SqlValue::Null,
+                },
+                _ => json_to_sql(column, value)?,
+            };
+            names.push(column.as_str());
+            values.push(value);
+        }
+        let marks = (1..=values.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>();
+        tx.execute(
+            &format!(
+                "INSERT INTO badge_check ({}) VALUES ({})",
+                names.join(", "),
+                marks.join(", ")
+            ),
+            rusqlite::params_from_iter(values),
+        )
+        .map_err(WalletError::from)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_values_survive_json() {
+        for v in [
+            SqlValue::Null,
+            SqlValue::Integer(-7),
+            SqlValue::Real(1.5),
+            SqlValue::Text("valid".into()),
+            SqlValue::Blob(vec![0, 255, 3]),
+        ] {
+            assert_eq!(json_to_sql("c", &sql_to_json(v.clone())).unwrap(), v);
+        }
+        assert!(json_to_sql("c", &serde_json::json!([1])).is_err());
+    }
+}

@@ -1,0 +1,675 @@
+//! Pushing to and pulling from other backpacks: a fake host on 127.0.0.1
+//! that speaks Badgr API v2, Badge Connect and the OB 3.0 API, the core's
+//! use-cases with the keyring's mock store, and one run of the real binary
+//! against a real Secret Service keyring.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
+use satchel::backpack::{
+    self, BackpackKind, Context, PushOutcome, PushReport, Secrets, Selection, SignIn,
+};
+use satchel::bake::{BakeSlot, bake};
+use satchel::http::{Fetcher, HttpPolicy};
+use satchel::import::{ImportStatus, import_bytes};
+use satchel::wallet::Wallet;
+use serde_json::{Value, json};
+
+use crate::fake_backpacks::{self, Backpack, PASSWORD, USER};
+use crate::server::Issuer;
+use crate::util::Sandbox;
+use crate::{badges, images};
+
+/// A wallet, a loopback-allowed client and a mock keyring.
+struct World {
+    _dir: tempfile::TempDir,
+    wallet: Wallet,
+    fetcher: Fetcher,
+    secrets: Secrets,
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let wallet = Wallet::open(&dir.path().join("wallet.sqlite3")).unwrap();
+        World {
+            _dir: dir,
+            wallet,
+            fetcher: Fetcher::new(HttpPolicy::with_private(true)).unwrap(),
+            secrets: Secrets::mock(),
+        }
+    }
+
+    fn ctx(&self) -> Context<'_> {
+        Context {
+            fetcher: &self.fetcher,
+            secrets: &self.secrets,
+            now: Utc::now(),
+        }
+    }
+
+    async fn import(&mut self, text: &[u8]) -> i64 {
+        let r = import_bytes(
+            &mut self.wallet,
+            &self.fetcher,
+            "test".into(),
+            text.to_vec(),
+            Utc::now(),
+        )
+        .await;
+        r.badge_id.unwrap_or_else(|| panic!("not imported: {r:?}"))
+    }
+
+    async fn add_badgr(
+        &mut self,
+        host: &Backpack,
+    ) -> Result<backpack::Added, backpack::BackpackError> {
+        let ctx = Context {
+            fetcher: &self.fetcher,
+            secrets: &self.secrets,
+            now: Utc::now(),
+        };
+        backpack::add(
+            &mut self.wallet,
+            &ctx,
+            "badgr",
+            &host.base,
+            BackpackKind::Badgr,
+            SignIn::Password {
+                username: USER,
+                password: PASSWORD,
+            },
+        )
+        .await
+    }
+
+    async fn add_oauth(
+        &mut self,
+        host: &Backpack,
+        name: &str,
+        kind: BackpackKind,
+    ) -> backpack::Added {
+        let ctx = Context {
+            fetcher: &self.fetcher,
+            secrets: &self.secrets,
+            now: Utc::now(),
+        };
+        let browser = fake_backpacks::browser;
+        backpack::add(
+            &mut self.wallet,
+            &ctx,
+            name,
+            &host.base,
+            kind,
+            SignIn::Browser {
+                browser: &browser,
+                wait: Duration::from_secs(20),
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn push(&mut self, name: &str, selection: Selection) -> PushReport {
+        let ctx = Context {
+            fetcher: &self.fetcher,
+            secrets: &self.secrets,
+            now: Utc::now(),
+        };
+        backpack::push(&mut self.wallet, &ctx, name, &selection)
+            .await
+            .unwrap()
+    }
+}
+
+fn statuses(report: &PushReport) -> Vec<PushOutcome> {
+    report.results.iter().map(|r| r.status).collect()
+}
+
+/// An OB 2.0 assertion that carries everything and is hosted nowhere.
+fn local_assertion(n: usize, email: &str) -> Value {
+    let mut a =
+        badges::embedded_assertion(&format!("urn:uuid:0000-{n}"), "Local", "Nowhere", email);
+    a["verification"] = json!({"type": "hosted"});
+    a
+}
+
+/// An issuer with `n` hosted assertions for `email`.
+fn hosted(n: usize, email: &str) -> Issuer {
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    for i in 0..n {
+        issuer.json(
+            &format!("/assertions/{i}.json"),
+            &badges::assertion(&base, "rust", i, email),
+        );
+    }
+    issuer
+}
+
+#[tokio::test]
+async fn badgr_sign_in_keeps_tokens_in_the_keyring_and_imports_by_url_image_and_assertion() {
+    let host = Backpack::start();
+    let issuer = hosted(1, USER);
+    let mut w = World::new();
+    let by_url = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
+    let png = bake(
+        &images::badge_png(16, 40),
+        &local_assertion(1, USER).to_string(),
+        BakeSlot::Assertion,
+    )
+    .unwrap();
+    let by_image = w.import(&png).await;
+    let by_assertion = w
+        .import(local_assertion(2, USER).to_string().as_bytes())
+        .await;
+
+    let added = w.add_badgr(&host).await.unwrap();
+    assert_eq!(added.scope.as_deref(), Some("rw:backpack rw:profile"));
+    assert_eq!(added.profile.as_ref().unwrap()["firstName"], "Ada");
+    let token = host.state().last_access_token();
+    let stored = w.secrets.load(&added.backpack.secret_key).unwrap().unwrap();
+    assert_eq!(stored.access_token, token);
+    let db = std::fs::read(w.wallet.path()).unwrap();
+    let text = String::from_utf8_lossy(&db);
+    assert!(
+        !text.contains(&token) && !text.contains(PASSWORD),
+        "a secret reached the wallet"
+    );
+
+    let report = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&report),
+        vec![PushOutcome::Pushed; 3],
+        "{report:?}"
+    );
+    let imports = host.state().imports.clone();
+    assert_eq!(imports[0]["url"], issuer.url("/assertions/0.json"));
+    assert!(
+        imports[1]["image"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,")
+    );
+    assert_eq!(
+        imports[2]["assertion"].as_str().unwrap(),
+        w.wallet.badge(by_assertion).unwrap().raw_text
+    );
+    assert_eq!(
+        report.results[0].remote_id.as_deref(),
+        Some(imports[0]["entityId"].as_str().unwrap())
+    );
+    let _ = (by_url, by_image);
+
+    // Pushing again sends nothing.
+    let before = host.state().log.len();
+    let again = w.push("badgr", Selection::All).await;
+    assert_eq!(statuses(&again), vec![PushOutcome::Unchanged; 3]);
+    assert_eq!(host.state().log.len(), before);
+
+    // Removing the backpack deletes its sign-in.
+    backpack::remove(&mut w.wallet, &w.secrets, "badgr").unwrap();
+    assert_eq!(w.secrets.load(&added.backpack.secret_key).unwrap(), None);
+    assert!(w.wallet.backpacks().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn badgr_duplicates_are_already_there_and_recipient_mismatches_explained_then_retried() {
+    let host = Backpack::start();
+    let issuer = hosted(1, USER);
+    let mut w = World::new();
+    let url = issuer.url("/assertions/0.json");
+    let dup = w.import(url.as_bytes()).await;
+    let stranger = w
+        .import(
+            local_assertion(7, "stranger@example.org")
+                .to_string()
+                .as_bytes(),
+        )
+        .await;
+    host.state()
+        .imports
+        .push(json!({"url": url, "entityId": "older"}));
+    w.add_badgr(&host).await.unwrap();
+
+    let report = w.push("badgr", Selection::Ids(vec![dup, stranger])).await;
+    assert_eq!(
+        statuses(&report),
+        vec![PushOutcome::AlreadyThere, PushOutcome::Error]
+    );
+    assert!(
+        report.results[0]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("DUPLICATE_BADGE")
+    );
+    let e = report.results[1].error.as_ref().unwrap();
+    assert_eq!(e.code.as_str(), "refused");
+    assert!(
+        e.message.contains("stranger@example.org") && e.message.contains("verif"),
+        "{}",
+        e.message
+    );
+    assert!(
+        report.results[1]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("VERIFY_RECIPIENT_IDENTIFIER")
+    );
+    assert!(report.failed());
+
+    // The refusal is remembered with its evidence, and retried next time.
+    let account = w.wallet.backpack("badgr").unwrap().unwrap();
+    let records = w.wallet.push_records(account.id).unwrap();
+    assert!(
+        records.iter().any(|r| r.badge_id == stranger
+            && r.evidence.as_deref().is_some_and(|e| e.contains("VERIFY")))
+    );
+    let again = w.push("badgr", Selection::Ids(vec![dup, stranger])).await;
+    assert_eq!(
+        statuses(&again),
+        vec![PushOutcome::Unchanged, PushOutcome::Error]
+    );
+}
+
+#[tokio::test]
+async fn badgr_wrong_password_and_missing_scope_are_sentences() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let ctx = w.ctx();
+    let err = backpack::add(
+        &mut World::new().wallet,
+        &ctx,
+        "b",
+        &host.base,
+        BackpackKind::Badgr,
+        SignIn::Password {
+            username: USER,
+            password: "wrong",
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code().as_str(), "auth_required");
+    assert!(err.to_string().contains("username and password"), "{err}");
+    assert!(err.evidence().unwrap().contains("invalid_grant"));
+
+    // A server that grants only r:profile, and says so.
+    host.state().profile_only = true;
+    let err = w.add_badgr(&host).await.unwrap_err();
+    assert!(err.to_string().contains("rw:backpack"), "{err}");
+
+    // …or does not say so: the backpack's 404 is explained.
+    host.state().hide_scope = true;
+    w.add_badgr(&host).await.unwrap();
+    let id = w
+        .import(local_assertion(3, USER).to_string().as_bytes())
+        .await;
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    let e = report.results[0].error.as_ref().unwrap();
+    assert_eq!(e.code.as_str(), "auth_required");
+    assert!(e.message.contains("rw:backpack"), "{}", e.message);
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refreshed_else_sign_in_again_and_throttling_keeps_what_went_through() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let ids = [
+        w.import(local_assertion(1, USER).to_string().as_bytes())
+            .await,
+        w.import(local_assertion(2, USER).to_string().as_bytes())
+            .await,
+        w.import(local_assertion(3, USER).to_string().as_bytes())
+            .await,
+    ];
+    let added = w.add_badgr(&host).await.unwrap();
+
+    host.state().expire_tokens();
+    let report = w.push("badgr", Selection::Ids(vec![ids[0]])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed]);
+    let refreshed = w.secrets.load(&added.backpack.secret_key).unwrap().unwrap();
+    assert_eq!(refreshed.access_token, host.state().last_access_token());
+    assert_eq!(host.state().count("POST /o/token"), 2);
+
+    // Throttled after one more badge: the first is recorded, the rest not sent.
+    host.state().throttle_after = Some(1);
+    let report = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&report),
+        vec![
+            PushOutcome::Unchanged,
+            PushOutcome::Pushed,
+            PushOutcome::Error
+        ]
+    );
+    let e = report.results[2].error.as_ref().unwrap();
+    assert!(
+        e.message.contains("429") && e.message.contains("7 s"),
+        "{}",
+        e.message
+    );
+    host.state().throttle_after = None;
+    let report = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&report),
+        vec![
+            PushOutcome::Unchanged,
+            PushOutcome::Unchanged,
+            PushOutcome::Pushed
+        ]
+    );
+
+    // Expired and no refresh possible: sign in again, nothing recorded.
+    let id = w
+        .import(local_assertion(4, USER).to_string().as_bytes())
+        .await;
+    {
+        let mut s = host.state();
+        s.expire_tokens();
+        s.refresh.clear();
+    }
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    let e = report.results[0].error.as_ref().unwrap();
+    assert_eq!(e.code.as_str(), "auth_required");
+    assert!(e.message.contains("sign in again"), "{}", e.message);
+    let account = w.wallet.backpack("badgr").unwrap().unwrap();
+    assert!(
+        !w.wallet
+            .push_records(account.id)
+            .unwrap()
+            .iter()
+            .any(|r| r.badge_id == id)
+    );
+}
+
+#[tokio::test]
+async fn badgr_collections_are_created_empty_then_filled_and_published() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let a = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    let b = w
+        .import(local_assertion(2, USER).to_string().as_bytes())
+        .await;
+    let c = w
+        .wallet
+        .create_collection("Job hunt", "", Utc::now())
+        .unwrap();
+    w.wallet.add_to_collection(c.id, &[a, b]).unwrap();
+    w.add_badgr(&host).await.unwrap();
+
+    let report = w
+        .push("badgr", Selection::Collection("Job hunt".into()))
+        .await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed; 2]);
+    let pushed = report.collection.as_ref().unwrap();
+    assert!(pushed.error.is_none(), "{pushed:?}");
+    let share = pushed.share_url.clone().unwrap();
+    assert!(share.contains("/public/collections/"), "{share}");
+    let expected: Vec<Value> = report
+        .results
+        .iter()
+        .map(|r| json!(r.remote_id.clone().unwrap()))
+        .collect();
+    {
+        let s = host.state();
+        assert_eq!(s.collection_posts.len(), 1);
+        assert!(s.collection_posts[0].get("assertions").is_none());
+        let remote = &s.collections[pushed.remote_id.as_ref().unwrap()];
+        assert_eq!(remote["published"], true);
+        assert_eq!(remote["assertions"], Value::Array(expected));
+    }
+
+    // A second push updates the same remote collection.
+    let again = w
+        .push("badgr", Selection::Collection(c.id.to_string()))
+        .await;
+    assert_eq!(again.collection.unwrap().remote_id, pushed.remote_id);
+    assert_eq!(host.state().collection_posts.len(), 1);
+}
+
+#[tokio::test]
+async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() {
+    let host = Backpack::start();
+    let issuer = hosted(5, USER);
+    {
+        let mut s = host.state();
+        s.page_size = 2;
+        s.listed = (0..5)
+            .map(|i| json!({"entityId": format!("remote-{i}"), "openBadgeId": issuer.url(&format!("/assertions/{i}.json")),
+                "recipient": {"identity": badges::hashed(USER, "badgr-salt"), "hashed": true, "salt": "badgr-salt"}}))
+            .collect();
+    }
+    let mut w = World::new();
+    w.add_badgr(&host).await.unwrap();
+    let ctx = Context {
+        fetcher: &w.fetcher,
+        secrets: &w.secrets,
+        now: Utc::now(),
+    };
+    let results = backpack::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
+    assert_eq!(results.len(), 5);
+    assert!(
+        results.iter().all(|r| r.status == ImportStatus::Imported),
+        "{results:?}"
+    );
+    assert_eq!(host.state().count("GET /v2/backpack/assertions"), 3);
+    assert_eq!(issuer.hits("/assertions/4.json"), 1);
+
+    let again = backpack::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
+    assert!(again.iter().all(|r| r.status == ImportStatus::Duplicate));
+    assert_eq!(w.wallet.list_badges().unwrap().len(), 5);
+    // Pulled badges are known to be there: pushing sends none back.
+    let report = w.push("badgr", Selection::All).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Unchanged; 5]);
+}
+
+#[tokio::test]
+async fn badge_connect_discovers_registers_signs_in_with_pkce_pushes_pulls_and_refreshes() {
+    let host = Backpack::start();
+    let issuer = hosted(2, USER);
+    let mut w = World::new();
+    let added = w.add_oauth(&host, "bc", BackpackKind::BadgeConnect).await;
+    assert_eq!(
+        added.backpack.endpoints["api_base"],
+        format!("{}/bcv1", host.base)
+    );
+    let client = added.backpack.client_id.clone().unwrap();
+    assert!(host.state().clients.contains_key(&client));
+    assert_eq!(added.profile.as_ref().unwrap()["name"], "Ada Lovelace");
+    let tokens = w.secrets.load(&added.backpack.secret_key).unwrap().unwrap();
+    assert!(tokens.client_secret.is_some() && tokens.refresh_token.is_some());
+
+    let id = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
+    let local = w
+        .import(local_assertion(9, USER).to_string().as_bytes())
+        .await;
+    host.state().expire_tokens();
+    let report = w.push("bc", Selection::Ids(vec![id, local])).await;
+    assert_eq!(report.results[0].status, PushOutcome::Pushed, "{report:?}");
+    assert_eq!(
+        report.results[0].remote_id.as_deref(),
+        Some(issuer.url("/assertions/0.json").as_str())
+    );
+    assert_eq!(
+        report.results[1].error.as_ref().unwrap().code.as_str(),
+        "unsupported"
+    );
+    assert_eq!(
+        host.state().imports[0],
+        json!({"url": issuer.url("/assertions/0.json")})
+    );
+    assert_eq!(
+        host.state().count("POST /o/token"),
+        2,
+        "the expired token was refreshed"
+    );
+
+    host.state().page_size = 1;
+    host.state().listed = (0..2)
+        .map(|i| badges::assertion(&issuer.base, "rust", i, USER))
+        .collect();
+    let ctx = Context {
+        fetcher: &w.fetcher,
+        secrets: &w.secrets,
+        now: Utc::now(),
+    };
+    let results = backpack::pull(&mut w.wallet, &ctx, "bc").await.unwrap();
+    let kinds: Vec<ImportStatus> = results.iter().map(|r| r.status).collect();
+    assert_eq!(kinds, vec![ImportStatus::Duplicate, ImportStatus::Imported]);
+}
+
+#[tokio::test]
+async fn ob3_discovers_upserts_json_and_jws_lists_both_and_updates_the_profile() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let added = w.add_oauth(&host, "ob3", BackpackKind::Ob3).await;
+    assert_eq!(
+        added.backpack.endpoints["api_base"],
+        format!("{}/ims/ob/v3p0", host.base)
+    );
+    let scopes = added.backpack.endpoints["scopes"].as_array().unwrap().len();
+    assert_eq!(scopes, 4);
+
+    let credential = badges::ob3_credential("urn:uuid:ob3-1", "Data Stewardship", "Open U", USER);
+    let id = w.import(credential.to_string().as_bytes()).await;
+    let old = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    let report = w.push("ob3", Selection::Ids(vec![id, old])).await;
+    assert_eq!(report.results[0].status, PushOutcome::Pushed, "{report:?}");
+    assert_eq!(
+        report.results[1].error.as_ref().unwrap().code.as_str(),
+        "unsupported"
+    );
+    assert_eq!(host.state().credentials[0]["id"], "urn:uuid:ob3-1");
+
+    // The same credential from another wallet replaces it: 200, already there.
+    let mut other = World::new();
+    other.secrets = w.secrets.clone();
+    let id2 = other.import(credential.to_string().as_bytes()).await;
+    other.add_oauth(&host, "ob3", BackpackKind::Ob3).await;
+    let report = other.push("ob3", Selection::Ids(vec![id2])).await;
+    assert_eq!(report.results[0].status, PushOutcome::AlreadyThere);
+    assert_eq!(host.state().credentials.len(), 1);
+
+    // A compact JWS travels as text/plain and comes back in compactJwsString.
+    let jws = format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD
+            .encode(badges::ob3_credential("urn:uuid:ob3-2", "Signed", "Open U", USER).to_string()),
+        URL_SAFE_NO_PAD.encode(b"signature")
+    );
+    host.state().credentials.push(json!(jws));
+    let ctx = Context {
+        fetcher: &w.fetcher,
+        secrets: &w.secrets,
+        now: Utc::now(),
+    };
+    let results = backpack::pull(&mut w.wallet, &ctx, "ob3").await.unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].status, ImportStatus::Duplicate);
+    assert_eq!(host.state().count("GET /ims/ob/v3p0/credentials"), 1);
+
+    let profile = json!({"type": "Profile", "name": "Ada L.", "email": USER});
+    let kept = backpack::update_profile(&w.wallet, &ctx, "ob3", &profile)
+        .await
+        .unwrap();
+    assert_eq!(kept["name"], "Ada L.");
+    assert_eq!(
+        backpack::profile(&w.wallet, &ctx, "ob3").await.unwrap()["name"],
+        "Ada L."
+    );
+}
+
+/// Whether `program` is on the PATH.
+fn installed(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| Path::new(&dir).join(program).is_file())
+    })
+}
+
+#[test]
+fn the_cli_keeps_a_badgr_sign_in_in_a_real_secret_service_keyring() {
+    if !installed("dbus-run-session") || !installed("gnome-keyring-daemon") {
+        eprintln!(
+            "skipping: dbus-run-session and gnome-keyring-daemon are needed for the real keyring test (apt-get install dbus gnome-keyring)"
+        );
+        return;
+    }
+    let host = Backpack::start();
+    let sb = Sandbox::new();
+    let home = sb.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let file = sb.write("badge.json", local_assertion(1, USER).to_string());
+    let bin = env!("CARGO_BIN_EXE_satchel");
+    let wallet = sb.wallet.display().to_string();
+    // One D-Bus session: an unlocked throwaway keyring, then the real CLI.
+    // The password must not be empty: with one, gnome-keyring creates no
+    // `login` collection and the `default` alias points nowhere.
+    let script = format!(
+        r#"set -e
+printf 'throwaway' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+S="{bin} --wallet {wallet} --allow-private-network"
+$S import {file} --json >/dev/null
+printf '%s\n' '{PASSWORD}' | $S backpack add badgr {base} --username {USER} --password-stdin
+echo "--- push"
+$S push badgr --all --json
+echo "--- list"
+$S backpack list
+$S backpack remove badgr
+echo "--- after"
+$S push badgr --all || true
+"#,
+        base = host.base,
+    );
+    let out = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", &home)
+        .env_remove("SATCHEL_WALLET")
+        .output()
+        .expect("run dbus-run-session");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(
+        stdout.contains("connected badgr (badgr)"),
+        "{stdout}\n{stderr}"
+    );
+    let push = stdout
+        .split("--- push")
+        .nth(1)
+        .unwrap()
+        .split("--- list")
+        .next()
+        .unwrap();
+    let report: Value =
+        serde_json::from_str(push).unwrap_or_else(|e| panic!("{e}: {push}\n{stderr}"));
+    assert_eq!(report["results"][0]["status"], "pushed", "{report}");
+    // The token that made the push work came from the keyring, not the wallet.
+    let token = host.state().last_access_token();
+    let db = std::fs::read(&sb.wallet).unwrap();
+    assert!(!String::from_utf8_lossy(&db).contains(&token));
+    let keyrings = home.join("data/keyrings");
+    assert!(
+        keyrings.is_dir(),
+        "gnome-keyring kept no keyring under the throwaway HOME"
+    );
+    assert!(stderr.contains("no backpack named \"badgr\""), "{stderr}");
+}

@@ -1,0 +1,336 @@
+//! Export and re-import: a ZIP that other backpacks read as a Mozilla export
+//! and that rebuilds an identical wallet, and single-badge exports.
+
+use std::io::Read;
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite::types::Value as SqlValue;
+use serde_json::Value;
+
+use crate::collections::{badge_ids, ok};
+use crate::util::{Sandbox, stderr};
+use crate::{badges, images};
+use satchel::bake::{self, BakeSlot};
+
+/// A wallet with every kind of badge (PNG, SVG, JSON with a BOM and a
+/// trailing newline, OB 3.0), an identity, two collections and checks.
+fn rich_wallet() -> Sandbox {
+    let sb = Sandbox::new();
+    let learner = "ann@example.org";
+    let a1 =
+        badges::embedded_assertion("https://i.example/a/1", "Baked PNG", "Issuer One", learner)
+            .to_string();
+    let png = bake::bake(&images::badge_png(48, 10), &a1, BakeSlot::Assertion).unwrap();
+    let a2 =
+        badges::embedded_assertion("https://i.example/a/2", "Baked SVG", "Issuer Two", learner)
+            .to_string();
+    let svg = bake::bake(&images::badge_svg(90), &a2, BakeSlot::Assertion).unwrap();
+    let a3 = badges::embedded_assertion(
+        "https://i.example/a/3",
+        "Plain JSON",
+        "Issuer Three",
+        "bob@example.org",
+    )
+    .to_string();
+    let a4 = badges::ob3_credential("urn:uuid:0b3e", "Three Point Oh", "Issuer Four", learner)
+        .to_string();
+    let inputs = [
+        sb.write("in/a.png", png),
+        sb.write("in/b.svg", svg),
+        sb.write("in/c.json", format!("\u{feff}{a3}\n")),
+        sb.write("in/d.json", a4),
+    ];
+    let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let results = sb.import(&refs);
+    assert!(
+        results.iter().all(|r| r["status"] == "imported"),
+        "{results:?}"
+    );
+    ok(&sb, &["identity", "add", learner]);
+    ok(&sb, &["identity", "add", "https://ann.example.org"]);
+    ok(
+        &sb,
+        &["collection", "new", "Work", "--description", "Jobs & such"],
+    );
+    ok(&sb, &["collection", "new", "Fun"]);
+    ok(&sb, &["collection", "add", "1", "4", "1", "3"]);
+    ok(&sb, &["collection", "add", "2", "2", "1"]);
+    ok(&sb, &["collection", "public", "2"]);
+    ok(&sb, &["collection", "move", "2", "--to", "1"]);
+    let conn = Connection::open(&sb.wallet).unwrap();
+    conn.execute_batch(
+        "INSERT INTO badge_check (badge_id, checked_at, outcome, message, evidence) VALUES
+           (1, '2025-01-01T00:00:00.000Z', 'valid', 'all good', '{\"hosted\":200}'),
+           (1, '2025-02-01T00:00:00.000Z', 'revoked', 'revoked by issuer', '{}'),
+           (3, '2025-03-01T00:00:00.000Z', 'unreachable', 'timed out', '{\"url\":\"https://i.example/a/3\"}');",
+    )
+    .unwrap();
+    sb
+}
+
+/// Every row of a table, ordered, optionally without its first column.
+fn rows(wallet: &Path, sql: &str) -> Vec<Vec<SqlValue>> {
+    let conn = Connection::open(wallet).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| (0..n).map(|i| r.get::<_, SqlValue>(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+const TABLES: &[&str] = &[
+    "SELECT * FROM badge ORDER BY id",
+    "SELECT kind, value, added_at FROM identity ORDER BY id",
+    "SELECT * FROM collection ORDER BY id",
+    "SELECT * FROM collection_badge ORDER BY collection_id, badge_id",
+    "SELECT * FROM badge_check ORDER BY id",
+    "SELECT * FROM published_site",
+    "SELECT * FROM published_badge ORDER BY badge_id",
+];
+
+fn zip_entry(path: &Path, name: &str) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut entry = zip.by_name(name).unwrap();
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn export_then_import_into_a_fresh_wallet_rebuilds_it_field_by_field() {
+    let sb = rich_wallet();
+    ok(
+        &sb,
+        &[
+            "publish",
+            &sb.path("site").display().to_string(),
+            "--base-url",
+            "https://ann.example.org/badges",
+        ],
+    );
+    let zip = sb.path("backup.zip").display().to_string();
+    ok(&sb, &["export", &zip]);
+
+    let fresh = Sandbox::new();
+    let results = fresh.import(&[&zip]);
+    assert_eq!(results.len(), 4, "{results:?}");
+    assert!(
+        results.iter().all(|r| r["status"] == "imported"),
+        "{results:?}"
+    );
+
+    for sql in TABLES {
+        let before = rows(&sb.wallet, sql);
+        assert!(
+            !before.is_empty() || sql.contains("published"),
+            "{sql} has rows"
+        );
+        assert_eq!(before, rows(&fresh.wallet, sql), "{sql}");
+    }
+    // The same through the CLI, as the window sees it.
+    for id in ["1", "2", "3", "4"] {
+        assert_eq!(
+            sb.json(&["show", id]).0,
+            fresh.json(&["show", id]).0,
+            "badge {id}"
+        );
+    }
+    assert_eq!(badge_ids(&fresh, "1"), [4, 1, 3]);
+    assert_eq!(
+        fresh.json(&["collection", "list"]).0,
+        sb.json(&["collection", "list"]).0
+    );
+    assert_eq!(
+        fresh.json(&["identity", "list"]).0,
+        sb.json(&["identity", "list"]).0
+    );
+    let share = |s: &Sandbox| s.json(&["share", "linkedin", "2"]).0;
+    assert_eq!(
+        share(&fresh),
+        share(&sb),
+        "the published page is remembered"
+    );
+}
+
+#[test]
+fn the_export_is_a_mozilla_style_bundle_of_baked_images() {
+    let sb = rich_wallet();
+    let zip = sb.path("backup.zip");
+    ok(&sb, &["export", &zip.display().to_string()]);
+    let manifest: Value = serde_json::from_slice(&zip_entry(&zip, "manifest.txt")).unwrap();
+    let map = manifest.as_object().unwrap();
+    let files_for = |email: &str| -> Vec<String> {
+        map[email]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        files_for("ann@example.org"),
+        ["badge-1.png", "badge-2.svg", "badge-4.png"]
+    );
+    assert_eq!(
+        files_for("bob@example.org"),
+        ["badge-3.png"],
+        "a plain recipient email"
+    );
+    let original_png = std::fs::read(sb.path("in/a.png")).unwrap();
+    assert_eq!(
+        zip_entry(&zip, "badge-1.png"),
+        original_png,
+        "an image is kept as it came"
+    );
+    for (file, name) in [
+        ("badge-3.png", "Plain JSON"),
+        ("badge-4.png", "Three Point Oh"),
+    ] {
+        let baked = zip_entry(&zip, file);
+        let unbaked = bake::unbake(&baked).unwrap();
+        let c = satchel::credential::parse(&unbaked.text).unwrap();
+        assert_eq!(c.name.as_deref(), Some(name));
+    }
+    let ob3 = bake::unbake(&zip_entry(&zip, "badge-4.png")).unwrap();
+    assert_eq!(
+        ob3.slot,
+        bake::BakeSlot::Credential,
+        "3.0 goes in the credential slot"
+    );
+    let ours: Value = serde_json::from_slice(&zip_entry(&zip, "satchel-export.json")).unwrap();
+    assert_eq!(ours["format"], "satchel-export");
+    assert_eq!(ours["version"], 1);
+    assert_eq!(ours["badge_count"], 4);
+    assert_eq!(ours["wallet"]["checks"].as_array().unwrap().len(), 3);
+    assert_eq!(ours["wallet"]["collections"][0]["name"], "Fun");
+    let names: Vec<String> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".part")),
+        "no temp file left: {names:?}"
+    );
+}
+
+#[test]
+fn importing_an_export_twice_or_into_a_used_wallet_merges() {
+    let sb = rich_wallet();
+    let zip = sb.path("backup.zip").display().to_string();
+    ok(&sb, &["export", &zip]);
+    let results = sb.import(&[&zip]);
+    assert!(
+        results.iter().all(|r| r["status"] == "duplicate"),
+        "{results:?}"
+    );
+    assert_eq!(sb.list().len(), 4);
+    assert_eq!(
+        rows(&sb.wallet, "SELECT * FROM badge_check").len(),
+        3,
+        "checks not doubled"
+    );
+
+    let other = crate::collections::wallet_with_badges(2);
+    ok(&other, &["collection", "new", "Mine"]);
+    let results = other.import(&[&zip]);
+    let imported: Vec<i64> = results
+        .iter()
+        .map(|r| r["badge_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(imported, [3, 4, 5, 6], "taken ids get new ones");
+    let names: Vec<Value> = other
+        .json(&["collection", "list"])
+        .0
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(names, ["Mine", "Fun", "Work"]);
+    assert_eq!(
+        badge_ids(&other, "3"),
+        [6, 3, 5],
+        "memberships follow the new ids"
+    );
+}
+
+#[test]
+fn a_damaged_export_changes_nothing() {
+    let sb = rich_wallet();
+    let zip = sb.path("backup.zip");
+    ok(&sb, &["export", &zip.display().to_string()]);
+    // Rewrite the archive with one original altered.
+    let mut src = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let bad = sb.path("bad.zip");
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "badge-2.svg" {
+            bytes.extend_from_slice(b"<!-- changed -->");
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    out.finish().unwrap();
+
+    let fresh = Sandbox::new();
+    let (v, code) = fresh.json(&["import", &bad.display().to_string()]);
+    assert_eq!(code, 1);
+    let message = v["results"][0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("does not match its checksum"), "{message}");
+    assert!(fresh.list().is_empty(), "no badge of the export was kept");
+    assert!(
+        fresh
+            .json(&["collection", "list"])
+            .0
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn one_badge_is_exported_as_png_svg_json_or_jws() {
+    let sb = rich_wallet();
+    let out = |name: &str| sb.path(name).display().to_string();
+    ok(&sb, &["export", "3", "-o", &out("c.png")]);
+    ok(&sb, &["export", "3", "-o", &out("c.svg")]);
+    ok(&sb, &["export", "3", "-o", &out("c.json")]);
+    ok(&sb, &["export", "2", "-o", &out("b.svg")]);
+    for file in ["c.png", "c.svg"] {
+        let unbaked = bake::unbake(&std::fs::read(sb.path(file)).unwrap()).unwrap();
+        assert!(unbaked.text.contains("Plain JSON"), "{file}");
+    }
+    let json: Value = serde_json::from_slice(&std::fs::read(sb.path("c.json")).unwrap()).unwrap();
+    assert_eq!(json["badge"]["name"], "Plain JSON");
+    assert_eq!(
+        std::fs::read(sb.path("b.svg")).unwrap(),
+        std::fs::read(sb.path("in/b.svg")).unwrap(),
+        "an SVG badge exported as SVG is its original"
+    );
+    let bad = sb.run(&["export", "3", "-o", &out("c.gif")]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains(".png, .svg, .json or .jws"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = sb.run(&["export", "3", "-o", &out("c.jws")]);
+    assert!(
+        stderr(&bad).contains("not a signed badge"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = sb.run(&["export", "77", "-o", &out("x.png")]);
+    assert!(
+        stderr(&bad).contains("no badge with id 77"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -1,0 +1,965 @@
+//! `satchel verify`: every outcome for every version, hosted and signed, from
+//! issuers played by a loopback server, with keys the tests make themselves;
+//! slow and dead issuers; the check history in `show` and `list`; and the
+//! third-party fixtures and W3C test vectors.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::Signer as _;
+use rsa::sha2::{Digest as _, Sha256};
+use serde_json::{Value, json};
+
+use crate::badges;
+use crate::server::{Issuer, Route};
+use crate::util::{Sandbox, third_party};
+
+const ANN: &str = "ann@example.org";
+
+/// Signing keys made once per test run.
+struct Keys {
+    rsa: rsa::RsaPrivateKey,
+    p256: p256::ecdsa::SigningKey,
+    ed: ed25519_dalek::SigningKey,
+}
+
+fn keys() -> &'static Keys {
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut rng = rsa::rand_core::OsRng;
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("random seed");
+        Keys {
+            rsa: rsa::RsaPrivateKey::new(&mut rng, 2048).expect("RSA key"),
+            p256: p256::ecdsa::SigningKey::random(&mut rng),
+            ed: ed25519_dalek::SigningKey::from_bytes(&seed),
+        }
+    })
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[derive(Clone, Copy)]
+enum Alg {
+    Rs256,
+    Es256,
+    EdDsa,
+}
+
+impl Alg {
+    fn name(self) -> &'static str {
+        match self {
+            Alg::Rs256 => "RS256",
+            Alg::Es256 => "ES256",
+            Alg::EdDsa => "EdDSA",
+        }
+    }
+
+    fn sign(self, message: &[u8]) -> Vec<u8> {
+        let k = keys();
+        match self {
+            Alg::Rs256 => k
+                .rsa
+                .sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message))
+                .expect("RSA signature"),
+            Alg::Es256 => {
+                let sig: p256::ecdsa::Signature =
+                    p256::ecdsa::signature::Signer::sign(&k.p256, message);
+                sig.to_bytes().to_vec()
+            }
+            Alg::EdDsa => k.ed.sign(message).to_bytes().to_vec(),
+        }
+    }
+
+    /// The public key as a PEM (OB 2.0 CryptographicKey).
+    fn pem(self) -> String {
+        use rsa::pkcs8::{EncodePublicKey as _, LineEnding};
+        let k = keys();
+        match self {
+            Alg::Rs256 => k.rsa.to_public_key().to_public_key_pem(LineEnding::LF),
+            Alg::Es256 => k.p256.verifying_key().to_public_key_pem(LineEnding::LF),
+            Alg::EdDsa => unimplemented!("OB 2.0 keys are RSA or P-256"),
+        }
+        .expect("PEM")
+    }
+
+    /// The public key as a JWK.
+    fn jwk(self) -> Value {
+        use rsa::traits::PublicKeyParts as _;
+        let k = keys();
+        match self {
+            Alg::Rs256 => {
+                let public = k.rsa.to_public_key();
+                json!({"kty": "RSA", "n": b64(&public.n().to_bytes_be()), "e": b64(&public.e().to_bytes_be())})
+            }
+            Alg::Es256 => {
+                serde_json::from_str(&p256::PublicKey::from(k.p256.verifying_key()).to_jwk_string())
+                    .expect("JWK")
+            }
+            Alg::EdDsa => {
+                json!({"kty": "OKP", "crv": "Ed25519", "x": b64(k.ed.verifying_key().as_bytes())})
+            }
+        }
+    }
+}
+
+/// The tests' Ed25519 key as a `did:key`.
+fn did_key() -> String {
+    let mut bytes = vec![0xed, 0x01];
+    bytes.extend_from_slice(keys().ed.verifying_key().as_bytes());
+    format!("did:key:z{}", bs58::encode(bytes).into_string())
+}
+
+fn compact(alg: Alg, header: Value, payload: &Value) -> String {
+    let mut header = header;
+    header["alg"] = alg.name().into();
+    let input = format!(
+        "{}.{}",
+        b64(header.to_string().as_bytes()),
+        b64(payload.to_string().as_bytes())
+    );
+    format!("{input}.{}", b64(&alg.sign(input.as_bytes())))
+}
+
+/// The same JWS with its payload changed and the old signature kept.
+fn tampered(jws: &str, change: impl FnOnce(&mut Value)) -> String {
+    let parts: Vec<&str> = jws.split('.').collect();
+    let mut payload: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    change(&mut payload);
+    format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(payload.to_string().as_bytes()),
+        parts[2]
+    )
+}
+
+/// Runs `verify` with `args` and returns the single result and exit status.
+fn verify_one(sb: &Sandbox, args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["verify"];
+    all.extend_from_slice(args);
+    let (v, code) = sb.json(&all);
+    let results = v["results"].as_array().expect("results").clone();
+    assert_eq!(results.len(), 1, "{v}");
+    (results[0].clone(), code)
+}
+
+fn verify_all(sb: &Sandbox) -> (Value, i32) {
+    verify_one(sb, &["--all"])
+}
+
+fn add_identity(sb: &Sandbox, identity: &str) {
+    assert!(sb.run(&["identity", "add", identity]).status.success());
+}
+
+fn imported_id(sb: &Sandbox, input: &str) -> i64 {
+    let results = sb.import(&[input]);
+    assert_eq!(results[0]["status"], "imported", "{results:?}");
+    results[0]["badge_id"].as_i64().unwrap()
+}
+
+fn assert_outcome(result: &Value, outcome: &str) {
+    assert_eq!(result["outcome"], outcome, "{result:#}");
+    let message = result["message"].as_str().unwrap_or("");
+    assert!(!message.is_empty(), "every result has a sentence");
+}
+
+// ---------------------------------------------------------------- OB 2.0 hosted
+
+/// An issuer with a BadgeClass and one hosted assertion for `email`.
+fn ob2_issuer(email: &str) -> Issuer {
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    issuer.json(
+        "/assertions/0.json",
+        &badges::assertion(&base, "rust", 0, email),
+    );
+    issuer
+}
+
+/// Imports the hosted assertion, then serves `change`d copy of it.
+fn hosted_with(email: &str, change: impl FnOnce(&mut Value)) -> (Sandbox, Issuer) {
+    let sb = Sandbox::new();
+    add_identity(&sb, email);
+    let issuer = ob2_issuer(email);
+    imported_id(&sb, &issuer.url("/assertions/0.json"));
+    let mut assertion = badges::assertion(&issuer.base, "rust", 0, email);
+    change(&mut assertion);
+    issuer.json("/assertions/0.json", &assertion);
+    (sb, issuer)
+}
+
+#[test]
+fn a_hosted_ob2_badge_is_valid_and_its_history_shows_in_list_and_show() {
+    let (sb, issuer) = hosted_with(ANN, |_| {});
+    let (result, code) = verify_all(&sb);
+    assert_outcome(&result, "valid");
+    assert_eq!(code, 0);
+    let id = result["badge_id"].as_i64().unwrap();
+    assert_eq!(result["evidence"]["recipient"]["matched"], ANN);
+    let fetched = result["evidence"]["fetched"].as_array().unwrap();
+    assert!(
+        fetched
+            .iter()
+            .any(|f| f["url"] == issuer.url("/assertions/0.json") && f["status"] == 200),
+        "{fetched:?}"
+    );
+
+    let list = sb.list();
+    assert_eq!(list[0]["status"]["outcome"], "valid");
+    assert_eq!(list[0]["status"]["checked_at"], result["checked_at"]);
+
+    issuer.route("/assertions/0.json", Route::Status(410));
+    let (again, code) = verify_one(&sb, &[&id.to_string()]);
+    assert_outcome(&again, "revoked");
+    assert_eq!(code, 1);
+    let (show, _) = sb.json(&["show", &id.to_string()]);
+    let checks = show["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 2, "every check is kept");
+    assert_eq!(checks[0]["outcome"], "valid");
+    assert_eq!(checks[1]["outcome"], "revoked");
+    assert_eq!(show["status"]["outcome"], "revoked");
+    assert_eq!(
+        sb.list()[0]["status"]["outcome"],
+        "revoked",
+        "the latest check is shown"
+    );
+    assert_eq!(sb.list().len(), 1, "a failed check never removes a badge");
+
+    let human = crate::util::stdout(&sb.run(&["show", &id.to_string()]));
+    assert!(human.contains("revoked"), "{human}");
+}
+
+#[test]
+fn a_hosted_copy_marked_revoked_is_revoked_with_its_reason() {
+    let (sb, _issuer) = hosted_with(ANN, |a| {
+        a["revoked"] = true.into();
+        a["revocationReason"] = "awarded by mistake".into();
+    });
+    let (result, _) = verify_all(&sb);
+    assert_outcome(&result, "revoked");
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("awarded by mistake")
+    );
+}
+
+#[test]
+fn hosted_ob2_dates_give_expired_not_yet_valid_and_invalid() {
+    let soon = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    for (change, outcome) in [
+        (
+            json!({"issuedOn": "2019-01-01T00:00:00Z", "expires": "2020-01-01T00:00:00Z"}),
+            "expired",
+        ),
+        (json!({"issuedOn": soon}), "not_yet_valid"),
+        (json!({"issuedOn": "2100-12-31T00:00:00Z"}), "invalid"),
+        (json!({"expires": "2024-01-01T00:00:00Z"}), "invalid"), // before issuedOn
+    ] {
+        let (sb, _issuer) = hosted_with(ANN, |a| {
+            for (k, v) in change.as_object().unwrap() {
+                a[k] = v.clone();
+            }
+        });
+        let (result, code) = verify_all(&sb);
+        assert_outcome(&result, outcome);
+        assert_eq!(code, 1);
+    }
+}
+
+#[test]
+fn the_recipient_is_compared_with_each_identity_and_without_identities_it_says_so() {
+    let sb = Sandbox::new();
+    let issuer = ob2_issuer("ann@example.org");
+    imported_id(&sb, &issuer.url("/assertions/0.json"));
+
+    let (result, code) = verify_all(&sb);
+    assert_outcome(&result, "valid");
+    assert_eq!(code, 0);
+    assert_eq!(
+        result["evidence"]["recipient"]["compared"],
+        "no identities to compare"
+    );
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("satchel identity add")
+    );
+
+    add_identity(&sb, "bob@example.org");
+    let (result, code) = verify_all(&sb);
+    assert_outcome(&result, "recipient_mismatch");
+    assert_eq!(code, 1);
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("bob@example.org")
+    );
+
+    add_identity(&sb, "Ann@Example.ORG");
+    let (result, _) = verify_all(&sb);
+    assert_outcome(&result, "valid");
+    assert_eq!(
+        result["evidence"]["recipient"]["matched"], "Ann@Example.ORG",
+        "a case variant matched"
+    );
+}
+
+#[test]
+fn an_assertion_outside_the_issuers_verification_scope_is_invalid() {
+    for verification in [
+        json!({"startsWith": "https://elsewhere.example/"}),
+        json!({"allowedOrigins": ["elsewhere.example"]}),
+    ] {
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let issuer = ob2_issuer(ANN);
+        let mut profile = badges::issuer(&issuer.base, "Loopback Academy");
+        profile["verification"] = verification;
+        issuer.json("/issuer.json", &profile);
+        imported_id(&sb, &issuer.url("/assertions/0.json"));
+        let (result, _) = verify_all(&sb);
+        assert_outcome(&result, "invalid");
+        assert!(
+            result["message"].as_str().unwrap().contains("outside"),
+            "{result}"
+        );
+    }
+    // In scope by startsWith.
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = ob2_issuer(ANN);
+    let mut profile = badges::issuer(&issuer.base, "Loopback Academy");
+    profile["verification"] = json!({"startsWith": issuer.url("/assertions/")});
+    issuer.json("/issuer.json", &profile);
+    imported_id(&sb, &issuer.url("/assertions/0.json"));
+    assert_outcome(&verify_all(&sb).0, "valid");
+}
+
+#[test]
+fn a_hosted_copy_that_is_no_longer_json_is_malformed() {
+    let (sb, issuer) = hosted_with(ANN, |_| {});
+    issuer.route(
+        "/assertions/0.json",
+        Route::Body("text/html", b"<html>moved</html>".to_vec()),
+    );
+    assert_outcome(&verify_all(&sb).0, "malformed");
+}
+
+#[test]
+fn dead_failing_and_refused_issuers_are_unreachable_not_invalid() {
+    let (sb, issuer) = hosted_with(ANN, |_| {});
+    issuer.route("/assertions/0.json", Route::Status(503));
+    let (result, code) = verify_all(&sb);
+    assert_outcome(&result, "unreachable");
+    assert_eq!(code, 1);
+    assert!(result["message"].as_str().unwrap().contains("503"));
+
+    // Without --allow-private-network the loopback issuer is refused.
+    let out = sb.run_with(&["verify", "--all", "--json"], false);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_outcome(&v["results"][0], "unreachable");
+    assert!(
+        v["results"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-private-network")
+    );
+
+    drop(issuer);
+    let started = Instant::now();
+    let (result, _) = verify_all(&sb);
+    assert_outcome(&result, "unreachable");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(sb.list().len(), 1);
+}
+
+#[test]
+fn a_slow_issuer_times_out_as_unreachable() {
+    let (sb, issuer) = hosted_with(ANN, |_| {});
+    let assertion = badges::assertion(&issuer.base, "rust", 0, ANN).to_string();
+    issuer.route(
+        "/assertions/0.json",
+        Route::Slow(Duration::from_secs(5), Box::new(Route::Json(assertion))),
+    );
+    let started = Instant::now();
+    let (v, code) = sb.json(&["--http-timeout-ms", "300", "verify", "--all"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "the timeout applies"
+    );
+    assert_eq!(code, 1);
+    assert_outcome(&v["results"][0], "unreachable");
+}
+
+#[test]
+fn verify_all_fetches_each_shared_document_once() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = ob2_issuer(ANN);
+    let n = 12;
+    let urls: Vec<String> = (0..n)
+        .map(|i| {
+            issuer.json(
+                &format!("/assertions/{i}.json"),
+                &badges::assertion(&issuer.base, "rust", i, ANN),
+            );
+            issuer.url(&format!("/assertions/{i}.json"))
+        })
+        .collect();
+    let inputs: Vec<&str> = urls.iter().map(String::as_str).collect();
+    sb.import(&inputs);
+    let (before_issuer, before_class) = (
+        issuer.hits("/issuer.json"),
+        issuer.hits("/badges/rust.json"),
+    );
+    let (v, code) = sb.json(&["verify", "--all"]);
+    assert_eq!(code, 0, "{v}");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), n);
+    assert!(results.iter().all(|r| r["outcome"] == "valid"));
+    assert_eq!(issuer.hits("/issuer.json") - before_issuer, 1);
+    assert_eq!(issuer.hits("/badges/rust.json") - before_class, 1);
+    assert_eq!(issuer.hits("/assertions/3.json"), 2, "import and one check");
+}
+
+#[test]
+fn verify_needs_ids_or_all_and_reports_unknown_ids() {
+    let sb = Sandbox::new();
+    assert_eq!(sb.run(&["verify"]).status.code(), Some(2));
+    let out = sb.run(&["verify", "42"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(crate::util::stderr(&out).contains("42"));
+    let out = sb.run(&["verify", "--all"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "an empty wallet has nothing invalid"
+    );
+}
+
+// ---------------------------------------------------------------- OB 1.0 and 0.5
+
+#[test]
+fn an_ob10_hosted_badge_is_checked_against_its_hosted_copy() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    let assertion = badges::ob10_assertion(&base, "abc", ANN);
+    issuer.json("/assertions/abc", &assertion);
+    issuer.json(
+        "/badge.json",
+        &json!({"name": "Old Badge", "description": "d", "image": format!("{base}/i.png"),
+                "criteria": format!("{base}/c"), "issuer": format!("{base}/org.json")}),
+    );
+    issuer.json("/org.json", &json!({"name": "Old Org", "url": base}));
+    imported_id(&sb, &issuer.url("/assertions/abc"));
+    let (result, _) = verify_all(&sb);
+    assert_outcome(&result, "valid");
+    assert_eq!(result["evidence"]["version"], "1.0");
+
+    let mut other = assertion.clone();
+    other["recipient"]["identity"] = "zed@example.org".into();
+    issuer.json("/assertions/abc", &other);
+    assert_outcome(&verify_all(&sb).0, "recipient_mismatch");
+}
+
+#[test]
+fn an_ob05_badge_is_checked_by_its_hosted_copy_and_recipient() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = Issuer::start();
+    let assertion = badges::ob05_assertion(ANN, Some("salt"), "Web Basics", &issuer.base);
+    issuer.json("/05.json", &assertion);
+    imported_id(&sb, &issuer.url("/05.json"));
+    let (result, _) = verify_all(&sb);
+    assert_outcome(&result, "valid");
+    assert_eq!(result["evidence"]["version"], "0.5");
+
+    issuer.json(
+        "/05.json",
+        &badges::ob05_assertion("eve@example.org", None, "Web Basics", &issuer.base),
+    );
+    assert_outcome(&verify_all(&sb).0, "recipient_mismatch");
+    issuer.route("/05.json", Route::Status(410));
+    assert_outcome(&verify_all(&sb).0, "revoked");
+
+    // A 0.5 badge held without any hosted address cannot be confirmed.
+    let sb = Sandbox::new();
+    let file = sb.write("old.json", assertion.to_string());
+    imported_id(&sb, &file);
+    let (result, _) = verify_all(&sb);
+    assert_outcome(&result, "unreachable");
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("no hosted copy")
+    );
+}
+
+// ---------------------------------------------------------------- OB 2.0 signed
+
+/// An issuer whose profile lists `alg`'s key and a revocation list.
+fn signed_issuer(alg: Alg, revoked: &[&str]) -> Issuer {
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    let mut profile = badges::issuer(&base, "Signing Academy");
+    profile["publicKey"] = json!(format!("{base}/key.json"));
+    profile["revocationList"] = json!(format!("{base}/revoked.json"));
+    issuer.json("/issuer.json", &profile);
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    issuer.json(
+        "/key.json",
+        &json!({"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey",
+                "id": format!("{base}/key.json"), "owner": format!("{base}/issuer.json"),
+                "publicKeyPem": alg.pem()}),
+    );
+    let entries: Vec<Value> = revoked
+        .iter()
+        .map(|id| json!({"id": id, "revocationReason": "cheating"}))
+        .collect();
+    issuer.json(
+        "/revoked.json",
+        &json!({"@context": "https://w3id.org/openbadges/v2", "type": "RevocationList",
+                "id": format!("{base}/revoked.json"), "issuer": format!("{base}/issuer.json"),
+                "revokedAssertions": entries}),
+    );
+    issuer
+}
+
+fn signed_assertion(base: &str, id: &str) -> Value {
+    let mut a = badges::assertion(base, "rust", 0, ANN);
+    a["id"] = id.into();
+    a["verification"] = json!({"type": "signed", "creator": format!("{base}/key.json")});
+    a
+}
+
+/// Imports a signed badge (`jws`) and verifies it.
+fn verify_jws(sb: &Sandbox, jws: &str) -> (Value, i32) {
+    let file = sb.write(&format!("badge-{}.jws", sb.list().len()), jws);
+    imported_id(sb, &file);
+    let (v, code) = sb.json(&["verify", "--all"]);
+    (
+        v["results"].as_array().unwrap().last().unwrap().clone(),
+        code,
+    )
+}
+
+#[test]
+fn signed_ob2_badges_verify_with_rs256_and_es256() {
+    for alg in [Alg::Rs256, Alg::Es256] {
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let issuer = signed_issuer(alg, &[]);
+        let jws = compact(
+            alg,
+            json!({}),
+            &signed_assertion(&issuer.base, "urn:uuid:1"),
+        );
+        let (result, code) = verify_jws(&sb, &jws);
+        assert_outcome(&result, "valid");
+        assert_eq!(code, 0);
+        assert_eq!(result["evidence"]["key"]["id"], issuer.url("/key.json"));
+        assert_eq!(
+            result["evidence"]["revocation_list"],
+            issuer.url("/revoked.json")
+        );
+    }
+}
+
+#[test]
+fn a_tampered_signed_badge_has_a_bad_signature() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = signed_issuer(Alg::Rs256, &[]);
+    let jws = compact(
+        Alg::Rs256,
+        json!({}),
+        &signed_assertion(&issuer.base, "urn:uuid:1"),
+    );
+    let forged = tampered(&jws, |a| a["issuedOn"] = "2020-01-01T00:00:00Z".into());
+    let (result, code) = verify_jws(&sb, &forged);
+    assert_outcome(&result, "bad_signature");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_signed_badge_on_the_revocation_list_is_revoked() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = signed_issuer(Alg::Rs256, &["urn:uuid:2"]);
+    let jws = compact(
+        Alg::Rs256,
+        json!({}),
+        &signed_assertion(&issuer.base, "urn:uuid:2"),
+    );
+    let (result, _) = verify_jws(&sb, &jws);
+    assert_outcome(&result, "revoked");
+    assert!(result["message"].as_str().unwrap().contains("cheating"));
+}
+
+#[test]
+fn a_key_the_issuer_does_not_list_or_own_makes_the_badge_invalid() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = signed_issuer(Alg::Rs256, &[]);
+    let mut profile = badges::issuer(&issuer.base, "Signing Academy");
+    profile["publicKey"] = json!([]);
+    issuer.json("/issuer.json", &profile);
+    let jws = compact(
+        Alg::Rs256,
+        json!({}),
+        &signed_assertion(&issuer.base, "urn:uuid:3"),
+    );
+    let (result, _) = verify_jws(&sb, &jws);
+    assert_outcome(&result, "invalid");
+    assert!(result["message"].as_str().unwrap().contains("publicKey"));
+}
+
+#[test]
+fn a_signed_badge_whose_key_is_gone_is_unreachable() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = signed_issuer(Alg::Es256, &[]);
+    let jws = compact(
+        Alg::Es256,
+        json!({}),
+        &signed_assertion(&issuer.base, "urn:uuid:4"),
+    );
+    let file = sb.write("b.jws", &jws);
+    imported_id(&sb, &file);
+    issuer.route("/key.json", Route::Status(404));
+    assert_outcome(&verify_all(&sb).0, "unreachable");
+}
+
+// ---------------------------------------------------------------- OB 3.0
+
+/// An OB 3.0 credential (no proof) from `issuer_id` to `email`.
+fn ob3(
+    issuer_id: &str,
+    id: &str,
+    email: &str,
+    valid_from: &str,
+    valid_until: Option<&str>,
+) -> Value {
+    let mut c = badges::ob3_credential(id, "Rust 3", "Three Academy", email);
+    c.as_object_mut().unwrap().remove("proof");
+    c["issuer"]["id"] = issuer_id.into();
+    c["validFrom"] = valid_from.into();
+    if let Some(until) = valid_until {
+        c["validUntil"] = until.into();
+    }
+    c
+}
+
+/// A VC-JWT of `vc` with the JWT claims that must agree with it.
+fn vc_jwt(alg: Alg, header: Value, vc: &Value) -> String {
+    let seconds = |k: &str| {
+        vc[k]
+            .as_str()
+            .map(|d| chrono::DateTime::parse_from_rfc3339(d).unwrap().timestamp())
+    };
+    let mut claims =
+        json!({"iss": vc["issuer"]["id"], "jti": vc["id"], "nbf": seconds("validFrom"), "vc": vc});
+    if let Some(exp) = seconds("validUntil") {
+        claims["exp"] = exp.into();
+    }
+    compact(alg, header, &claims)
+}
+
+fn import_and_verify_text(sb: &Sandbox, name: &str, text: &str) -> (Value, i32) {
+    let file = sb.write(name, text);
+    imported_id(sb, &file);
+    verify_all(sb)
+}
+
+#[test]
+fn vc_jwts_verify_by_did_key_did_web_key_url_and_embedded_jwk() {
+    let issuer = Issuer::start();
+    let port = issuer.base.rsplit(':').next().unwrap().to_owned();
+    let did_web = format!("did:web:127.0.0.1%3A{port}");
+    issuer.json(
+        "/.well-known/did.json",
+        &json!({"id": did_web, "verificationMethod": [{"id": format!("{did_web}#key-1"),
+                "type": "JsonWebKey", "controller": did_web, "publicKeyJwk": Alg::Rs256.jwk()}]}),
+    );
+    let mut es_jwk = Alg::Es256.jwk();
+    es_jwk["kid"] = "es".into();
+    issuer.json("/keys/es.json", &es_jwk);
+    let profile = issuer.url("/profile");
+    let cases = [
+        (
+            Alg::EdDsa,
+            did_key(),
+            json!({"kid": format!("{}#{}", did_key(), &did_key()[8..])}),
+        ),
+        (
+            Alg::Rs256,
+            did_web.clone(),
+            json!({"kid": format!("{did_web}#key-1")}),
+        ),
+        (
+            Alg::Es256,
+            profile.clone(),
+            json!({"kid": issuer.url("/keys/es.json")}),
+        ),
+        (
+            Alg::EdDsa,
+            profile.clone(),
+            json!({"jwk": Alg::EdDsa.jwk()}),
+        ),
+    ];
+    for (i, (alg, issuer_id, header)) in cases.into_iter().enumerate() {
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let vc = ob3(
+            &issuer_id,
+            &format!("urn:uuid:{i}"),
+            ANN,
+            "2024-01-01T00:00:00Z",
+            None,
+        );
+        let (result, code) =
+            import_and_verify_text(&sb, "c.jwt", &vc_jwt(alg, header.clone(), &vc));
+        assert_outcome(&result, "valid");
+        assert_eq!(code, 0, "{header}");
+        assert_eq!(result["evidence"]["method"], "vc-jwt");
+    }
+}
+
+#[test]
+fn vc_jwt_failures_bad_signature_claims_dates_and_foreign_keys() {
+    let did = did_key();
+    let kid = json!({"kid": format!("{did}#{}", &did[8..])});
+    let vc = ob3(&did, "urn:uuid:9", ANN, "2024-01-01T00:00:00Z", None);
+    let jws = vc_jwt(Alg::EdDsa, kid.clone(), &vc);
+    let soon = (chrono::Utc::now() + chrono::Duration::days(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let cases = [
+        (
+            tampered(&jws, |c| c["vc"]["name"] = "Something Else".into()),
+            "bad_signature",
+        ),
+        (
+            {
+                let mut claims: Value = serde_json::from_slice(
+                    &URL_SAFE_NO_PAD
+                        .decode(jws.split('.').nth(1).unwrap())
+                        .unwrap(),
+                )
+                .unwrap();
+                claims["jti"] = "urn:uuid:other".into();
+                compact(Alg::EdDsa, kid.clone(), &claims)
+            },
+            "invalid",
+        ),
+        (
+            vc_jwt(
+                Alg::EdDsa,
+                kid.clone(),
+                &ob3(
+                    &did,
+                    "urn:uuid:9",
+                    ANN,
+                    "2020-01-01T00:00:00Z",
+                    Some("2021-01-01T00:00:00Z"),
+                ),
+            ),
+            "expired",
+        ),
+        (
+            vc_jwt(
+                Alg::EdDsa,
+                kid.clone(),
+                &ob3(&did, "urn:uuid:9", ANN, &soon, None),
+            ),
+            "not_yet_valid",
+        ),
+        (
+            vc_jwt(
+                Alg::EdDsa,
+                kid.clone(),
+                &ob3(
+                    &did,
+                    "urn:uuid:9",
+                    "eve@example.org",
+                    "2024-01-01T00:00:00Z",
+                    None,
+                ),
+            ),
+            "recipient_mismatch",
+        ),
+        // Signed by a did:key that is not the issuer's.
+        (
+            vc_jwt(
+                Alg::EdDsa,
+                kid.clone(),
+                &ob3(
+                    "https://someone.example/profile",
+                    "urn:uuid:9",
+                    ANN,
+                    "2024-01-01T00:00:00Z",
+                    None,
+                ),
+            ),
+            "invalid",
+        ),
+    ];
+    for (text, outcome) in cases {
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let (result, code) = import_and_verify_text(&sb, "c.jwt", &text);
+        assert_outcome(&result, outcome);
+        assert_eq!(code, 1);
+    }
+}
+
+/// Adds an `eddsa-jcs-2022` proof by the tests' did:key to `vc`.
+fn with_jcs_proof(vc: &Value) -> Value {
+    let did = did_key();
+    let mut proof = json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+        "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
+        "verificationMethod": format!("{did}#{}", &did[8..])});
+    let canonical = |v: &Value| serde_json_canonicalizer::to_vec(v).unwrap();
+    let mut data = Sha256::digest(canonical(&proof)).to_vec();
+    data.extend_from_slice(&Sha256::digest(canonical(vc)));
+    proof["proofValue"] = format!("z{}", bs58::encode(Alg::EdDsa.sign(&data)).into_string()).into();
+    let mut signed = vc.clone();
+    signed["proof"] = proof;
+    signed
+}
+
+#[test]
+fn embedded_eddsa_jcs_proofs_verify_and_tampering_is_caught() {
+    let did = did_key();
+    let vc = ob3(&did, "urn:uuid:20", ANN, "2024-01-01T00:00:00Z", None);
+    let signed = with_jcs_proof(&vc);
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
+    assert_outcome(&result, "valid");
+    assert_eq!(code, 0);
+    assert_eq!(result["evidence"]["proof"], "eddsa-jcs-2022");
+
+    let mut changed = signed.clone();
+    changed["credentialSubject"]["achievement"]["name"] = "Forged".into();
+    let sb = Sandbox::new();
+    let (result, _) = import_and_verify_text(&sb, "c.json", &changed.to_string());
+    assert_outcome(&result, "bad_signature");
+}
+
+#[test]
+fn rdfc_proofs_and_unproven_credentials_are_never_valid() {
+    let did = did_key();
+    let mut rdfc = with_jcs_proof(&ob3(&did, "urn:uuid:21", ANN, "2024-01-01T00:00:00Z", None));
+    rdfc["proof"]["cryptosuite"] = "eddsa-rdfc-2022".into();
+    let sb = Sandbox::new();
+    let (result, _) = import_and_verify_text(&sb, "c.json", &rdfc.to_string());
+    assert_outcome(&result, "invalid");
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("eddsa-rdfc-2022")
+    );
+
+    let bare = ob3(&did, "urn:uuid:22", ANN, "2024-01-01T00:00:00Z", None);
+    let sb = Sandbox::new();
+    let (result, _) = import_and_verify_text(&sb, "c.json", &bare.to_string());
+    assert_outcome(&result, "invalid");
+    assert!(result["message"].as_str().unwrap().contains("no proof"));
+}
+
+fn bitstring(set: &[usize]) -> String {
+    use std::io::Write as _;
+    let mut bits = vec![0u8; 16 * 1024];
+    for &i in set {
+        bits[i / 8] |= 0x80 >> (i % 8);
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&bits).unwrap();
+    format!("u{}", b64(&gz.finish().unwrap()))
+}
+
+#[test]
+fn credential_status_lists_revoke_or_clear_ob3_badges() {
+    let did = did_key();
+    let issuer = Issuer::start();
+    issuer.json(
+        "/status/1",
+        &json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+                "issuer": did, "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": bitstring(&[5])}}),
+    );
+    issuer.json("/revocations", &json!({"id": issuer.url("/revocations"), "issuer": did, "revokedCredentials": [{"id": "urn:uuid:31", "revocationReason": "withdrawn"}]}));
+    let bit = |index: &str| json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": index, "statusListCredential": issuer.url("/status/1")});
+    let list = json!({"type": "1EdTechRevocationList", "id": issuer.url("/revocations")});
+    let cases = [
+        ("urn:uuid:30", bit("5"), "revoked"),
+        ("urn:uuid:30", bit("6"), "valid"),
+        ("urn:uuid:31", list.clone(), "revoked"),
+        ("urn:uuid:32", list, "valid"),
+        (
+            "urn:uuid:33",
+            json!({"type": "BitstringStatusListEntry", "statusListIndex": "1", "statusListCredential": issuer.url("/gone")}),
+            "unreachable",
+        ),
+    ];
+    for (id, status, outcome) in cases {
+        let mut vc = ob3(&did, id, ANN, "2024-01-01T00:00:00Z", None);
+        vc["credentialStatus"] = status;
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let kid = json!({"kid": format!("{did}#{}", &did[8..])});
+        let (result, _) = import_and_verify_text(&sb, "c.jwt", &vc_jwt(Alg::EdDsa, kid, &vc));
+        assert_outcome(&result, outcome);
+        assert!(result["evidence"]["fetched"].is_array());
+    }
+}
+
+// ---------------------------------------------------------------- third-party data
+
+#[test]
+fn the_w3c_vectors_and_1edtech_hosted_fixtures_point_at_unreachable_hosts() {
+    let vectors =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vc-di-eddsa");
+    let sb = Sandbox::new();
+    imported_id(&sb, vectors.join("signedJCS.json").to_str().unwrap());
+    let (result, _) = verify_all(&sb);
+    // The key lives at vc.example, which cannot be reached from here.
+    assert_outcome(&result, "unreachable");
+    let sb = Sandbox::new();
+    imported_id(&sb, vectors.join("signedDataInt.json").to_str().unwrap());
+    assert_outcome(&verify_all(&sb).0, "invalid");
+
+    let Some(dir) = third_party() else { return };
+    let ob20 = dir
+        .join("1EdTech__digital-credentials-public-validator/inspector-vc/src/test/resources/ob20");
+    for name in ["basic-assertion.json", "simple.jwt", "simple-badge.png"] {
+        let sb = Sandbox::new();
+        let results = sb.import(&[ob20.join(name).to_str().unwrap()]);
+        assert_eq!(results[0]["status"], "imported", "{name}: {results:?}");
+        let out = sb.run_with(&["verify", "--all", "--json"], false);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_outcome(&v["results"][0], "unreachable");
+        assert_eq!(out.status.code(), Some(1), "{name}");
+    }
+}

@@ -1,0 +1,564 @@
+//! A fake backpack host on 127.0.0.1 that speaks, as documented, the Badgr
+//! API v2 (quirks included: `{status, result}` wrapping, `DUPLICATE_BADGE`,
+//! flat `validationErrors`, 404 without the backpack scope, 500 on a
+//! collection created with assertions), Badge Connect at `/bcv1` (Badgr's
+//! shape: `results`) and the Open Badges 3.0 API at `/ims/ob/v3p0`, with
+//! one OAuth 2.0 server (password, authorization code + PKCE, refresh,
+//! dynamic registration). It runs on its own thread and stops when dropped.
+#![allow(dead_code)] // each test uses a different part
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub const USER: &str = "ada@example.org";
+pub const PASSWORD: &str = "correct horse";
+
+/// Everything the fake remembers; tests read and tweak it.
+#[derive(Default)]
+pub struct State {
+    /// access token → (scope, expired)
+    pub tokens: HashMap<String, (String, bool)>,
+    /// refresh token → scope
+    pub refresh: HashMap<String, String>,
+    /// client id → (secret, redirect uri)
+    pub clients: HashMap<String, (String, String)>,
+    /// code → (client id, challenge, redirect uri, scope)
+    pub codes: HashMap<String, (String, String, String, String)>,
+    /// Badgr imports: the posted body with its entityId.
+    pub imports: Vec<Value>,
+    /// Badgr collections by entityId; `collection_posts` are the POST bodies.
+    pub collections: HashMap<String, Value>,
+    pub collection_posts: Vec<Value>,
+    /// What `GET /v2/backpack/assertions` and `/bcv1/assertions` list.
+    pub listed: Vec<Value>,
+    /// OB 3.0 credentials (JSON values or JWS strings) and the profile.
+    pub credentials: Vec<Value>,
+    pub profile: Value,
+    pub page_size: usize,
+    /// Answer the next `n` API calls with 429.
+    pub throttle_after: Option<usize>,
+    /// Grant only `r:profile` to password sign-ins, saying so or not.
+    pub profile_only: bool,
+    pub hide_scope: bool,
+    /// Every request: "METHOD /path".
+    pub log: Vec<String>,
+    counter: usize,
+}
+
+impl State {
+    fn next_id(&mut self, prefix: &str) -> String {
+        self.counter += 1;
+        format!("{prefix}{}", self.counter)
+    }
+
+    fn issue(&mut self, scope: &str) -> Value {
+        let access = self.next_id("access-");
+        let refresh = self.next_id("refresh-");
+        self.tokens
+            .insert(access.clone(), (scope.to_owned(), false));
+        self.refresh.insert(refresh.clone(), scope.to_owned());
+        let mut answer = json!({"access_token": access, "token_type": "Bearer",
+            "expires_in": 86400, "refresh_token": refresh});
+        if !self.hide_scope {
+            answer["scope"] = json!(scope);
+        }
+        answer
+    }
+
+    /// Makes every access token expired, as a day later.
+    pub fn expire_tokens(&mut self) {
+        self.tokens.values_mut().for_each(|t| t.1 = true);
+    }
+
+    /// The last access token issued.
+    pub fn last_access_token(&self) -> String {
+        (1..=self.counter)
+            .rev()
+            .map(|n| format!("access-{n}"))
+            .find(|t| self.tokens.contains_key(t))
+            .unwrap_or_default()
+    }
+
+    pub fn count(&self, line: &str) -> usize {
+        self.log.iter().filter(|l| l.as_str() == line).count()
+    }
+}
+
+/// A running fake host.
+pub struct Backpack {
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+    pub state: Arc<Mutex<State>>,
+    pub base: String,
+}
+
+impl Backpack {
+    pub fn start() -> Backpack {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("ip").port();
+        let base = format!("http://127.0.0.1:{port}");
+        let state = Arc::new(Mutex::new(State {
+            page_size: 100,
+            profile: json!({"type": "Profile", "name": "Ada Lovelace", "email": USER}),
+            ..State::default()
+        }));
+        let thread = {
+            let (server, state, base) = (server.clone(), state.clone(), base.clone());
+            std::thread::spawn(move || {
+                for mut request in server.incoming_requests() {
+                    let mut body = Vec::new();
+                    let _ = request.as_reader().read_to_end(&mut body);
+                    let (status, headers, answer) = handle(&state, &base, &request, &body);
+                    let mut response =
+                        tiny_http::Response::from_data(answer).with_status_code(status);
+                    for (k, v) in headers {
+                        response.add_header(tiny_http::Header::from_bytes(k, v).expect("header"));
+                    }
+                    let _ = request.respond(response);
+                }
+            })
+        };
+        Backpack {
+            server,
+            thread: Some(thread),
+            state,
+            base,
+        }
+    }
+
+    pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap()
+    }
+}
+
+impl Drop for Backpack {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+
+fn json_answer(status: u16, value: Value) -> Answer {
+    (
+        status,
+        vec![("Content-Type".into(), "application/json".into())],
+        value.to_string().into_bytes(),
+    )
+}
+
+/// Badgr's `{status, result}` wrapping.
+fn wrapped(status: u16, result: Value) -> Answer {
+    json_answer(
+        status,
+        json!({"status": {"success": status < 300, "description": "ok"}, "result": result}),
+    )
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn header(request: &tiny_http::Request, name: &'static str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_owned())
+}
+
+fn handle(state: &Mutex<State>, base: &str, request: &tiny_http::Request, body: &[u8]) -> Answer {
+    let mut s = state.lock().unwrap();
+    let url = url::Url::parse(&format!("{base}{}", request.url())).unwrap();
+    let path = url.path().to_owned();
+    let query: HashMap<String, String> = url.query_pairs().into_owned().collect();
+    let method = request.method().as_str().to_owned();
+    s.log.push(format!("{method} {path}"));
+    let body_json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+
+    // Unauthenticated: OAuth and discovery.
+    match (method.as_str(), path.as_str()) {
+        ("POST", "/o/token") => return token(&mut s, request, &form(body)),
+        ("POST", "/o/register") => {
+            let id = s.next_id("client-");
+            let secret = s.next_id("secret-");
+            let redirect = body_json["redirect_uris"][0]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            s.clients.insert(id.clone(), (secret.clone(), redirect));
+            return json_answer(201, json!({"client_id": id, "client_secret": secret}));
+        }
+        ("GET", "/o/authorize") => {
+            let client = query.get("client_id").cloned().unwrap_or_default();
+            let redirect = query.get("redirect_uri").cloned().unwrap_or_default();
+            if s.clients.get(&client).map(|c| c.1.as_str()) != Some(redirect.as_str())
+                || query.get("code_challenge_method").map(String::as_str) != Some("S256")
+            {
+                return json_answer(400, json!({"error": "invalid_request"}));
+            }
+            let code = s.next_id("code-");
+            let challenge = query.get("code_challenge").cloned().unwrap_or_default();
+            let scope = query.get("scope").cloned().unwrap_or_default();
+            s.codes
+                .insert(code.clone(), (client, challenge, redirect.clone(), scope));
+            let state_param = query.get("state").cloned().unwrap_or_default();
+            let mut to = url::Url::parse(&redirect).unwrap();
+            to.query_pairs_mut()
+                .append_pair("code", &code)
+                .append_pair("state", &state_param);
+            return (302, vec![("Location".into(), to.to_string())], Vec::new());
+        }
+        ("GET", "/.well-known/badgeconnect.json") => {
+            return json_answer(
+                200,
+                json!({
+                    "@context": "https://w3id.org/openbadges/badgeconnect/v1",
+                    "type": "BadgeConnectManifest",
+                    "id": format!("{base}/.well-known/badgeconnect.json"),
+                    "badgeConnectAPI": [{
+                        "type": "BadgeConnectAPI", "name": "Fake Badgr", "apiBase": format!("{base}/bcv1"),
+                        "version": "v1p0", "registrationUrl": format!("{base}/o/register"),
+                        "authorizationUrl": format!("{base}/o/authorize"), "tokenUrl": format!("{base}/o/token"),
+                        "scopesOffered": [
+                            "https://purl.imsglobal.org/spec/ob/v2p1/scope/assertion.readonly",
+                            "https://purl.imsglobal.org/spec/ob/v2p1/scope/assertion.create",
+                            "https://purl.imsglobal.org/spec/ob/v2p1/scope/profile.readonly"]
+                    }]
+                }),
+            );
+        }
+        ("GET", "/ims/ob/v3p0/discovery") => {
+            let scopes: serde_json::Map<String, Value> = [
+                "credential.readonly",
+                "credential.upsert",
+                "profile.readonly",
+                "profile.update",
+            ]
+            .iter()
+            .map(|s| {
+                (
+                    format!("https://purl.imsglobal.org/spec/ob/v3p0/scope/{s}"),
+                    json!(s),
+                )
+            })
+            .collect();
+            return json_answer(
+                200,
+                json!({
+                    "openapi": "3.0.1",
+                    "info": {"title": "Fake OB 3.0", "version": "3.0"},
+                    "servers": [{"url": format!("{base}/ims/ob/v3p0")}],
+                    "components": {"securitySchemes": {"OAuth2ACG": {
+                        "type": "oauth2",
+                        "x-imssf-registrationUrl": format!("{base}/o/register"),
+                        "flows": {"authorizationCode": {
+                            "authorizationUrl": format!("{base}/o/authorize"),
+                            "tokenUrl": format!("{base}/o/token"),
+                            "refreshUrl": format!("{base}/o/token"),
+                            "scopes": scopes}}}}}
+                }),
+            );
+        }
+        _ => {}
+    }
+
+    // Everything else needs a live bearer token.
+    let bearer = header(request, "Authorization")
+        .and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned))
+        .unwrap_or_default();
+    let scope = match s.tokens.get(&bearer) {
+        Some((scope, false)) => scope.clone(),
+        _ => {
+            return json_answer(
+                401,
+                json!({"detail": "Authentication credentials were not provided."}),
+            );
+        }
+    };
+    if let Some(n) = s.throttle_after {
+        if n == 0 {
+            return (
+                429,
+                vec![("Retry-After".into(), "7".into())],
+                br#"{"detail":"Request was throttled. Expected available in 7 seconds."}"#.to_vec(),
+            );
+        }
+        s.throttle_after = Some(n - 1);
+    }
+    if path.starts_with("/v2/backpack") && !scope.split(' ').any(|p| p == "rw:backpack") {
+        return wrapped(404, json!([]))
+            .with_description("entity not found or insufficient privileges");
+    }
+    match (method.as_str(), path.as_str()) {
+        ("GET", "/v2/users/self") => wrapped(
+            200,
+            json!([{"entityId": "user1", "firstName": "Ada",
+            "emails": [{"email": USER, "verified": true, "primary": true}]}]),
+        ),
+        ("POST", "/v2/backpack/import") => {
+            let given: Vec<&str> = ["url", "image", "assertion"]
+                .into_iter()
+                .filter(|k| body_json.get(*k).is_some())
+                .collect();
+            if given.len() != 1 {
+                return json_answer(
+                    400,
+                    json!({"fieldErrors": {}, "validationErrors": ["Only one of url, image or assertion may be given."]}),
+                );
+            }
+            let value = body_json[given[0]].clone();
+            if value.as_str().is_some_and(|v| v.contains("stranger")) {
+                return json_answer(
+                    400,
+                    json!({"validationErrors": ["VERIFY_RECIPIENT_IDENTIFIER",
+                    "The badge you are trying to import does not belong to one of your verified e-mail addresses."]}),
+                );
+            }
+            if s.imports.iter().any(|i| i[given[0]] == value) {
+                return json_answer(
+                    400,
+                    json!([{"name": "DUPLICATE_BADGE", "description": "You already have this badge in your backpack"}]),
+                );
+            }
+            let id = s.next_id("assertion-");
+            let mut stored = body_json.clone();
+            stored["entityId"] = json!(id);
+            s.imports.push(stored);
+            wrapped(
+                201,
+                json!([{"entityId": id, "openBadgeId": format!("{base}/public/assertions/{id}")}]),
+            )
+        }
+        ("POST", "/v2/backpack/collections") => {
+            s.collection_posts.push(body_json.clone());
+            if body_json["assertions"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+            {
+                return (500, vec![], b"<h1>Server Error (500)</h1>".to_vec());
+            }
+            let id = s.next_id("collection-");
+            let mut stored = body_json.clone();
+            stored["entityId"] = json!(id);
+            stored["published"] = json!(false);
+            stored["share_url"] = Value::Null;
+            s.collections.insert(id, stored.clone());
+            wrapped(201, json!([stored]))
+        }
+        ("GET", "/v2/backpack/assertions") => {
+            page(&s, base, &path, &query, |items| wrapped(200, json!(items)))
+        }
+        ("GET", "/bcv1/assertions") => page(&s, base, &path, &query, |items| {
+            json_answer(
+                200,
+                json!({"status": {"error": null, "statusCode": 200, "statusText": "OK"}, "results": items}),
+            )
+        }),
+        ("POST", "/bcv1/assertions") => {
+            let id = body_json
+                .pointer("/assertion/id")
+                .cloned()
+                .unwrap_or(Value::Null);
+            if s.imports.iter().any(|i| i["url"] == id) {
+                return json_answer(
+                    400,
+                    json!([{"name": "DUPLICATE_BADGE", "description": "You already have this badge in your backpack"}]),
+                );
+            }
+            s.imports.push(json!({"url": id}));
+            json_answer(
+                201,
+                json!({"status": {"error": null, "statusCode": 201, "statusText": "OK"}}),
+            )
+        }
+        ("GET", "/bcv1/profile") => json_answer(
+            200,
+            json!({"status": {"statusCode": 200}, "profile": s.profile}),
+        ),
+        ("POST", "/ims/ob/v3p0/credentials") => {
+            let ct = header(request, "Content-Type").unwrap_or_default();
+            let item = if ct.starts_with("text/plain") {
+                json!(String::from_utf8_lossy(body).into_owned())
+            } else {
+                body_json.clone()
+            };
+            let same = |c: &Value| {
+                c == &item || (item.get("id").is_some() && c.get("id") == item.get("id"))
+            };
+            if let Some(pos) = s.credentials.iter().position(same) {
+                s.credentials[pos] = item.clone();
+                return (200, vec![("Content-Type".into(), ct)], body.to_vec());
+            }
+            s.credentials.push(item);
+            (201, vec![("Content-Type".into(), ct)], body.to_vec())
+        }
+        ("GET", "/ims/ob/v3p0/credentials") => {
+            let (jws, json): (Vec<Value>, Vec<Value>) =
+                s.credentials.iter().cloned().partition(Value::is_string);
+            json_answer(200, json!({"credential": json, "compactJwsString": jws}))
+        }
+        ("GET", "/ims/ob/v3p0/profile") => json_answer(200, s.profile.clone()),
+        ("PUT", "/ims/ob/v3p0/profile") => {
+            s.profile = body_json;
+            json_answer(200, s.profile.clone())
+        }
+        ("PUT", p) if p.starts_with("/v2/backpack/collections/") => {
+            let id = p.rsplit('/').next().unwrap_or_default().to_owned();
+            let Some(stored) = s.collections.get_mut(&id) else {
+                return wrapped(404, json!([]));
+            };
+            for key in ["name", "description", "published", "assertions"] {
+                if let Some(v) = body_json.get(key) {
+                    stored[key] = v.clone();
+                }
+            }
+            if stored["published"] == json!(true) {
+                stored["share_url"] = json!(format!("{base}/public/collections/share-{id}"));
+            }
+            let answer = stored.clone();
+            wrapped(200, json!([answer]))
+        }
+        _ => json_answer(404, json!({"detail": "Not found."})),
+    }
+}
+
+trait Describe {
+    fn with_description(self, text: &str) -> Answer;
+}
+
+impl Describe for Answer {
+    /// Replaces a wrapped answer's status description, as Badgr words its 404.
+    fn with_description(self, text: &str) -> Answer {
+        let mut value: Value = serde_json::from_slice(&self.2).unwrap();
+        value["status"]["description"] = json!(text);
+        (self.0, self.1, value.to_string().into_bytes())
+    }
+}
+
+/// One page of `listed`, with `Link: <…?cursor=N>; rel="next"` as Badgr's
+/// cursor pagination sends it.
+fn page(
+    s: &State,
+    base: &str,
+    path: &str,
+    query: &HashMap<String, String>,
+    shape: impl Fn(Vec<Value>) -> Answer,
+) -> Answer {
+    let start: usize = query
+        .get("cursor")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let end = (start + s.page_size).min(s.listed.len());
+    let mut answer = shape(s.listed[start.min(end)..end].to_vec());
+    if end < s.listed.len() {
+        answer.1.push((
+            "Link".into(),
+            format!("<{base}{path}?cursor={end}>; rel=\"next\""),
+        ));
+    }
+    answer
+}
+
+fn token(s: &mut State, request: &tiny_http::Request, f: &HashMap<String, String>) -> Answer {
+    let field = |k: &str| f.get(k).cloned().unwrap_or_default();
+    match field("grant_type").as_str() {
+        "password" => {
+            if field("username") != USER || field("password") != PASSWORD {
+                return json_answer(
+                    400,
+                    json!({"error": "invalid_grant", "error_description": "Invalid credentials given."}),
+                );
+            }
+            let asked = field("scope");
+            let scope = if asked.is_empty() || s.profile_only {
+                "r:profile".to_owned()
+            } else {
+                asked
+            };
+            json_answer(200, s.issue(&scope))
+        }
+        "refresh_token" => match s.refresh.remove(&field("refresh_token")) {
+            Some(scope) => json_answer(200, s.issue(&scope)),
+            None => json_answer(400, json!({"error": "invalid_grant"})),
+        },
+        "authorization_code" => {
+            let basic = header(request, "Authorization")
+                .and_then(|h| h.strip_prefix("Basic ").map(str::to_owned))
+                .and_then(|b| STANDARD.decode(b).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let Some((client, secret)) = basic.split_once(':') else {
+                return json_answer(401, json!({"error": "invalid_client"}));
+            };
+            if s.clients.get(client).map(|c| c.0.as_str()) != Some(secret) {
+                return json_answer(401, json!({"error": "invalid_client"}));
+            }
+            let Some((for_client, challenge, redirect, scope)) = s.codes.remove(&field("code"))
+            else {
+                return json_answer(400, json!({"error": "invalid_grant"}));
+            };
+            let verified = URL_SAFE_NO_PAD
+                .encode(Sha256::digest(field("code_verifier").as_bytes()))
+                == challenge;
+            if for_client != client || redirect != field("redirect_uri") || !verified {
+                return json_answer(
+                    400,
+                    json!({"error": "invalid_grant", "error_description": "PKCE or redirect mismatch"}),
+                );
+            }
+            json_answer(200, s.issue(&scope))
+        }
+        _ => json_answer(400, json!({"error": "unsupported_grant_type"})),
+    }
+}
+
+/// Plays the learner's browser: opens the authorization page, and follows
+/// its redirect to Satchel's loopback listener, on its own thread.
+pub fn browser(url: &str) -> Result<(), String> {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let (status, location) = get(&url);
+        assert_eq!(status, 302, "the authorization page did not redirect");
+        let (status, _) = get(&location.expect("a Location"));
+        assert_eq!(status, 200, "Satchel's listener did not accept the code");
+    });
+    Ok(())
+}
+
+/// A bare HTTP/1.0 GET: the status and the `Location` header.
+fn get(url: &str) -> (u16, Option<String>) {
+    let url = url::Url::parse(url).unwrap();
+    let mut stream = TcpStream::connect((url.host_str().unwrap(), url.port().unwrap())).unwrap();
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    write!(stream, "GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let location = answer
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Location: ")
+                .or_else(|| l.strip_prefix("location: "))
+        })
+        .map(|l| l.trim().to_owned());
+    (status, location)
+}

@@ -1,0 +1,57 @@
+// The window's one door to the core: every command the UI uses, by name.
+// Failures arrive as {code, message}; callers switch on `code`.
+
+const tauri = window.__TAURI__;
+
+/** An error from a command, with the core's stable code. */
+export class AppError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+async function call(command, args) {
+  try {
+    return await tauri.core.invoke(command, args);
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e) throw new AppError(e.code, e.message);
+    throw new AppError("internal", String(e));
+  }
+}
+
+export const walletInfo = () => call("wallet_info");
+export const listBadges = () => call("list_badges");
+export const badgeDetail = (id) => call("badge_detail", { id });
+export const importPaths = (paths) => call("import_paths", { paths });
+export const importText = (text) => call("import_text", { text });
+export const listIdentities = () => call("list_identities");
+export const addIdentity = (value) => call("add_identity", { value });
+export const removeIdentity = (value) => call("remove_identity", { value });
+
+/** The URL of a badge's own picture, served from the wallet. */
+export const badgeImageUrl = (id) => `satchel://badge/${encodeURIComponent(id)}`;
+
+/** Subscribes to an app event; returns a promise of the unsubscribe function. */
+export const listen = (event, handler) => tauri.event.listen(event, (e) => handler(e.payload));
+
+/** Calls `handler(event)` for native drag-and-drop over the window. */
+export const onDragDrop = (handler) =>
+  tauri.webviewWindow.getCurrentWebviewWindow().onDragDropEvent((e) => handler(e.payload));
+
+/** The native file or folder picker; resolves to a list of paths (maybe empty). */
+export async function pickPaths({ directory }) {
+  const picked = await tauri.dialog.open({
+    multiple: true,
+    directory,
+    title: directory ? "Import a folder of badges" : "Import badge files",
+    filters: directory ? undefined : [
+      { name: "Badges", extensions: ["png", "svg", "json", "jws", "jwt", "txt", "zip"] },
+    ],
+  });
+  if (!picked) return [];
+  return Array.isArray(picked) ? picked : [picked];
+}
+
+/** Opens an http(s) link in the learner's browser, never in this window. */
+export const openExternal = (url) => tauri.opener.openUrl(url);

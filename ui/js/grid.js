@@ -1,0 +1,162 @@
+// The badge grid, virtualized: however many badges the wallet holds, only
+// the rows in view (plus a few above and below) exist as DOM nodes. Cards
+// are absolutely placed inside a spacer as tall as the whole grid, and are
+// reused as the learner scrolls. Arrow keys, Home/End and Page Up/Down move
+// focus from card to card.
+
+import { badgeImageUrl } from "./api.js";
+import { badgeState } from "./badges.js";
+import { formatDate, fromTemplate, monogram, setText } from "./dom.js";
+
+const CARD_MIN_WIDTH = 184;
+const CARD_HEIGHT = 252; // keep in step with .card-slot in styles.css
+const GAP = 16;
+const OVERSCAN_ROWS = 2;
+
+export class BadgeGrid {
+  /**
+   * @param {HTMLElement} scroller the scrolling element
+   * @param {(badge: object) => void} onOpen called when a card is activated
+   */
+  constructor(scroller, onOpen) {
+    this.scroller = scroller;
+    this.space = scroller.querySelector(".grid-space");
+    this.onOpen = onOpen;
+    this.items = [];
+    this.nodes = new Map(); // index -> card slot element
+    this.columns = 1;
+    this.cardWidth = CARD_MIN_WIDTH;
+    this.focusIndex = 0;
+    this.pending = false;
+    scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
+    new ResizeObserver(() => this.schedule()).observe(scroller);
+    this.space.addEventListener("click", (e) => this.activate(e));
+    this.space.addEventListener("keydown", (e) => this.navigate(e));
+  }
+
+  /** Replaces the badges shown (already filtered) and draws them. */
+  setItems(items) {
+    this.items = items;
+    for (const node of this.nodes.values()) node.remove();
+    this.nodes.clear();
+    this.focusIndex = Math.min(this.focusIndex, Math.max(0, items.length - 1));
+    this.render();
+  }
+
+  schedule() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  /** Draws the rows in view and drops the rest. */
+  render() {
+    const width = this.scroller.clientWidth - GAP;
+    this.columns = Math.max(1, Math.floor(width / (CARD_MIN_WIDTH + GAP)));
+    this.cardWidth = Math.floor(width / this.columns) - GAP;
+    const rowHeight = CARD_HEIGHT + GAP;
+    const rows = Math.ceil(this.items.length / this.columns);
+    this.space.style.height = `${rows * rowHeight + GAP}px`;
+    const top = this.scroller.scrollTop;
+    const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN_ROWS);
+    const last = Math.min(rows, Math.ceil((top + this.scroller.clientHeight) / rowHeight) + OVERSCAN_ROWS);
+    const start = first * this.columns;
+    const end = Math.min(this.items.length, last * this.columns);
+    for (const [index, node] of this.nodes) {
+      if (index < start || index >= end) {
+        node.remove();
+        this.nodes.delete(index);
+      }
+    }
+    for (let index = start; index < end; index++) {
+      let node = this.nodes.get(index);
+      if (!node) {
+        node = this.card(index);
+        this.nodes.set(index, node);
+        this.space.append(node);
+      }
+      const column = index % this.columns;
+      const row = Math.floor(index / this.columns);
+      node.style.width = `${this.cardWidth}px`;
+      node.style.transform = `translate(${GAP + column * (this.cardWidth + GAP)}px, ${GAP + row * rowHeight}px)`;
+      node.querySelector(".card").tabIndex = index === this.focusIndex ? 0 : -1;
+    }
+  }
+
+  /** A new card for the badge at `index`. */
+  card(index) {
+    const badge = this.items[index];
+    const slot = fromTemplate("card-template");
+    slot.dataset.index = String(index);
+    slot.setAttribute("aria-posinset", String(index + 1));
+    slot.setAttribute("aria-setsize", String(this.items.length));
+    const button = slot.querySelector(".card");
+    button.dataset.badgeId = String(badge.id);
+    const name = badge.name || "Untitled badge";
+    setText(slot.querySelector(".card-name"), name);
+    setText(slot.querySelector(".card-issuer"), badge.issuer_name || "Unknown issuer");
+    setText(slot.querySelector(".card-date"), formatDate(badge.issued_on));
+    const state = badgeState(badge);
+    const chip = slot.querySelector(".card-state");
+    setText(chip, state.label);
+    chip.dataset.state = state.key;
+    const mono = slot.querySelector(".card-monogram");
+    setText(mono, monogram(name));
+    const img = slot.querySelector(".card-image");
+    img.addEventListener("error", () => img.remove(), { once: true });
+    img.src = badgeImageUrl(badge.id);
+    return slot;
+  }
+
+  activate(event) {
+    const slot = event.target.closest(".card-slot");
+    if (!slot) return;
+    const index = Number(slot.dataset.index);
+    this.focusIndex = index;
+    this.onOpen(this.items[index]);
+  }
+
+  navigate(event) {
+    const slot = event.target.closest(".card-slot");
+    if (!slot || this.items.length === 0) return;
+    const index = Number(slot.dataset.index);
+    const perPage = this.columns * Math.max(1, Math.floor(this.scroller.clientHeight / (CARD_HEIGHT + GAP)));
+    const moves = {
+      ArrowLeft: -1,
+      ArrowRight: 1,
+      ArrowUp: -this.columns,
+      ArrowDown: this.columns,
+      PageUp: -perPage,
+      PageDown: perPage,
+      Home: -Infinity,
+      End: Infinity,
+    };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const target = Math.min(this.items.length - 1, Math.max(0, index + moves[event.key]));
+    this.focus(target);
+  }
+
+  /** Scrolls the card at `index` into view and gives it the keyboard focus. */
+  focus(index) {
+    if (this.items.length === 0) return;
+    this.focusIndex = index;
+    const rowHeight = CARD_HEIGHT + GAP;
+    const top = Math.floor(index / this.columns) * rowHeight;
+    const viewTop = this.scroller.scrollTop;
+    if (top < viewTop) this.scroller.scrollTop = top;
+    else if (top + rowHeight > viewTop + this.scroller.clientHeight) {
+      this.scroller.scrollTop = top + rowHeight - this.scroller.clientHeight + GAP;
+    }
+    this.render();
+    this.nodes.get(index)?.querySelector(".card").focus();
+  }
+
+  /** How many card nodes exist right now (for tests and measurements). */
+  get renderedCount() {
+    return this.nodes.size;
+  }
+}
