@@ -18,8 +18,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::bake::{self, PayloadKind, Unbaked};
-use crate::files::{self, Archive};
 use crate::credential::{self, Credential};
+use crate::files::{self, Archive};
 use crate::http::Fetcher;
 use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet};
 use crate::{Error, ErrorCode};

@@ -578,7 +578,10 @@ fn parse_groups(bytes: &[u8]) -> Result<Vec<(String, String)>, Error> {
             if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
                 return None;
             }
-            let name = g["name"].as_str().unwrap_or("Untitled collection").to_owned();
+            let name = g["name"]
+                .as_str()
+                .unwrap_or("Untitled collection")
+                .to_owned();
             Some((id, name))
         })
         .collect())

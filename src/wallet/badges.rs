@@ -89,7 +89,7 @@ impl Wallet {
         badge: &NewBadge,
         now: DateTime<Utc>,
     ) -> Result<Inserted, WalletError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         if let Some(id) = find_duplicate(&tx, badge)? {
             return Ok(Inserted::Duplicate(id));
         }

@@ -110,7 +110,7 @@ pub struct CheckInput {
 impl Wallet {
     /// Appends checks in one transaction. A badge deleted meanwhile is skipped.
     pub fn record_checks(&mut self, checks: &[CheckRecord]) -> Result<(), WalletError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO badge_check (badge_id, checked_at, outcome, message, evidence)

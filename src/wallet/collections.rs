@@ -342,15 +342,7 @@ impl Wallet {
     }
 }
 
-impl Wallet {
-    /// A write transaction that takes the write lock at once, so a change
-    /// that reads before it writes waits for another process's writer
-    /// (busy timeout) instead of failing when it tries to upgrade.
-    pub(super) fn write_transaction(&mut self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-    }
-}
+impl Wallet {}
 
 /// What a published site needs to know of the wallet beyond its collections.
 impl Wallet {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction};
 use serde::Serialize;
 
 use crate::ErrorCode;
@@ -214,15 +214,29 @@ impl Wallet {
     }
 
     /// Applies every migration after `from`, each in its own transaction.
+    /// Another process may be migrating the same file at the same moment, so
+    /// each step re-reads the version under the write lock and skips what is done.
     fn migrate(&mut self, from: i64) -> Result<(), WalletError> {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-            let tx = self.conn.transaction()?;
+            let tx = self.write_transaction()?;
+            let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if current > index as i64 {
+                continue;
+            }
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
             tx.commit()?;
         }
         Ok(())
+    }
+
+    /// A write transaction that takes the write lock at once, so a change
+    /// that reads before it writes waits for another process's writer
+    /// (busy timeout) instead of failing when it tries to upgrade.
+    pub(super) fn write_transaction(&mut self) -> rusqlite::Result<Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
     }
 
     /// Where this wallet lives.

@@ -15,8 +15,13 @@ fn badge_folder(sb: &Sandbox, folder: &str, n: usize, tag: &str) -> String {
     let picture = images::badge_png(48, 7);
     for i in 0..n {
         let id = format!("https://hard.example/{tag}/{i}");
-        let text = badges::embedded_assertion(&id, &format!("{tag} {i}"), "Hard U", "ann@example.org").to_string();
-        sb.write(&format!("{folder}/{i:04}.png"), bake(&picture, &text, BakeSlot::Assertion).unwrap());
+        let text =
+            badges::embedded_assertion(&id, &format!("{tag} {i}"), "Hard U", "ann@example.org")
+                .to_string();
+        sb.write(
+            &format!("{folder}/{i:04}.png"),
+            bake(&picture, &text, BakeSlot::Assertion).unwrap(),
+        );
     }
     sb.path(folder).display().to_string()
 }
@@ -36,7 +41,9 @@ fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
 /// `PRAGMA integrity_check` and the number of badges, each fully written.
 fn check_db(path: &std::path::Path) -> i64 {
     let conn = Connection::open(path).unwrap();
-    let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(verdict, "ok");
     let half_written: i64 = conn
         .query_row(
@@ -46,7 +53,8 @@ fn check_db(path: &std::path::Path) -> i64 {
         )
         .unwrap();
     assert_eq!(half_written, 0, "no half-written badge");
-    conn.query_row("SELECT count(*) FROM badge", [], |r| r.get(0)).unwrap()
+    conn.query_row("SELECT count(*) FROM badge", [], |r| r.get(0))
+        .unwrap()
 }
 
 /// A small deterministic sequence of kill delays, in milliseconds.
@@ -82,7 +90,11 @@ fn an_import_killed_at_random_points_never_corrupts_and_completes_on_rerun() {
     }
     assert_eq!(survived, 12);
     let out = sb.run(&["import", &folder]);
-    assert!(out.status.success(), "the rerun completes: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "the rerun completes: {}",
+        stderr(&out)
+    );
     assert_eq!(check_db(&sb.wallet), 150);
 }
 
@@ -120,17 +132,36 @@ cp "$MNT"/w.sqlite3* "$OUT/"
         .unwrap();
     assert!(status.success(), "namespace script failed: {status:?}");
     let read = |f: &str| std::fs::read_to_string(out_dir.join(f)).unwrap();
-    assert_eq!(read("import.code").trim(), "1", "some badges could not be written");
+    assert_eq!(
+        read("import.code").trim(),
+        "1",
+        "some badges could not be written"
+    );
     let results: serde_json::Value = serde_json::from_str(&read("import.json")).unwrap();
     let results = results["results"].as_array().unwrap();
     let imported = results.iter().filter(|r| r["status"] == "imported").count();
     let full: Vec<_> = results.iter().filter(|r| r["status"] == "error").collect();
-    assert!(imported > 0 && !full.is_empty(), "the disk filled part way: {imported} imported");
+    assert!(
+        imported > 0 && !full.is_empty(),
+        "the disk filled part way: {imported} imported"
+    );
     let message = full[0]["error"]["message"].as_str().unwrap();
-    assert!(message.contains("disk holding the wallet is full"), "{message}");
-    assert_eq!(read("list.code").trim(), "0", "the wallet still opens: {}", read("list.err"));
+    assert!(
+        message.contains("disk holding the wallet is full"),
+        "{message}"
+    );
+    assert_eq!(
+        read("list.code").trim(),
+        "0",
+        "the wallet still opens: {}",
+        read("list.err")
+    );
     let listed: serde_json::Value = serde_json::from_str(&read("list.json")).unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), imported, "every reported badge is there");
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        imported,
+        "every reported badge is there"
+    );
     assert_eq!(check_db(&out_dir.join("w.sqlite3")) as usize, imported);
 }
 
@@ -154,14 +185,22 @@ fn a_damaged_wallet_is_reported_and_never_overwritten() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
     assert!(stderr(&out).contains("satchel restore"), "{}", stderr(&out));
-    assert_eq!(std::fs::read(&sb.wallet).unwrap(), bytes, "left exactly as it was");
+    assert_eq!(
+        std::fs::read(&sb.wallet).unwrap(),
+        bytes,
+        "left exactly as it was"
+    );
 }
 
 #[test]
 fn a_backup_taken_while_another_process_writes_is_consistent_and_restores() {
     let sb = Sandbox::new();
     let folder = badge_folder(&sb, "live", 200, "live");
-    assert!(sb.run(&["identity", "add", "ann@example.org"]).status.success());
+    assert!(
+        sb.run(&["identity", "add", "ann@example.org"])
+            .status
+            .success()
+    );
     let mut writer = spawn(&sb, &["import", &folder]);
     let mut counts = Vec::new();
     for i in 0..5 {
@@ -173,9 +212,16 @@ fn a_backup_taken_while_another_process_writes_is_consistent_and_restores() {
         counts.push(check_db(&file));
     }
     assert!(writer.wait().unwrap().success());
-    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "snapshots only grow: {counts:?}");
+    assert!(
+        counts.windows(2).all(|w| w[0] <= w[1]),
+        "snapshots only grow: {counts:?}"
+    );
     let final_backup = sb.path("final.sqlite3");
-    assert!(sb.run(&["backup", final_backup.to_str().unwrap()]).status.success());
+    assert!(
+        sb.run(&["backup", final_backup.to_str().unwrap()])
+            .status
+            .success()
+    );
     assert_eq!(check_db(&final_backup), 200);
 
     // Restore an early snapshot into the live wallet: the current one is kept aside.
@@ -189,7 +235,10 @@ fn a_backup_taken_while_another_process_writes_is_consistent_and_restores() {
         .find(|e| e.file_name().to_string_lossy().contains("before-restore"))
         .expect("safety copy");
     assert_eq!(check_db(&kept.path()), 200);
-    assert_eq!(sb.json(&["identity", "list"]).0.as_array().unwrap().len(), 1);
+    assert_eq!(
+        sb.json(&["identity", "list"]).0.as_array().unwrap().len(),
+        1
+    );
 }
 
 #[test]
@@ -199,11 +248,21 @@ fn restore_refuses_foreign_and_damaged_files_and_changes_nothing() {
     assert!(sb.run(&["import", &folder]).status.success());
     let before = sb.list();
     let foreign = sb.path("notes.sqlite3");
-    Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
     let out = sb.run(&["restore", foreign.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not a Satchel wallet"), "{}", stderr(&out));
-    let text = sb.write("text.sqlite3", "just some words, not a database at all......");
+    assert!(
+        stderr(&out).contains("not a Satchel wallet"),
+        "{}",
+        stderr(&out)
+    );
+    let text = sb.write(
+        "text.sqlite3",
+        "just some words, not a database at all......",
+    );
     let out = sb.run(&["restore", &text]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(sb.list(), before);

@@ -30,16 +30,41 @@ fn shutdown_export(sb: &Sandbox) -> String {
     });
     add("manifest.txt", manifest.to_string().as_bytes());
     // 0.5, plain recipient whose case differs from the manifest's email.
-    add("a.png", &png(&badges::ob05_assertion("ann@example.org", None, "Open Web", GONE).to_string(), 1));
+    add(
+        "a.png",
+        &png(
+            &badges::ob05_assertion("ann@example.org", None, "Open Web", GONE).to_string(),
+            1,
+        ),
+    );
     // 1.0 hosted, baked as a URL to an issuer long gone.
     add("b.png", &png(&format!("{GONE}/assertions/b1"), 2));
     // 0.5 with a hashed recipient, in a nested folder.
-    add("nested/c.png", &png(&badges::ob05_assertion("ann.work@example.org", Some("nacl"), "Hashed", GONE).to_string(), 3));
+    add(
+        "nested/c.png",
+        &png(
+            &badges::ob05_assertion("ann.work@example.org", Some("nacl"), "Hashed", GONE)
+                .to_string(),
+            3,
+        ),
+    );
     add("corrupt.png", b"\x89PNG\r\n\x1a\nthis is not really a png");
     // Not listed in the manifest, issued to someone the export does not name.
-    add("extra.png", &png(&badges::ob10_assertion(GONE, "x9", "someone.else@example.org").to_string(), 4));
+    add(
+        "extra.png",
+        &png(
+            &badges::ob10_assertion(GONE, "x9", "someone.else@example.org").to_string(),
+            4,
+        ),
+    );
     // A path-traversal name: read into memory only, never written anywhere.
-    add("../../escaped.png", &png(&badges::ob05_assertion("ann@example.org", None, "Escapee", GONE).to_string(), 5));
+    add(
+        "../../escaped.png",
+        &png(
+            &badges::ob05_assertion("ann@example.org", None, "Escapee", GONE).to_string(),
+            5,
+        ),
+    );
     let opts9 = zip::write::SimpleFileOptions::default().compression_level(Some(9));
     zip.start_file("bomb.png", opts9).unwrap();
     let block = vec![0u8; 1 << 20];
@@ -79,30 +104,64 @@ fn a_shutdown_export_comes_over_with_a_report_that_names_every_problem() {
     assert_eq!(r["shape"], "shutdown_export");
     assert_eq!(r["badges_imported"], 5, "{r:#}");
     assert_eq!(r["duplicates"], 0);
-    assert_eq!(r["identities_added"], json!(["Ann@Example.org", "ann.work@example.org"]));
+    assert_eq!(
+        r["identities_added"],
+        json!(["Ann@Example.org", "ann.work@example.org"])
+    );
     assert_eq!(r["failures"].as_array().unwrap().len(), 3, "{r:#}");
 
     let missing = failure(&r, "missing.png");
     assert_eq!(missing["code"], "not_found");
-    assert!(missing["message"].as_str().unwrap().contains("manifest.txt lists missing.png for Ann@Example.org"));
-    assert!(missing["advice"].as_str().unwrap().contains("satchel import"));
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("manifest.txt lists missing.png for Ann@Example.org")
+    );
+    assert!(
+        missing["advice"]
+            .as_str()
+            .unwrap()
+            .contains("satchel import")
+    );
     assert_eq!(failure(&r, "corrupt.png")["code"], "malformed_image");
     assert_eq!(failure(&r, "bomb.png")["code"], "too_large");
 
     let unreachable = r["unreachable"].as_array().unwrap();
-    assert!(unreachable.iter().any(|u| u["path"].as_str().unwrap().ends_with("b.png")), "{r:#}");
-    assert!(unreachable.iter().all(|u| u["reason"].as_str().unwrap().contains("old-issuer.invalid")));
+    assert!(
+        unreachable
+            .iter()
+            .any(|u| u["path"].as_str().unwrap().ends_with("b.png")),
+        "{r:#}"
+    );
+    assert!(
+        unreachable
+            .iter()
+            .all(|u| u["reason"].as_str().unwrap().contains("old-issuer.invalid"))
+    );
 
     // Both the case-different plain recipient and the hashed one match the added identities.
     let notes = r["recipient_notes"].as_array().unwrap();
     assert_eq!(notes.len(), 1, "{r:#}");
     assert!(notes[0]["path"].as_str().unwrap().ends_with("extra.png"));
     assert_eq!(notes[0]["issued_to"], "someone.else@example.org");
-    assert!(notes[0]["advice"].as_str().unwrap().contains("satchel identity add someone.else@example.org"));
+    assert!(
+        notes[0]["advice"]
+            .as_str()
+            .unwrap()
+            .contains("satchel identity add someone.else@example.org")
+    );
 
-    let names: Vec<String> = sb.list().iter().filter_map(|b| b["name"].as_str().map(str::to_owned)).collect();
+    let names: Vec<String> = sb
+        .list()
+        .iter()
+        .filter_map(|b| b["name"].as_str().map(str::to_owned))
+        .collect();
     for expected in ["Open Web", "Hashed", "Escapee"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
     }
     assert!(!sb.dir.path().parent().unwrap().join("escaped.png").exists());
     assert!(!sb.path("escaped.png").exists());
@@ -129,19 +188,51 @@ fn without_the_flag_emails_are_reported_and_recipients_explained() {
     let export = shutdown_export(&sb);
     let (r, _) = migrate(&sb, &export, false);
     assert_eq!(r["identities_added"], json!([]));
-    assert_eq!(r["identities_not_added"], json!(["Ann@Example.org", "ann.work@example.org"]));
+    assert_eq!(
+        r["identities_not_added"],
+        json!(["Ann@Example.org", "ann.work@example.org"])
+    );
     let notes = r["recipient_notes"].as_array().unwrap();
-    let hashed = notes.iter().find(|n| n["path"].as_str().unwrap().ends_with("nested/c.png")).expect("note for the hashed badge");
-    assert_eq!(hashed["issued_to"], "ann.work@example.org", "the manifest tells whose hash it is");
-    assert!(hashed["advice"].as_str().unwrap().contains("--add-identities"));
-    assert!(sb.json(&["identity", "list"]).0.as_array().unwrap().is_empty());
+    let hashed = notes
+        .iter()
+        .find(|n| n["path"].as_str().unwrap().ends_with("nested/c.png"))
+        .expect("note for the hashed badge");
+    assert_eq!(
+        hashed["issued_to"], "ann.work@example.org",
+        "the manifest tells whose hash it is"
+    );
+    assert!(
+        hashed["advice"]
+            .as_str()
+            .unwrap()
+            .contains("--add-identities")
+    );
+    assert!(
+        sb.json(&["identity", "list"])
+            .0
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn a_loose_folder_of_downloaded_badges_comes_over() {
     let sb = Sandbox::new();
-    sb.write("old/one.png", png(&badges::ob05_assertion("ann@example.org", None, "Loose One", GONE).to_string(), 9));
-    sb.write("old/deeper/two.png", png(&badges::ob10_assertion(GONE, "l2", "ann@example.org").to_string(), 8));
+    sb.write(
+        "old/one.png",
+        png(
+            &badges::ob05_assertion("ann@example.org", None, "Loose One", GONE).to_string(),
+            9,
+        ),
+    );
+    sb.write(
+        "old/deeper/two.png",
+        png(
+            &badges::ob10_assertion(GONE, "l2", "ann@example.org").to_string(),
+            8,
+        ),
+    );
     sb.write("old/notes.txt", "not a badge");
     let (r, code) = migrate(&sb, sb.path("old").to_str().unwrap(), false);
     assert_eq!(r["shape"], "loose_images");
