@@ -19,18 +19,12 @@ mod measure;
 
 use std::time::Instant;
 
-use chrono::Utc;
 use measure::run_cli;
 use satchel::bake::{self, BakeSlot};
-use satchel::credential;
-use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
+use satchel::wallet::Wallet;
 
 fn main() {
-    let scale: usize = std::env::var("SATCHEL_BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
-        .max(1);
+    let scale = measure::scale();
     let dir = tempfile::tempdir().expect("temp dir");
 
     let files = make_pngs(1000 / scale);
@@ -116,20 +110,6 @@ fn fill_wallet(path: &std::path::Path, n: usize) {
         let text =
             badges::embedded_assertion(&id, &format!("Listed {i}"), "List U", "b@bench.example")
                 .to_string();
-        let badge = NewBadge {
-            dedup_key: format!("id:{id}"),
-            original: picture.clone(),
-            media_type: "image/png".into(),
-            raw_text: text.clone(),
-            payload_kind: "json".into(),
-            resolved: Resolved {
-                credential: credential::parse(&text).unwrap(),
-                fetched: None,
-                details: Details::Complete,
-                details_error: None,
-            },
-            source: "bench".into(),
-        };
-        w.insert_badge(&badge, Utc::now()).unwrap();
+        measure::insert_json_badge(&mut w, &id, &text, picture.clone(), "image/png");
     }
 }

@@ -14,16 +14,10 @@ mod measure;
 use chrono::Utc;
 use measure::run_cli;
 use satchel::bake::{self, BakeSlot};
-use satchel::credential;
-use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
+use satchel::wallet::Wallet;
 
 fn main() {
-    let scale: usize = std::env::var("SATCHEL_BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
-        .max(1);
-    let n = 10_000 / scale;
+    let n = 10_000 / measure::scale();
     let dir = tempfile::tempdir().expect("temp dir");
     let wallet = dir.path().join("wallet.sqlite3");
     fill_wallet(&wallet, n);
@@ -65,21 +59,7 @@ fn fill_wallet(path: &std::path::Path, n: usize) {
         } else {
             (text.clone().into_bytes(), "application/json")
         };
-        let badge = NewBadge {
-            dedup_key: format!("id:{id}"),
-            original,
-            media_type: media_type.into(),
-            raw_text: text.clone(),
-            payload_kind: "json".into(),
-            resolved: Resolved {
-                credential: credential::parse(&text).unwrap(),
-                fetched: None,
-                details: Details::Complete,
-                details_error: None,
-            },
-            source: "bench".into(),
-        };
-        w.insert_badge(&badge, Utc::now()).unwrap();
+        measure::insert_json_badge(&mut w, &id, &text, original, media_type);
     }
     for c in 0..n.div_ceil(100) {
         let col = w

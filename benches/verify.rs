@@ -25,12 +25,7 @@ use server::{Issuer, Route};
 const EMAIL: &str = "bench@example.org";
 
 fn main() {
-    let scale: usize = std::env::var("SATCHEL_BENCH_SCALE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
-        .max(1);
-    let n = 1000 / scale;
+    let n = 1000 / measure::scale();
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, latency) in [
         ("verify_hosted", None),

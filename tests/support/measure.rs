@@ -1,8 +1,48 @@
-//! Running the real `satchel` binary in benchmarks and measuring it.
-//! Shared by path (`#[path]`) from the benches.
+//! Running the real `satchel` binary in benchmarks and measuring it, and
+//! filling wallets fast for them. Shared by path (`#[path]`) from the benches.
+#![allow(dead_code)] // each bench needs a different subset
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+use chrono::Utc;
+use satchel::credential;
+use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
+
+/// `SATCHEL_BENCH_SCALE` (default 1): divides the benches' counts for a quick run.
+pub fn scale() -> usize {
+    std::env::var("SATCHEL_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Inserts an understood JSON badge straight through the wallet API,
+/// keyed by its id, with `original` as its file bytes.
+pub fn insert_json_badge(
+    w: &mut Wallet,
+    id: &str,
+    text: &str,
+    original: Vec<u8>,
+    media_type: &str,
+) {
+    let badge = NewBadge {
+        dedup_key: format!("id:{id}"),
+        original,
+        media_type: media_type.into(),
+        raw_text: text.to_owned(),
+        payload_kind: "json".into(),
+        resolved: Resolved {
+            credential: credential::parse(text).expect("bench credential parses"),
+            fetched: None,
+            details: Details::Complete,
+            details_error: None,
+        },
+        source: "bench".into(),
+    };
+    w.insert_badge(&badge, Utc::now()).expect("insert");
+}
 
 /// Runs `satchel args…` with its output discarded and checks that it ran
 /// (exit status 0, or 1 when some item failed); returns wall seconds and
