@@ -20,8 +20,7 @@ use satchel::wallet::Wallet;
 use serde_json::{Value, json};
 
 use crate::fake_backpacks::{self, Backpack, PASSWORD, USER};
-use crate::server::Issuer;
-use crate::util::Sandbox;
+use crate::util::{Sandbox, hosted_issuer};
 use crate::{badges, images};
 
 /// A wallet, a loopback-allowed client and a mock keyring.
@@ -138,28 +137,10 @@ fn local_assertion(n: usize, email: &str) -> Value {
     a
 }
 
-/// An issuer with `n` hosted assertions for `email`.
-fn hosted(n: usize, email: &str) -> Issuer {
-    let issuer = Issuer::start();
-    let base = issuer.base.clone();
-    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
-    issuer.json(
-        "/badges/rust.json",
-        &badges::badge_class(&base, "rust", "Rust Basics"),
-    );
-    for i in 0..n {
-        issuer.json(
-            &format!("/assertions/{i}.json"),
-            &badges::assertion(&base, "rust", i, email),
-        );
-    }
-    issuer
-}
-
 #[tokio::test]
 async fn badgr_sign_in_keeps_tokens_in_the_keyring_and_imports_by_url_image_and_assertion() {
     let host = Backpack::start();
-    let issuer = hosted(1, USER);
+    let issuer = hosted_issuer(1, USER);
     let mut w = World::new();
     let by_url = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
     let png = bake(
@@ -225,7 +206,7 @@ async fn badgr_sign_in_keeps_tokens_in_the_keyring_and_imports_by_url_image_and_
 #[tokio::test]
 async fn badgr_duplicates_are_already_there_and_recipient_mismatches_explained_then_retried() {
     let host = Backpack::start();
-    let issuer = hosted(1, USER);
+    let issuer = hosted_issuer(1, USER);
     let mut w = World::new();
     let url = issuer.url("/assertions/0.json");
     let dup = w.import(url.as_bytes()).await;
@@ -444,7 +425,7 @@ async fn badgr_collections_are_created_empty_then_filled_and_published() {
 #[tokio::test]
 async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() {
     let host = Backpack::start();
-    let issuer = hosted(5, USER);
+    let issuer = hosted_issuer(5, USER);
     {
         let mut s = host.state();
         s.page_size = 2;
@@ -480,7 +461,7 @@ async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() 
 #[tokio::test]
 async fn badge_connect_discovers_registers_signs_in_with_pkce_pushes_pulls_and_refreshes() {
     let host = Backpack::start();
-    let issuer = hosted(2, USER);
+    let issuer = hosted_issuer(2, USER);
     let mut w = World::new();
     let added = w.add_oauth(&host, "bc", BackpackKind::BadgeConnect).await;
     assert_eq!(

@@ -4,30 +4,12 @@
 use std::io::Write;
 
 use crate::server::{Issuer, Route};
-use crate::util::{Sandbox, stdout, third_party};
+use crate::util::{Sandbox, hosted_issuer, stdout, third_party};
 use crate::{badges, images};
 use satchel::bake::{BakeSlot, bake};
 
 fn baked_png(text: &str, hue: u8) -> Vec<u8> {
     bake(&images::badge_png(32, hue), text, BakeSlot::Assertion).unwrap()
-}
-
-/// Serves an issuer, a BadgeClass and `n` hosted assertions for `email`.
-fn hosted_issuer(n: usize, email: &str) -> Issuer {
-    let issuer = Issuer::start();
-    let base = issuer.base.clone();
-    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
-    issuer.json(
-        "/badges/rust.json",
-        &badges::badge_class(&base, "rust", "Rust Basics"),
-    );
-    for i in 0..n {
-        issuer.json(
-            &format!("/assertions/{i}.json"),
-            &badges::assertion(&base, "rust", i, email),
-        );
-    }
-    issuer
 }
 
 #[test]

@@ -99,3 +99,25 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A loopback issuer with a profile, a BadgeClass and `n` hosted OB 2.0
+/// assertions (`/assertions/{i}.json`) issued to `email`.
+pub fn hosted_issuer(n: usize, email: &str) -> crate::server::Issuer {
+    let issuer = crate::server::Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json(
+        "/issuer.json",
+        &crate::badges::issuer(&base, "Loopback Academy"),
+    );
+    issuer.json(
+        "/badges/rust.json",
+        &crate::badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    for i in 0..n {
+        issuer.json(
+            &format!("/assertions/{i}.json"),
+            &crate::badges::assertion(&base, "rust", i, email),
+        );
+    }
+    issuer
+}

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::badges;
 use crate::server::{Issuer, Route};
-use crate::util::{Sandbox, third_party};
+use crate::util::{Sandbox, hosted_issuer, third_party};
 
 const ANN: &str = "ann@example.org";
 
@@ -171,27 +171,11 @@ fn assert_outcome(result: &Value, outcome: &str) {
 
 // ---------------------------------------------------------------- OB 2.0 hosted
 
-/// An issuer with a BadgeClass and one hosted assertion for `email`.
-fn ob2_issuer(email: &str) -> Issuer {
-    let issuer = Issuer::start();
-    let base = issuer.base.clone();
-    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
-    issuer.json(
-        "/badges/rust.json",
-        &badges::badge_class(&base, "rust", "Rust Basics"),
-    );
-    issuer.json(
-        "/assertions/0.json",
-        &badges::assertion(&base, "rust", 0, email),
-    );
-    issuer
-}
-
 /// Imports the hosted assertion, then serves `change`d copy of it.
 fn hosted_with(email: &str, change: impl FnOnce(&mut Value)) -> (Sandbox, Issuer) {
     let sb = Sandbox::new();
     add_identity(&sb, email);
-    let issuer = ob2_issuer(email);
+    let issuer = hosted_issuer(1, email);
     imported_id(&sb, &issuer.url("/assertions/0.json"));
     let mut assertion = badges::assertion(&issuer.base, "rust", 0, email);
     change(&mut assertion);
@@ -282,7 +266,7 @@ fn hosted_ob2_dates_give_expired_not_yet_valid_and_invalid() {
 #[test]
 fn the_recipient_is_compared_with_each_identity_and_without_identities_it_says_so() {
     let sb = Sandbox::new();
-    let issuer = ob2_issuer("ann@example.org");
+    let issuer = hosted_issuer(1, "ann@example.org");
     imported_id(&sb, &issuer.url("/assertions/0.json"));
 
     let (result, code) = verify_all(&sb);
@@ -327,7 +311,7 @@ fn an_assertion_outside_the_issuers_verification_scope_is_invalid() {
     ] {
         let sb = Sandbox::new();
         add_identity(&sb, ANN);
-        let issuer = ob2_issuer(ANN);
+        let issuer = hosted_issuer(1, ANN);
         let mut profile = badges::issuer(&issuer.base, "Loopback Academy");
         profile["verification"] = verification;
         issuer.json("/issuer.json", &profile);
@@ -342,7 +326,7 @@ fn an_assertion_outside_the_issuers_verification_scope_is_invalid() {
     // In scope by startsWith.
     let sb = Sandbox::new();
     add_identity(&sb, ANN);
-    let issuer = ob2_issuer(ANN);
+    let issuer = hosted_issuer(1, ANN);
     let mut profile = badges::issuer(&issuer.base, "Loopback Academy");
     profile["verification"] = json!({"startsWith": issuer.url("/assertions/")});
     issuer.json("/issuer.json", &profile);
@@ -410,7 +394,7 @@ fn a_slow_issuer_times_out_as_unreachable() {
 fn verify_all_fetches_each_shared_document_once() {
     let sb = Sandbox::new();
     add_identity(&sb, ANN);
-    let issuer = ob2_issuer(ANN);
+    let issuer = hosted_issuer(1, ANN);
     let n = 12;
     let urls: Vec<String> = (0..n)
         .map(|i| {
