@@ -14,6 +14,7 @@ mod backpacks;
 mod cli;
 mod collections;
 mod export;
+mod fuzz_regressions;
 mod hardening;
 mod hostile;
 mod import;
