@@ -1,16 +1,22 @@
 //! The commands the UI invokes: each deserializes its arguments, calls the
 //! core once and maps the error to `{code, message}`.
 //!
-//! Long work (imports, which may fetch from issuers) runs on a blocking
-//! thread with its own wallet connection and reports progress with
-//! [`IMPORT_PROGRESS`] events, then announces [`WALLET_CHANGED`]; everything else is one short query on the
-//! shared reading connection. Business rules live in the core, not here.
+//! Long work (imports and verification, which fetch from issuers) runs on a
+//! blocking thread with its own wallet connection and reports progress with
+//! [`IMPORT_PROGRESS`] or [`VERIFY_PROGRESS`] events, then announces
+//! [`WALLET_CHANGED`]; everything else is one short query or transaction on
+//! the shared connection, never held across network I/O. Business rules live
+//! in the core, not here.
 
 use chrono::Utc;
 use satchel::ErrorCode;
 use satchel::http::Fetcher;
 use satchel::import::{self, ImportResult, Progress};
-use satchel::wallet::{Badge, BadgeSummary, Identity, Wallet};
+use satchel::share::{self, LinkedInShare};
+use satchel::verify::{self, VerifyOptions};
+use satchel::wallet::{
+    Badge, BadgeSummary, CheckRecord, Collection, CollectionContents, Identity, Wallet,
+};
 use serde::Serialize;
 use tauri::async_runtime::block_on;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
@@ -20,6 +26,8 @@ use crate::state::Desktop;
 
 /// The event an import emits after each item: `{done, total}`.
 pub const IMPORT_PROGRESS: &str = "import-progress";
+/// The event a verification run emits after each badge: `{done, total}`.
+pub const VERIFY_PROGRESS: &str = "verify-progress";
 /// The event emitted when background work has changed the wallet.
 pub const WALLET_CHANGED: &str = "wallet-changed";
 
@@ -32,7 +40,7 @@ pub struct WalletInfo {
     pub allow_private_network: bool,
 }
 
-/// The payload of an [`IMPORT_PROGRESS`] event.
+/// The payload of an [`IMPORT_PROGRESS`] or [`VERIFY_PROGRESS`] event.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ImportProgress {
     pub done: usize,
@@ -66,7 +74,7 @@ pub async fn import_paths<R: Runtime>(
     app: AppHandle<R>,
     paths: Vec<String>,
 ) -> Result<Vec<ImportResult>, CommandError> {
-    in_background(app, move |wallet, fetcher, progress| {
+    in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
         let now = Utc::now();
         block_on(import::import_inputs(
             wallet, fetcher, &paths, now, progress,
@@ -81,7 +89,7 @@ pub async fn import_text<R: Runtime>(
     app: AppHandle<R>,
     text: String,
 ) -> Result<ImportResult, CommandError> {
-    in_background(app, move |wallet, fetcher, progress| {
+    in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
         let bytes = text.into_bytes();
         let result = block_on(import::import_bytes(
             wallet,
@@ -117,22 +125,146 @@ pub fn remove_identity(state: State<'_, Desktop>, value: String) -> Result<(), C
     }
 }
 
+#[tauri::command]
+pub fn list_collections(state: State<'_, Desktop>) -> Result<Vec<Collection>, CommandError> {
+    Ok(state.wallet().collections()?)
+}
+
+#[tauri::command]
+pub fn collection_contents(
+    state: State<'_, Desktop>,
+    id: i64,
+) -> Result<CollectionContents, CommandError> {
+    Ok(state.wallet().collection_contents(id)?)
+}
+
+#[tauri::command]
+pub fn create_collection(
+    state: State<'_, Desktop>,
+    name: String,
+) -> Result<Collection, CommandError> {
+    Ok(state.wallet().create_collection(&name, "", Utc::now())?)
+}
+
+#[tauri::command]
+pub fn rename_collection(
+    state: State<'_, Desktop>,
+    id: i64,
+    name: String,
+) -> Result<(), CommandError> {
+    Ok(state.wallet().rename_collection(id, &name)?)
+}
+
+#[tauri::command]
+pub fn set_collection_public(
+    state: State<'_, Desktop>,
+    id: i64,
+    public: bool,
+) -> Result<(), CommandError> {
+    Ok(state.wallet().set_collection_public(id, public)?)
+}
+
+#[tauri::command]
+pub fn delete_collection(state: State<'_, Desktop>, id: i64) -> Result<(), CommandError> {
+    Ok(state.wallet().delete_collection(id)?)
+}
+
+/// Adds badges at the end of a collection; returns how many were new there.
+#[tauri::command]
+pub fn add_to_collection(
+    state: State<'_, Desktop>,
+    id: i64,
+    badges: Vec<i64>,
+) -> Result<usize, CommandError> {
+    Ok(state.wallet().add_to_collection(id, &badges)?)
+}
+
+#[tauri::command]
+pub fn remove_from_collection(
+    state: State<'_, Desktop>,
+    id: i64,
+    badges: Vec<i64>,
+) -> Result<(), CommandError> {
+    Ok(state.wallet().remove_from_collection(id, &badges)?)
+}
+
+/// Moves a badge to 0-based place `to` within a collection.
+#[tauri::command]
+pub fn move_badge(
+    state: State<'_, Desktop>,
+    id: i64,
+    badge: i64,
+    to: usize,
+) -> Result<(), CommandError> {
+    Ok(state.wallet().move_badge(id, badge, to)?)
+}
+
+/// Every check of one badge, oldest first.
+#[tauri::command]
+pub fn badge_checks(state: State<'_, Desktop>, id: i64) -> Result<Vec<CheckRecord>, CommandError> {
+    Ok(state.wallet().checks(id)?)
+}
+
+/// Checks badges `ids` (every badge when absent) against their issuers.
+#[tauri::command]
+pub async fn verify_badges<R: Runtime>(
+    app: AppHandle<R>,
+    ids: Option<Vec<i64>>,
+) -> Result<Vec<CheckRecord>, CommandError> {
+    in_background(app, VERIFY_PROGRESS, move |wallet, fetcher, progress| {
+        verify_in(wallet, fetcher, ids, progress)
+    })
+    .await?
+}
+
+/// LinkedIn's "add to profile" and "share a post" links, built by the core.
+#[tauri::command]
+pub fn share_linkedin(state: State<'_, Desktop>, id: i64) -> Result<LinkedInShare, CommandError> {
+    Ok(share::linkedin(&state.wallet(), id)?)
+}
+
+/// One verification run on its own connection (the core writes results in
+/// short transactions between network waits).
+fn verify_in(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+    ids: Option<Vec<i64>>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<CheckRecord>, CommandError> {
+    let ids = match ids {
+        Some(ids) => ids,
+        None => wallet.badge_ids()?,
+    };
+    let identities = wallet.identities()?;
+    let run = verify::verify_badges(
+        wallet,
+        fetcher,
+        &identities,
+        &ids,
+        Utc::now(),
+        VerifyOptions::default(),
+        progress,
+    );
+    Ok(block_on(run)?)
+}
+
 /// Runs `work` on a blocking thread with its own wallet connection, turning
-/// its progress into [`IMPORT_PROGRESS`] events, so the window never freezes.
+/// its progress into `event`s (`{done, total}`), so the window never freezes.
 async fn in_background<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
+    event: &'static str,
     work: impl FnOnce(&mut Wallet, &Fetcher, &mut dyn FnMut(Progress)) -> T + Send + 'static,
 ) -> Result<T, CommandError> {
     let task = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<Desktop>();
         let mut wallet = state.open_writer()?;
         let mut report = |p: Progress| {
-            let event = ImportProgress {
+            let done = ImportProgress {
                 done: p.done,
                 total: p.total,
             };
             // A window that closed meanwhile just misses the news.
-            let _ = app.emit(IMPORT_PROGRESS, event);
+            let _ = app.emit(event, done);
         };
         let output = work(&mut wallet, state.fetcher(), &mut report);
         let _ = app.emit(WALLET_CHANGED, ());

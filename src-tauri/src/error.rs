@@ -41,3 +41,23 @@ impl From<satchel::wallet::WalletError> for CommandError {
         satchel::Error::from(e).into()
     }
 }
+
+impl From<satchel::wallet::CollectionError> for CommandError {
+    fn from(e: satchel::wallet::CollectionError) -> Self {
+        satchel::Error::from(e).into()
+    }
+}
+
+impl From<satchel::share::ShareError> for CommandError {
+    fn from(e: satchel::share::ShareError) -> Self {
+        satchel::Error::from(e).into()
+    }
+}
+
+impl From<satchel::verify::VerifyError> for CommandError {
+    fn from(e: satchel::verify::VerifyError) -> Self {
+        match e {
+            satchel::verify::VerifyError::Wallet(e) => e.into(),
+        }
+    }
+}

@@ -41,6 +41,18 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::list_identities,
             commands::add_identity,
             commands::remove_identity,
+            commands::list_collections,
+            commands::collection_contents,
+            commands::create_collection,
+            commands::rename_collection,
+            commands::set_collection_public,
+            commands::delete_collection,
+            commands::add_to_collection,
+            commands::remove_from_collection,
+            commands::move_badge,
+            commands::badge_checks,
+            commands::verify_badges,
+            commands::share_linkedin,
         ])
 }
 

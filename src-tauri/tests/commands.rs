@@ -1,15 +1,19 @@
 //! The window's commands, tested without a display on Tauri's mock runtime
 //! against real wallets in temporary directories.
 
+#[path = "../../tests/support/server.rs"]
+mod server;
 mod support;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use satchel::http::HttpPolicy;
-use satchel_desktop::commands::IMPORT_PROGRESS;
+use satchel_desktop::commands::{IMPORT_PROGRESS, VERIFY_PROGRESS};
 use satchel_desktop::{Desktop, app};
 use serde_json::{Value, json};
+use server::{Issuer, Route};
+use support::badges as issuer_docs;
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
@@ -19,20 +23,37 @@ struct Window {
     _app: App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
     progress: Arc<Mutex<Vec<Value>>>,
+    verify_progress: Arc<Mutex<Vec<Value>>>,
     _dir: tempfile::TempDir,
 }
 
 impl Window {
     fn open() -> Window {
+        Window::with_policy(HttpPolicy::default())
+    }
+
+    /// A window that may fetch from loopback issuers.
+    fn loopback() -> Window {
+        Window::with_policy(HttpPolicy::with_private(true))
+    }
+
+    fn with_policy(policy: HttpPolicy) -> Window {
         let dir = tempfile::tempdir().unwrap();
-        let desktop = Desktop::open(&dir.path().join("wallet.sqlite3"), HttpPolicy::default())
-            .expect("open wallet");
+        let desktop =
+            Desktop::open(&dir.path().join("wallet.sqlite3"), policy).expect("open wallet");
         let app = app(mock_builder(), desktop)
             .build(mock_context(noop_assets()))
             .expect("build app");
         let progress = Arc::new(Mutex::new(Vec::new()));
         let seen = progress.clone();
         app.listen_any(IMPORT_PROGRESS, move |e| {
+            seen.lock()
+                .unwrap()
+                .push(serde_json::from_str(e.payload()).unwrap());
+        });
+        let verify_progress = Arc::new(Mutex::new(Vec::new()));
+        let seen = verify_progress.clone();
+        app.listen_any(VERIFY_PROGRESS, move |e| {
             seen.lock()
                 .unwrap()
                 .push(serde_json::from_str(e.payload()).unwrap());
@@ -44,6 +65,7 @@ impl Window {
             _app: app,
             webview,
             progress,
+            verify_progress,
             _dir: dir,
         }
     }
@@ -205,6 +227,230 @@ fn identities_are_added_listed_and_removed() {
         .invoke("remove_identity", json!({ "value": support::LEARNER }))
         .unwrap_err();
     assert_eq!(err["code"], "not_found");
+}
+
+/// Imports the fixtures and returns the ids of the badges named `names`.
+fn import_fixtures(w: &Window, names: &[&str]) -> Vec<i64> {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = support::write_fixtures(dir.path());
+    w.invoke("import_paths", json!({ "paths": paths })).unwrap();
+    let list = w.invoke("list_badges", json!({})).unwrap();
+    names
+        .iter()
+        .map(|name| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|b| b["name"] == *name)
+                .unwrap_or_else(|| panic!("{name} listed"))["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn collections_are_created_filled_reordered_published_and_deleted() {
+    let w = Window::open();
+    let ids = import_fixtures(&w, &support::GOOD_NAMES);
+    let err = w
+        .invoke("create_collection", json!({ "name": "   " }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+
+    let made = w
+        .invoke("create_collection", json!({ "name": "Outdoors" }))
+        .unwrap();
+    let id = made["id"].as_i64().unwrap();
+    assert_eq!(made["public"], false);
+    assert_eq!(made["badge_count"], 0);
+
+    let added = w
+        .invoke("add_to_collection", json!({ "id": id, "badges": ids }))
+        .unwrap();
+    assert_eq!(added, 3);
+    let again = w
+        .invoke("add_to_collection", json!({ "id": id, "badges": [ids[0]] }))
+        .unwrap();
+    assert_eq!(again, 0, "a badge already there keeps its place");
+
+    // The last badge to the front, as a drag (or "Move earlier" twice) does.
+    w.invoke("move_badge", json!({ "id": id, "badge": ids[2], "to": 0 }))
+        .unwrap();
+    let contents = w
+        .invoke("collection_contents", json!({ "id": id }))
+        .unwrap();
+    let order: Vec<i64> = contents["badges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, vec![ids[2], ids[0], ids[1]]);
+
+    w.invoke("set_collection_public", json!({ "id": id, "public": true }))
+        .unwrap();
+    w.invoke("rename_collection", json!({ "id": id, "name": "Outside" }))
+        .unwrap();
+    let list = w.invoke("list_collections", json!({})).unwrap();
+    assert_eq!(list[0]["name"], "Outside");
+    assert_eq!(list[0]["public"], true);
+    assert_eq!(list[0]["badge_count"], 3);
+
+    w.invoke(
+        "remove_from_collection",
+        json!({ "id": id, "badges": [ids[0]] }),
+    )
+    .unwrap();
+    let err = w
+        .invoke(
+            "remove_from_collection",
+            json!({ "id": id, "badges": [ids[0]] }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+
+    w.invoke("delete_collection", json!({ "id": id })).unwrap();
+    assert_eq!(w.invoke("list_collections", json!({})).unwrap(), json!([]));
+    assert_eq!(
+        w.invoke("list_badges", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        4,
+        "deleting a collection keeps its badges"
+    );
+    let err = w
+        .invoke("collection_contents", json!({ "id": id }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    assert_eq!(err.as_object().unwrap().len(), 2);
+}
+
+/// An OB 2.0 issuer on 127.0.0.1 hosting one assertion for the learner.
+fn loopback_issuer() -> Issuer {
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json(
+        "/issuer.json",
+        &issuer_docs::issuer(&base, "Loopback Academy"),
+    );
+    issuer.json(
+        "/badges/rust.json",
+        &issuer_docs::badge_class(&base, "rust", "Rust Basics"),
+    );
+    issuer.json(
+        "/assertions/0.json",
+        &issuer_docs::assertion(&base, "rust", 0, support::LEARNER),
+    );
+    issuer
+}
+
+#[test]
+fn verifying_against_a_loopback_issuer_keeps_history_and_reports_progress() {
+    let w = Window::loopback();
+    let issuer = loopback_issuer();
+    w.invoke("add_identity", json!({ "value": support::LEARNER }))
+        .unwrap();
+    let url = issuer.url("/assertions/0.json");
+    let imported = w.invoke("import_text", json!({ "text": url })).unwrap();
+    assert_eq!(imported["status"], "imported", "{imported}");
+    let id = imported["badge_id"].as_i64().unwrap();
+
+    let checks = w.invoke("verify_badges", json!({ "ids": null })).unwrap();
+    assert_eq!(checks[0]["outcome"], "valid", "{checks}");
+    assert_eq!(
+        w.verify_progress.lock().unwrap().last(),
+        Some(&json!({"done": 1, "total": 1}))
+    );
+    let list = w.invoke("list_badges", json!({})).unwrap();
+    assert_eq!(list[0]["status"]["outcome"], "valid");
+
+    issuer.route("/assertions/0.json", Route::Status(410));
+    let checks = w.invoke("verify_badges", json!({ "ids": [id] })).unwrap();
+    assert_eq!(checks[0]["outcome"], "revoked", "{checks}");
+    let history = w.invoke("badge_checks", json!({ "id": id })).unwrap();
+    let outcomes: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["valid", "revoked"]);
+    let list = w.invoke("list_badges", json!({})).unwrap();
+    assert_eq!(list[0]["status"]["outcome"], "revoked");
+
+    let err = w
+        .invoke("verify_badges", json!({ "ids": [4242] }))
+        .unwrap_err();
+    assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
+}
+
+#[test]
+fn linkedin_links_come_from_the_core_or_its_reason_why_not() {
+    let w = Window::loopback();
+    let issuer = loopback_issuer();
+    let url = issuer.url("/assertions/0.json");
+    let imported = w.invoke("import_text", json!({ "text": url })).unwrap();
+    let id = imported["badge_id"].as_i64().unwrap();
+    let links = w.invoke("share_linkedin", json!({ "id": id })).unwrap();
+    let add = links["add_to_profile_url"].as_str().unwrap();
+    assert!(
+        add.starts_with("https://www.linkedin.com/profile/add?"),
+        "{add}"
+    );
+    let query: std::collections::HashMap<String, String> = add
+        .split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            let decode = |s: &str| {
+                let s = s.replace('+', " ");
+                let bytes = s.as_bytes();
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'%' {
+                        out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                        i += 3;
+                    } else {
+                        out.push(bytes[i]);
+                        i += 1;
+                    }
+                }
+                String::from_utf8(out).unwrap()
+            };
+            (decode(k), decode(v))
+        })
+        .collect();
+    assert_eq!(query["name"], "Rust Basics");
+    assert_eq!(query["organizationName"], "Loopback Academy");
+    assert_eq!(query["issueYear"], "2024");
+    assert_eq!(query["issueMonth"], "3");
+    assert_eq!(query["certUrl"], url);
+    assert_eq!(links["cert_source"], "hosted_assertion");
+
+    // A badge with no address anyone can open gets the core's sentence.
+    let text = issuer_docs::embedded_assertion(
+        "urn:uuid:5e0c4c1e-0000-4000-8000-000000000001",
+        "Offline Badge",
+        "Nowhere Guild",
+        support::LEARNER,
+    )
+    .to_string();
+    let unlinked = w.invoke("import_text", json!({ "text": text })).unwrap();
+    assert_eq!(unlinked["status"], "imported", "{unlinked}");
+    let err = w
+        .invoke("share_linkedin", json!({ "id": unlinked["badge_id"] }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("no address"),
+        "{err}"
+    );
 }
 
 /// The command list in `src/commands.list` (which generates the permissions),

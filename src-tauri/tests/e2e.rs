@@ -6,11 +6,15 @@
 //! Without a display or the drivers the tests say why and pass, unless
 //! `SATCHEL_E2E_REQUIRED` is set (as `scripts/test` does), when they fail.
 
+#[path = "../../tests/support/server.rs"]
+mod server;
 mod support;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
 use serde_json::{Value, json};
+use server::{Issuer, Route};
+use support::badges as issuer_docs;
 use support::{GOOD_NAMES, HOSTILE_NAME};
 use webdriver::Session;
 
@@ -200,6 +204,265 @@ fn import_browse_and_inspect_a_backpack() {
         json!([]),
     );
     app.screenshot("06-grid-800x600");
+}
+
+/// Calls a command from the page, as the UI does; panics on an error.
+fn invoke(app: &Session, command: &str, args: Value) -> Value {
+    let script = "const done = arguments[arguments.length - 1];
+        window.__TAURI__.core.invoke(arguments[0], arguments[1])
+            .then((r) => done({ ok: r === undefined ? null : r }), (e) => done({ err: e }));";
+    let answer = app.execute_async(script, json!([command, args]));
+    assert!(answer["err"].is_null(), "{command} failed: {answer}");
+    answer["ok"].clone()
+}
+
+/// The text of the state chip on badge `id`'s card.
+fn card_state(app: &Session, id: i64) -> Value {
+    app.execute(
+        "const c = document.querySelector(`.card[data-badge-id='${arguments[0]}'] .card-state`);
+         return c && c.textContent;",
+        json!([id]),
+    )
+}
+
+#[test]
+fn collections_share_and_verify_in_the_window() {
+    if !runnable("collections_share_and_verify_in_the_window") {
+        return;
+    }
+    let issuer = Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json(
+        "/issuer.json",
+        &issuer_docs::issuer(&base, "Loopback Academy"),
+    );
+    issuer.json(
+        "/badges/rust.json",
+        &issuer_docs::badge_class(&base, "rust", "Rust Basics"),
+    );
+    let assertion_url = issuer.url("/assertions/0.json");
+    issuer.json(
+        "/assertions/0.json",
+        &issuer_docs::assertion(&base, "rust", 0, support::LEARNER),
+    );
+
+    let home = tempfile::tempdir().unwrap();
+    let wallet = home.path().join("wallet.sqlite3");
+    let mut inputs = support::write_fixtures(&home.path().join("fixtures"));
+    inputs.push(assertion_url.clone().into());
+    let app = Session::start_with(
+        &wallet,
+        home.path(),
+        &[("SATCHEL_ALLOW_PRIVATE_NETWORK", "1")],
+    );
+    app.set_rect(0, 0, 1100, 760);
+    app.wait_for(
+        "first paint",
+        "return document.body.dataset.firstPaint;",
+        json!([]),
+    );
+    invoke(&app, "add_identity", json!({ "value": support::LEARNER }));
+    import_like_a_drop(&app, &inputs);
+    app.wait_for(
+        "five cards",
+        "return document.querySelectorAll('.card').length === 5;",
+        json!([]),
+    );
+    let rust = badge_id(&app, "Rust Basics");
+    let knot = badge_id(&app, GOOD_NAMES[0]);
+
+    // Create a collection from the sidebar.
+    app.type_into("#new-collection-name", "Portfolio");
+    app.click("#new-collection-form button[type=submit]");
+    app.wait_for(
+        "the new collection listed",
+        "return [...document.querySelectorAll('.collection-name')].some((e) => e.textContent === 'Portfolio');",
+        json!([]),
+    );
+
+    // Drag a card onto it (HTML drag events, as the pointer makes them)…
+    let dragged = app.execute(
+        "const card = document.querySelector(`.card[data-badge-id='${arguments[0]}']`);
+         const target = document.querySelector('.collection:not(.all-badges) .collection-name');
+         const dt = new DataTransfer();
+         const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+         fire(card, 'dragstart');
+         const accepted = !fire(target, 'dragover');
+         fire(target, 'drop');
+         fire(card, 'dragend');
+         return accepted;",
+        json!([rust]),
+    );
+    assert_eq!(dragged, true, "the collection accepts a dragged badge");
+    app.wait_for(
+        "one badge in the collection",
+        "return document.querySelector('.collection:not(.all-badges) .collection-count').textContent === '1';",
+        json!([]),
+    );
+    // …and add another through the card's menu, the keyboard path.
+    app.click(&format!(
+        ".card[data-badge-id='{knot}'] ~ .card-menu-button"
+    ));
+    app.wait_for(
+        "the card menu",
+        "return !document.getElementById('card-menu').hidden;",
+        json!([]),
+    );
+    app.screenshot("07-card-menu");
+    let clicked = app.execute(
+        "const item = [...document.querySelectorAll('#card-menu .menu-item')].find((b) => b.textContent === 'Portfolio');
+         item.click(); return true;",
+        json!([]),
+    );
+    assert_eq!(clicked, true);
+    app.wait_for(
+        "two badges in the collection",
+        "return document.querySelector('.collection:not(.all-badges) .collection-count').textContent === '2';",
+        json!([]),
+    );
+
+    // Mark it public.
+    app.click(".collection:not(.all-badges) .collection-public");
+    app.wait_for(
+        "the collection public",
+        "return document.querySelector('.collection:not(.all-badges) .switch-text').textContent === 'Public';",
+        json!([]),
+    );
+    let listed = invoke(&app, "list_collections", json!({}));
+    assert_eq!(listed[0]["public"], true);
+    let collection = listed[0]["id"].as_i64().unwrap();
+
+    // Filter the grid by it; reorder with "Move later".
+    app.click(".collection:not(.all-badges) .collection-select");
+    app.wait_for(
+        "only the collection's badges",
+        "return document.querySelectorAll('.card').length === 2;",
+        json!([]),
+    );
+    app.click(&format!(
+        ".card[data-badge-id='{rust}'] ~ .card-menu-button"
+    ));
+    let moved = app.execute(
+        "const item = [...document.querySelectorAll('#card-menu .menu-item')].find((b) => b.textContent === 'Move later');
+         if (!item) return false; item.click(); return true;",
+        json!([]),
+    );
+    assert_eq!(moved, true, "the first badge can move later");
+    app.wait_for(
+        "the new order in the grid",
+        "const ids = [...document.querySelectorAll('.card')].sort((a, b) => a.parentElement.dataset.index - b.parentElement.dataset.index).map((c) => Number(c.dataset.badgeId));
+         return ids[0] === arguments[0] && ids[1] === arguments[1];",
+        json!([knot, rust]),
+    );
+    let contents = invoke(&app, "collection_contents", json!({ "id": collection }));
+    let order: Vec<i64> = contents["badges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, vec![knot, rust]);
+    app.screenshot("08-collection");
+
+    // The detail view: LinkedIn links with the badge's fields.
+    app.click(&format!(".card[data-badge-id='{rust}']"));
+    app.wait_for(
+        "the share links",
+        "return document.getElementById('detail-dialog').open && document.querySelector('#detail-dialog .share-profile[href]');",
+        json!([]),
+    );
+    let href = app.execute(
+        "return document.querySelector('#detail-dialog .share-profile').getAttribute('href');",
+        json!([]),
+    );
+    let href = href.as_str().unwrap();
+    assert!(
+        href.starts_with("https://www.linkedin.com/profile/add?"),
+        "{href}"
+    );
+    let fields = query_fields(href);
+    assert_eq!(fields["name"], "Rust Basics");
+    assert_eq!(fields["organizationName"], "Loopback Academy");
+    assert_eq!(fields["issueYear"], "2024");
+    assert_eq!(fields["issueMonth"], "3");
+    assert_eq!(fields["certUrl"], assertion_url);
+    let post = app.execute(
+        "return document.querySelector('#detail-dialog .share-post').getAttribute('href');",
+        json!([]),
+    );
+    assert_eq!(
+        query_fields(post.as_str().unwrap())["url"],
+        assertion_url,
+        "{post}"
+    );
+
+    // Verify from the detail view: the state changes and the history grows.
+    app.click("#detail-dialog .detail-verify");
+    app.wait_for(
+        "the badge verified",
+        "return document.querySelector('#detail-dialog [data-field=state]').textContent === 'Verified'
+            && document.querySelectorAll('#detail-dialog .check').length === 1;",
+        json!([]),
+    );
+    app.screenshot("09-detail-verified");
+    app.click(".detail-close");
+    app.wait_for(
+        "the card says verified",
+        "const c = document.querySelector(`.card[data-badge-id='${arguments[0]}'] .card-state`); return c && c.textContent === 'Verified';",
+        json!([rust]),
+    );
+
+    // The issuer withdraws it; "Verify all" shows the new state on the card.
+    issuer.route("/assertions/0.json", Route::Status(410));
+    app.click(".collection.all-badges .collection-select");
+    app.click("#verify-all");
+    app.wait_for(
+        "the card says revoked",
+        "const c = document.querySelector(`.card[data-badge-id='${arguments[0]}'] .card-state`); return c && c.textContent === 'Revoked';",
+        json!([rust]),
+    );
+    assert_eq!(card_state(&app, rust), "Revoked");
+    let history = invoke(&app, "badge_checks", json!({ "id": rust }));
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    app.screenshot("10-grid-after-verify");
+
+    // The hostile badge still shows as text in the sidebar's world too.
+    let hostile = badge_id(&app, HOSTILE_NAME);
+    app.click(&format!(".card[data-badge-id='{hostile}']"));
+    app.wait_for(
+        "the hostile detail",
+        "return document.getElementById('detail-dialog').open && document.getElementById('detail-name').textContent === arguments[0];",
+        json!([HOSTILE_NAME]),
+    );
+    let injected = app.execute(
+        "return document.querySelectorAll('#detail-dialog img:not(.detail-image), [onerror], script:not([src])').length;",
+        json!([]),
+    );
+    assert_eq!(injected, 0);
+}
+
+/// The query of `url` as decoded fields (`+` and `%XX` undone).
+fn query_fields(url: &str) -> std::collections::HashMap<String, String> {
+    let decode = |s: &str| {
+        let s = s.replace('+', " ");
+        let (bytes, mut out, mut i) = (s.as_bytes(), Vec::new(), 0);
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).expect("hex escape"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).expect("utf-8")
+    };
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
 }
 
 /// The id of the listed badge called `name`.

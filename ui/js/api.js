@@ -28,6 +28,21 @@ export const importText = (text) => call("import_text", { text });
 export const listIdentities = () => call("list_identities");
 export const addIdentity = (value) => call("add_identity", { value });
 export const removeIdentity = (value) => call("remove_identity", { value });
+export const listCollections = () => call("list_collections");
+export const collectionContents = (id) => call("collection_contents", { id });
+export const createCollection = (name) => call("create_collection", { name });
+export const renameCollection = (id, name) => call("rename_collection", { id, name });
+export const setCollectionPublic = (id, pub) => call("set_collection_public", { id, public: pub });
+export const deleteCollection = (id) => call("delete_collection", { id });
+export const addToCollection = (id, badges) => call("add_to_collection", { id, badges });
+export const removeFromCollection = (id, badges) => call("remove_from_collection", { id, badges });
+/** Moves `badge` to 0-based place `to` within collection `id`. */
+export const moveBadge = (id, badge, to) => call("move_badge", { id, badge, to });
+export const badgeChecks = (id) => call("badge_checks", { id });
+/** Verifies badges `ids`, or every badge when `ids` is null; progress comes as "verify-progress". */
+export const verifyBadges = (ids) => call("verify_badges", { ids });
+/** LinkedIn links built (and URL-checked) by the core; rejects with the core's sentence. */
+export const shareLinkedin = (id) => call("share_linkedin", { id });
 
 /** The URL of a badge's own picture, served from the wallet. */
 export const badgeImageUrl = (id) => `satchel://badge/${encodeURIComponent(id)}`;

@@ -1,8 +1,29 @@
 // What the UI derives from a badge summary: its state, and whether it
 // matches the current search and filters. No DOM here.
 
-/** The state shown on a card: until verification lands, what is known locally. */
+/** The learner's words for each verification outcome code of the core. */
+export const OUTCOME_LABELS = {
+  valid: "Verified",
+  revoked: "Revoked",
+  expired: "Expired",
+  not_yet_valid: "Not yet valid",
+  recipient_mismatch: "Not your identity",
+  bad_signature: "Signature broken",
+  unreachable: "Issuer unreachable",
+  invalid: "Invalid",
+  malformed: "Unreadable",
+};
+
+/** The label of one outcome code (an unknown code shows as itself). */
+export const outcomeLabel = (code) => OUTCOME_LABELS[code] || String(code);
+
+/**
+ * The state shown on a card: the latest verification outcome when the badge
+ * was ever checked, else what is known locally.
+ */
 export function badgeState(badge, now = Date.now()) {
+  const outcome = badge.status?.outcome;
+  if (outcome) return { key: outcome, label: outcomeLabel(outcome) };
   if (badge.details === "awaiting") return { key: "awaiting", label: "Details pending" };
   if (badge.expires && Date.parse(badge.expires) < now) return { key: "expired", label: "Expired" };
   return { key: "unchecked", label: "Not checked yet" };

@@ -1,20 +1,112 @@
 // The detail view: everything the wallet knows about one badge, in a modal
 // dialog built from a fixed template. Every value is written as text; links
-// get an href only when they are http(s).
+// get an href only when they are http(s). It also shows the check history
+// with a Verify button, and the share links the core builds.
 
+import * as api from "./api.js";
 import { badgeDetail, badgeImageUrl } from "./api.js";
-import { badgeState } from "./badges.js";
-import { formatDate, fromTemplate, monogram, setLink, setText } from "./dom.js";
+import { badgeState, outcomeLabel } from "./badges.js";
+import { formatDate, fromTemplate, isWebUrl, monogram, setLink, setText, show } from "./dom.js";
 
-/** Opens the detail dialog for badge `id`; rejects with an AppError. */
-export async function showDetail(dialog, id) {
-  const badge = await badgeDetail(id);
+/**
+ * Opens the detail dialog for badge `id`; rejects with an AppError.
+ * @param {{ verify: (ids: number[]) => Promise<unknown>, notify: (m: string) => void }} hooks
+ */
+export async function showDetail(dialog, id, hooks, focusVerify = false) {
+  const [badge, checks, share] = await Promise.all([
+    badgeDetail(id),
+    api.badgeChecks(id),
+    api.shareLinkedin(id).then((links) => ({ links }), (error) => ({ error })),
+  ]);
+  // The newest check is the badge's state, as on its card.
+  const latest = checks[checks.length - 1];
+  if (latest) badge.status = { outcome: latest.outcome, checked_at: latest.checked_at };
   const body = fromTemplate("detail-template");
   fill(body, badge);
+  fillChecks(body, checks);
+  fillShare(body, share, hooks.notify);
   dialog.replaceChildren(body);
+  dialog.dataset.badgeId = String(id);
   body.querySelector(".detail-close").addEventListener("click", () => dialog.close());
+  const verify = body.querySelector(".detail-verify");
+  verify.addEventListener("click", async () => {
+    verify.disabled = true;
+    setText(verify, "Verifying…");
+    try {
+      await hooks.verify([id]);
+    } finally {
+      if (dialog.open && dialog.dataset.badgeId === String(id)) {
+        await showDetail(dialog, id, hooks, true).catch((e) => hooks.notify(e.message));
+      }
+    }
+  });
   if (!dialog.open) dialog.showModal();
-  body.querySelector(".detail-close").focus();
+  (focusVerify ? verify : body.querySelector(".detail-close")).focus();
+}
+
+/** The check history, newest first. */
+function fillChecks(root, checks) {
+  const list = root.querySelector(".check-list");
+  for (const check of [...checks].reverse()) {
+    const item = fromTemplate("check-template");
+    const chip = item.querySelector(".check-outcome");
+    setText(chip, outcomeLabel(check.outcome));
+    chip.dataset.state = check.outcome;
+    const time = item.querySelector(".check-time");
+    time.dateTime = check.checked_at;
+    setText(time, formatDate(check.checked_at, true));
+    setText(item.querySelector(".check-message"), check.message);
+    list.append(item);
+  }
+  show(root.querySelector(".check-none"), checks.length === 0);
+}
+
+/** LinkedIn links (only the http(s) ones the core built), or the core's reason why not. */
+function fillShare(root, { links, error }, notify) {
+  const profile = root.querySelector(".share-profile");
+  const post = root.querySelector(".share-post");
+  const copy = root.querySelector(".share-copy");
+  const usable = links && isWebUrl(links.add_to_profile_url) && isWebUrl(links.share_url);
+  show(root.querySelector(".share-actions"), Boolean(usable));
+  show(root.querySelector(".share-proof"), Boolean(usable));
+  show(root.querySelector(".share-unavailable"), !usable);
+  if (!usable) {
+    setText(root.querySelector(".share-unavailable"), error?.message || "This badge cannot be shared yet.");
+    return;
+  }
+  profile.href = links.add_to_profile_url;
+  post.href = links.share_url;
+  for (const a of [profile, post]) a.rel = "noopener noreferrer";
+  const where = links.cert_source === "published_page" ? "your published page" : "the issuer's hosted copy";
+  setText(root.querySelector(".share-proof"), `Verification link (${where}): ${links.fields.cert_url}`);
+  copy.addEventListener("click", async () => {
+    const ok = await copyText(links.fields.cert_url);
+    notify(ok ? "Copied the verification link." : `Could not copy; the link is ${links.fields.cert_url}`);
+  });
+}
+
+/** Puts `text` on the clipboard; true when it worked. */
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Older WebKit: copy from a temporary, off-screen text field.
+    const field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.append(field);
+    field.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch {
+      ok = false;
+    }
+    field.remove();
+    return ok;
+  }
 }
 
 function fill(root, badge) {

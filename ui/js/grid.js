@@ -2,10 +2,13 @@
 // the rows in view (plus a few above and below) exist as DOM nodes. Cards
 // are absolutely placed inside a spacer as tall as the whole grid, and are
 // reused as the learner scrolls. Arrow keys, Home/End and Page Up/Down move
-// focus from card to card.
+// focus from card to card. Cards can be dragged (onto a collection, or onto
+// another card to reorder a collection); the ⋯ button, the context-menu key
+// and Shift+F10 open the same verbs as a menu.
 
 import { badgeImageUrl } from "./api.js";
 import { badgeState } from "./badges.js";
+import { BADGE_DRAG_TYPE } from "./collections.js";
 import { formatDate, fromTemplate, monogram, setText } from "./dom.js";
 
 const CARD_MIN_WIDTH = 184;
@@ -17,11 +20,17 @@ export class BadgeGrid {
   /**
    * @param {HTMLElement} scroller the scrolling element
    * @param {(badge: object) => void} onOpen called when a card is activated
+   * @param {(badge: object, index: number, anchor: HTMLElement) => void} onMenu opens a card's menu
+   * @param {(badgeId: number, to: number) => void} onReorder a card dropped on another (when reorderable)
    */
-  constructor(scroller, onOpen) {
+  constructor(scroller, onOpen, onMenu, onReorder) {
     this.scroller = scroller;
     this.space = scroller.querySelector(".grid-space");
     this.onOpen = onOpen;
+    this.onMenu = onMenu;
+    this.onReorder = onReorder;
+    /** True while the grid shows one collection in its own order. */
+    this.reorderable = false;
     this.items = [];
     this.nodes = new Map(); // index -> card slot element
     this.columns = 1;
@@ -32,6 +41,47 @@ export class BadgeGrid {
     new ResizeObserver(() => this.schedule()).observe(scroller);
     this.space.addEventListener("click", (e) => this.activate(e));
     this.space.addEventListener("keydown", (e) => this.navigate(e));
+    this.space.addEventListener("dragstart", (e) => this.dragStart(e));
+    this.space.addEventListener("dragend", () => this.clearDropMarks());
+    this.space.addEventListener("dragover", (e) => this.dragOver(e));
+    this.space.addEventListener("drop", (e) => this.drop(e));
+  }
+
+  dragStart(event) {
+    const slot = event.target.closest?.(".card-slot");
+    if (!slot) return;
+    const badge = this.items[Number(slot.dataset.index)];
+    event.dataTransfer.setData(BADGE_DRAG_TYPE, String(badge.id));
+    event.dataTransfer.setData("text/plain", badge.name || "badge");
+    event.dataTransfer.effectAllowed = "copyMove";
+    slot.classList.add("dragging");
+  }
+
+  clearDropMarks() {
+    for (const n of this.space.querySelectorAll(".drop-target, .dragging")) {
+      n.classList.remove("drop-target", "dragging");
+    }
+  }
+
+  dragOver(event) {
+    if (!this.reorderable || !event.dataTransfer?.types.includes(BADGE_DRAG_TYPE)) return;
+    const slot = event.target.closest(".card-slot");
+    if (!slot) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    for (const n of this.space.querySelectorAll(".drop-target")) if (n !== slot) n.classList.remove("drop-target");
+    slot.classList.add("drop-target");
+  }
+
+  drop(event) {
+    if (!this.reorderable || !event.dataTransfer?.types.includes(BADGE_DRAG_TYPE)) return;
+    const slot = event.target.closest(".card-slot");
+    if (!slot) return;
+    event.preventDefault();
+    this.clearDropMarks();
+    const badge = Number(event.dataTransfer.getData(BADGE_DRAG_TYPE));
+    const to = Number(slot.dataset.index);
+    if (Number.isInteger(badge) && this.items[to]?.id !== badge) this.onReorder(badge, to);
   }
 
   /** Replaces the badges shown (already filtered) and draws them. */
@@ -82,7 +132,9 @@ export class BadgeGrid {
       const row = Math.floor(index / this.columns);
       node.style.width = `${this.cardWidth}px`;
       node.style.transform = `translate(${GAP + column * (this.cardWidth + GAP)}px, ${GAP + row * rowHeight}px)`;
-      node.querySelector(".card").tabIndex = index === this.focusIndex ? 0 : -1;
+      const tab = index === this.focusIndex ? 0 : -1;
+      node.querySelector(".card").tabIndex = tab;
+      node.querySelector(".card-menu-button").tabIndex = tab;
     }
   }
 
@@ -95,7 +147,11 @@ export class BadgeGrid {
     slot.setAttribute("aria-setsize", String(this.items.length));
     const button = slot.querySelector(".card");
     button.dataset.badgeId = String(badge.id);
+    button.draggable = true;
     const name = badge.name || "Untitled badge";
+    const menu = slot.querySelector(".card-menu-button");
+    menu.setAttribute("aria-label", `Actions for ${name}`);
+    menu.title = "Add to a collection, reorder, open";
     setText(slot.querySelector(".card-name"), name);
     setText(slot.querySelector(".card-issuer"), badge.issuer_name || "Unknown issuer");
     setText(slot.querySelector(".card-date"), formatDate(badge.issued_on));
@@ -116,13 +172,21 @@ export class BadgeGrid {
     if (!slot) return;
     const index = Number(slot.dataset.index);
     this.focusIndex = index;
-    this.onOpen(this.items[index]);
+    const menu = event.target.closest(".card-menu-button");
+    if (menu) this.onMenu(this.items[index], index, menu);
+    else this.onOpen(this.items[index]);
   }
 
   navigate(event) {
     const slot = event.target.closest(".card-slot");
     if (!slot || this.items.length === 0) return;
     const index = Number(slot.dataset.index);
+    if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
+      event.preventDefault();
+      this.focusIndex = index;
+      this.onMenu(this.items[index], index, slot.querySelector(".card-menu-button"));
+      return;
+    }
     const perPage = this.columns * Math.max(1, Math.floor(this.scroller.clientHeight / (CARD_HEIGHT + GAP)));
     const moves = {
       ArrowLeft: -1,

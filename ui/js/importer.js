@@ -29,13 +29,15 @@ export class Importer {
     document.getElementById("paste-form").addEventListener("submit", (e) => this.submitPaste(e));
     document.getElementById("report-close").addEventListener("click", () => this.report.close());
     api.listen("import-progress", (p) => this.showProgress(p));
+    api.listen("verify-progress", (p) => this.showProgress(p));
     api.onDragDrop((e) => this.dragDrop(e));
   }
 
   /** The native drop: files, folders and ZIPs dropped anywhere on the window. */
   dragDrop(event) {
-    if (event.type === "enter" || event.type === "over") show(this.overlay, true);
-    else show(this.overlay, false);
+    // Only files from outside count: dragging a card inside the window is no import.
+    if (event.type === "enter") show(this.overlay, Boolean(event.paths?.length));
+    else if (event.type !== "over") show(this.overlay, false);
     if (event.type === "drop" && event.paths?.length) this.importPaths(event.paths);
   }
 
@@ -81,6 +83,11 @@ export class Importer {
     } finally {
       if (--this.running === 0) show(this.progress, false);
     }
+  }
+
+  /** Hides the progress bar once no import is running (verification ends). */
+  endProgress() {
+    if (this.running === 0) show(this.progress, false);
   }
 
   showProgress({ done, total }) {

@@ -1,12 +1,15 @@
-// Starts the window: loads the badges, wires the toolbar, the views, the
-// detail dialog and the importer, and reloads whenever the wallet changes.
+// Starts the window: loads the badges and collections, wires the toolbar,
+// the views, the detail dialog, the card menu and the importer, and reloads
+// whenever the wallet changes.
 
 import * as api from "./api.js";
 import { issuers, matches } from "./badges.js";
+import { Collections } from "./collections.js";
 import { showDetail } from "./detail.js";
 import { isWebUrl, setText, show } from "./dom.js";
 import { BadgeGrid } from "./grid.js";
 import { Importer } from "./importer.js";
+import { Menu } from "./menu.js";
 import { Settings } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,15 +17,118 @@ const notice = $("notice");
 const notify = (message) => setText(notice, message);
 
 let badges = [];
-const grid = new BadgeGrid($("badge-grid"), (badge) => openDetail(badge.id));
+/** The active collection's badge ids in its order (null: every badge). */
+let collectionOrder = null;
+const grid = new BadgeGrid(
+  $("badge-grid"),
+  (badge) => openDetail(badge.id),
+  (badge, index, anchor) => openCardMenu(badge, index, anchor),
+  (badgeId, to) => moveInCollection(badgeId, to),
+);
 const settings = new Settings();
-new Importer(notify);
+const importer = new Importer(notify);
+const menu = new Menu($("card-menu"));
+const collections = new Collections({
+  onSelect: () => loadCollection().then(applyFilters),
+  onChange: () => loadCollection().then(applyFilters),
+  notify,
+});
 
 async function openDetail(id) {
   try {
-    await showDetail($("detail-dialog"), id);
+    await showDetail($("detail-dialog"), id, { verify, notify });
   } catch (e) {
     notify(e.message);
+  }
+}
+
+/** Verifies `ids` (null: every badge) off the main thread, with progress. */
+let verifying = 0;
+async function verify(ids) {
+  const label = ids === null ? "every badge" : ids.length === 1 ? "the badge" : `${ids.length} badges`;
+  verifying++;
+  $("verify-all").disabled = true;
+  notify(`Checking ${label} with the issuer…`);
+  importer.showProgress({ done: 0, total: 0 });
+  try {
+    const results = await api.verifyBadges(ids);
+    const valid = results.filter((r) => r.outcome === "valid").length;
+    notify(
+      results.length === 0
+        ? "Nothing to check: the backpack is empty."
+        : `${valid} of ${results.length} checked ${results.length === 1 ? "badge is" : "badges are"} valid.`,
+    );
+    return results;
+  } catch (e) {
+    notify(`Verification failed: ${e.message}`);
+    return [];
+  } finally {
+    if (--verifying === 0) $("verify-all").disabled = false;
+    importer.endProgress();
+  }
+}
+
+/** The card menu: the keyboard path for every drag. */
+function openCardMenu(badge, index, anchor) {
+  const items = [{ label: "Open details", action: () => openDetail(badge.id) }];
+  const active = collections.current;
+  if (active && collectionOrder) {
+    const at = collectionOrder.indexOf(badge.id);
+    if (at > 0) items.push({ label: "Move earlier", action: () => moveInCollection(badge.id, at - 1, true) });
+    if (at >= 0 && at < collectionOrder.length - 1) {
+      items.push({ label: "Move later", action: () => moveInCollection(badge.id, at + 1, true) });
+    }
+    items.push({ label: `Remove from “${active.name}”`, action: () => removeFromActive(badge.id) });
+  }
+  const others = collections.items.filter((c) => c.id !== active?.id);
+  if (others.length) items.push({ heading: true, label: "Add to collection" });
+  for (const c of others) items.push({ label: c.name, action: () => collections.addBadges(c.id, [badge.id]) });
+  if (!collections.items.length) {
+    items.push({ label: "New collection…", action: () => $("new-collection-name").focus() });
+  }
+  menu.open(anchor, items);
+}
+
+async function moveInCollection(badgeId, to, keepFocus = false) {
+  const active = collections.current;
+  if (!active) return;
+  try {
+    await api.moveBadge(active.id, badgeId, to);
+    await loadCollection();
+    applyFilters();
+    if (keepFocus) grid.focus(Math.min(to, grid.items.length - 1));
+    notify(`Moved to place ${to + 1} in “${active.name}”.`);
+  } catch (e) {
+    notify(e.message);
+  }
+}
+
+async function removeFromActive(badgeId) {
+  const active = collections.current;
+  if (!active) return;
+  try {
+    await api.removeFromCollection(active.id, [badgeId]);
+    await collections.refresh();
+    await loadCollection();
+    applyFilters();
+    notify(`Removed from “${active.name}”; it stays in your backpack.`);
+  } catch (e) {
+    notify(e.message);
+  }
+}
+
+/** Reads the active collection's order from the wallet. */
+async function loadCollection() {
+  const active = collections.current;
+  if (!active) {
+    collectionOrder = null;
+    return;
+  }
+  try {
+    collectionOrder = (await api.collectionContents(active.id)).badges.map((b) => b.id);
+  } catch (e) {
+    notify(e.message);
+    collectionOrder = [];
   }
 }
 
@@ -32,9 +138,20 @@ function applyFilters() {
     issuer: $("filter-issuer").value,
     state: $("filter-state").value,
   };
-  const shown = badges.filter((b) => matches(b, filter));
+  let pool = badges;
+  if (collectionOrder) {
+    const byId = new Map(badges.map((b) => [b.id, b]));
+    pool = collectionOrder.map((id) => byId.get(id)).filter(Boolean);
+  }
+  const shown = pool.filter((b) => matches(b, filter));
+  // Reordering by drag only makes sense on the whole collection, unfiltered.
+  grid.reorderable = Boolean(collectionOrder) && shown.length === pool.length;
   grid.setItems(shown);
-  const total = badges.length;
+  $("badge-grid").dataset.collection = collections.current ? String(collections.current.id) : "";
+  setText($("all-count"), badges.length);
+  const inCollection = Boolean(collectionOrder);
+  show($("collection-empty"), inCollection && pool.length === 0 && badges.length > 0);
+  const total = pool.length;
   const noun = total === 1 ? "badge" : "badges";
   setText(
     $("badge-count"),
@@ -42,7 +159,7 @@ function applyFilters() {
       ? `${total.toLocaleString()} ${noun}`
       : `${shown.length.toLocaleString()} of ${total.toLocaleString()} ${noun}`,
   );
-  show($("empty-state"), total === 0);
+  show($("empty-state"), badges.length === 0);
   show($("badge-grid"), total > 0);
 }
 
@@ -66,6 +183,12 @@ async function reload() {
     notify(`Cannot read the wallet: ${e.message}`);
     badges = [];
   }
+  try {
+    await collections.refresh();
+  } catch (e) {
+    notify(`Cannot read the collections: ${e.message}`);
+  }
+  await loadCollection();
   fillIssuers();
   applyFilters();
   if (!$("settings-view").hidden) await settings.refresh().catch((e) => notify(e.message));
@@ -89,6 +212,7 @@ $("filters").addEventListener("submit", (e) => e.preventDefault());
 $("search").addEventListener("input", applyFilters);
 $("filter-issuer").addEventListener("change", applyFilters);
 $("filter-state").addEventListener("change", applyFilters);
+$("verify-all").addEventListener("click", () => verify(null));
 
 // Links never navigate this window: http(s) ones open in the browser.
 document.addEventListener("click", (event) => {

@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 #[path = "../../../tests/support/badges.rs"]
-mod badges;
+pub mod badges;
 #[path = "../../../tests/support/images.rs"]
 mod images;
 

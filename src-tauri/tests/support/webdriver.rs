@@ -51,6 +51,11 @@ pub struct Session {
 impl Session {
     /// Starts the app with `SATCHEL_WALLET=wallet` and private XDG dirs under `home`.
     pub fn start(wallet: &Path, home: &Path) -> Session {
+        Session::start_with(wallet, home, &[])
+    }
+
+    /// Like [`Session::start`], with extra environment variables for the app.
+    pub fn start_with(wallet: &Path, home: &Path, env: &[(&str, &str)]) -> Session {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
@@ -65,6 +70,7 @@ impl Session {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_CONFIG_HOME", home.join("config"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             // Its own process group, so WebKitWebDriver goes with it.
