@@ -4,14 +4,20 @@
 //! Long work (imports and verification, which fetch from issuers) runs on a
 //! blocking thread with its own wallet connection and reports progress with
 //! [`IMPORT_PROGRESS`] or [`VERIFY_PROGRESS`] events, then announces
-//! [`WALLET_CHANGED`]; everything else is one short query or transaction on
+//! [`WALLET_CHANGED`]; so do the wallet-wide tasks (export, publish,
+//! Mozilla migration, backup and restore), which report [`TASK_PROGRESS`]
+//! (or [`IMPORT_PROGRESS`] for a migration); everything else is one short query or transaction on
 //! the shared connection, never held across network I/O. Business rules live
 //! in the core, not here.
 
+use std::path::Path;
+
 use chrono::Utc;
 use satchel::ErrorCode;
+use satchel::export::{self, ExportSummary, PublishSummary};
 use satchel::http::Fetcher;
 use satchel::import::{self, ImportResult, Progress};
+use satchel::migrate::{self, MigrationReport};
 use satchel::share::{self, LinkedInShare};
 use satchel::verify::{self, VerifyOptions};
 use satchel::wallet::{
@@ -28,6 +34,9 @@ use crate::state::Desktop;
 pub const IMPORT_PROGRESS: &str = "import-progress";
 /// The event a verification run emits after each badge: `{done, total}`.
 pub const VERIFY_PROGRESS: &str = "verify-progress";
+/// The event a wallet-wide task (export, publish, backup, restore) emits:
+/// `{done: 0, total: 0}` while it runs, `{done: 1, total: 1}` when done.
+pub const TASK_PROGRESS: &str = "task-progress";
 /// The event emitted when background work has changed the wallet.
 pub const WALLET_CHANGED: &str = "wallet-changed";
 
@@ -38,6 +47,14 @@ pub struct WalletInfo {
     pub badges: i64,
     pub schema_version: i64,
     pub allow_private_network: bool,
+}
+
+/// What a restore did: how many badges the wallet now holds and where the
+/// wallet as it was before is kept.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreOutcome {
+    pub badges: i64,
+    pub previous: String,
 }
 
 /// The payload of an [`IMPORT_PROGRESS`] or [`VERIFY_PROGRESS`] event.
@@ -223,6 +240,78 @@ pub fn share_linkedin(state: State<'_, Desktop>, id: i64) -> Result<LinkedInShar
     Ok(share::linkedin(&state.wallet(), id)?)
 }
 
+/// Writes the whole wallet to the ZIP at `path` (restorable with `import_paths`).
+#[tauri::command]
+pub async fn export_wallet<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> Result<ExportSummary, CommandError> {
+    in_task(app, TASK_PROGRESS, move |w, _, _| {
+        Ok(export::export_wallet(w, Path::new(&path), Utc::now())?)
+    })
+    .await
+}
+
+/// Writes the public collections as a static site into the folder `dir`.
+#[tauri::command]
+pub async fn publish_site<R: Runtime>(
+    app: AppHandle<R>,
+    dir: String,
+    base_url: Option<String>,
+) -> Result<PublishSummary, CommandError> {
+    in_task(app, TASK_PROGRESS, move |w, _, _| {
+        let base = base_url.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        Ok(export::publish(w, Path::new(&dir), base, Utc::now())?)
+    })
+    .await
+}
+
+/// Brings a Mozilla Backpack export (ZIP or folder) in; the export's emails
+/// become identities only when `add_identities` is set.
+#[tauri::command]
+pub async fn migrate_mozilla<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    add_identities: bool,
+) -> Result<MigrationReport, CommandError> {
+    in_task(app, IMPORT_PROGRESS, move |w, fetcher, _| {
+        let options = migrate::Options { add_identities };
+        let run = migrate::migrate_mozilla(w, fetcher, Path::new(&path), options, Utc::now());
+        Ok(block_on(run)?)
+    })
+    .await
+}
+
+/// Writes a consistent copy of the wallet to `path`; returns its badge count.
+#[tauri::command]
+pub async fn backup_wallet<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> Result<i64, CommandError> {
+    in_task(app, TASK_PROGRESS, move |w, _, _| {
+        w.backup_to(Path::new(&path))?;
+        Ok(w.badge_count()?)
+    })
+    .await
+}
+
+/// Replaces the wallet with the backup at `path`, keeping the old one beside it.
+#[tauri::command]
+pub async fn restore_wallet<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> Result<RestoreOutcome, CommandError> {
+    in_task(app, TASK_PROGRESS, move |w, _, _| {
+        let previous = w.restore_from(Path::new(&path), Utc::now())?;
+        let badges = w.badge_count()?;
+        Ok(RestoreOutcome {
+            badges,
+            previous: previous.display().to_string(),
+        })
+    })
+    .await
+}
+
 /// One verification run on its own connection (the core writes results in
 /// short transactions between network waits).
 fn verify_in(
@@ -246,6 +335,24 @@ fn verify_in(
         progress,
     );
     Ok(block_on(run)?)
+}
+
+/// [`in_background`] for a task without progress of its own: reports that it
+/// runs (`{0, 0}`) and that it ended (`{1, 1}`) on `event`.
+async fn in_task<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    event: &'static str,
+    work: impl FnOnce(&mut Wallet, &Fetcher, &mut dyn FnMut(Progress)) -> Result<T, CommandError>
+    + Send
+    + 'static,
+) -> Result<T, CommandError> {
+    in_background(app, event, move |wallet, fetcher, progress| {
+        progress(Progress { done: 0, total: 0 });
+        let output = work(wallet, fetcher, progress);
+        progress(Progress { done: 1, total: 1 });
+        output
+    })
+    .await?
 }
 
 /// Runs `work` on a blocking thread with its own wallet connection, turning

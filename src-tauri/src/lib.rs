@@ -53,6 +53,11 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::badge_checks,
             commands::verify_badges,
             commands::share_linkedin,
+            commands::export_wallet,
+            commands::publish_site,
+            commands::migrate_mozilla,
+            commands::backup_wallet,
+            commands::restore_wallet,
         ])
 }
 

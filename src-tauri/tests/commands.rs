@@ -453,6 +453,209 @@ fn linkedin_links_come_from_the_core_or_its_reason_why_not() {
     );
 }
 
+/// The badges the window lists.
+fn badge_count(w: &Window) -> usize {
+    w.invoke("list_badges", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn exporting_everything_restores_into_a_fresh_wallet() {
+    let w = Window::open();
+    import_fixtures(&w, &support::GOOD_NAMES);
+    let count = badge_count(&w);
+    assert_eq!(count, 4, "three good badges and the hostile one");
+    let out = tempfile::tempdir().unwrap();
+    let zip = out.path().join("everything.zip").display().to_string();
+    let summary = w.invoke("export_wallet", json!({ "path": zip })).unwrap();
+    assert_eq!(summary["badges"], count);
+    assert!(Path::new(&zip).is_file());
+
+    let fresh = Window::open();
+    let results = fresh
+        .invoke("import_paths", json!({ "paths": [zip] }))
+        .unwrap();
+    assert!(
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["status"] == "imported"),
+        "{results}"
+    );
+    assert_eq!(badge_count(&fresh), count);
+
+    let site = out.path().join("site").display().to_string();
+    let published = w
+        .invoke("publish_site", json!({ "dir": site, "baseUrl": "  " }))
+        .unwrap();
+    assert_eq!(published["collections"], 0, "{published}");
+    let err = w
+        .invoke(
+            "publish_site",
+            json!({ "dir": site, "baseUrl": "javascript:alert(1)" }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+}
+
+/// A Mozilla Backpack shutdown export: `manifest.txt` naming the learner's
+/// email and three images, one of them missing.
+fn mozilla_export(dir: &Path) -> String {
+    let fixtures = support::write_fixtures(&dir.join("fixtures"));
+    let manifest = json!({ support::LEARNER: ["good-0.png", "good-1.png", "missing.png"] });
+    let mut entries = vec![("manifest.txt", manifest.to_string().into_bytes())];
+    for name in ["good-0.png", "good-1.png"] {
+        let file = fixtures.iter().find(|p| p.ends_with(name)).unwrap();
+        entries.push((name, std::fs::read(file).unwrap()));
+    }
+    let path = dir.join("mozilla.zip");
+    std::fs::write(&path, stored_zip(&entries)).unwrap();
+    path.display().to_string()
+}
+
+/// A ZIP archive of uncompressed entries, as plain as Mozilla's.
+fn stored_zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    // Version 2.0, no flags, stored, 00:00 on 1980-01-01.
+    let common = |buf: &mut Vec<u8>, name: &str, data: &[u8]| {
+        for half in [20u16, 0, 0, 0, 0x21] {
+            buf.extend_from_slice(&half.to_le_bytes());
+        }
+        buf.extend_from_slice(&crc32fast::hash(data).to_le_bytes());
+        let size = (data.len() as u32).to_le_bytes();
+        buf.extend_from_slice(&size);
+        buf.extend_from_slice(&size);
+        buf.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        buf.extend_from_slice(&0u16.to_le_bytes());
+    };
+    for (name, data) in entries {
+        let offset = out.len() as u32;
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        common(&mut out, name, data);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(data);
+        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        central.extend_from_slice(&20u16.to_le_bytes());
+        common(&mut central, name, data);
+        central.extend_from_slice(&[0; 10]); // comment length, disk, attributes
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(name.as_bytes());
+    }
+    let (at, size, count) = (out.len() as u32, central.len() as u32, entries.len() as u16);
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+#[test]
+fn a_mozilla_export_migrates_and_adds_emails_only_when_asked() {
+    let w = Window::open();
+    let dir = tempfile::tempdir().unwrap();
+    let export = mozilla_export(dir.path());
+    let report = w
+        .invoke(
+            "migrate_mozilla",
+            json!({ "path": export, "addIdentities": false }),
+        )
+        .unwrap();
+    assert_eq!(report["shape"], "shutdown_export", "{report:#}");
+    assert_eq!(report["badges_imported"], 2, "{report:#}");
+    assert_eq!(report["duplicates"], 0);
+    assert_eq!(report["identities_added"], json!([]));
+    assert_eq!(report["identities_not_added"], json!([support::LEARNER]));
+    let failures = report["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{report:#}");
+    assert!(
+        failures[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("missing.png")
+    );
+    assert_eq!(failures[0]["code"], "not_found");
+    assert!(!failures[0]["advice"].as_str().unwrap().is_empty());
+    assert_eq!(
+        w.invoke("list_identities", json!({})).unwrap(),
+        json!([]),
+        "nothing added without asking"
+    );
+    assert_eq!(badge_count(&w), 2);
+    let progress = w.progress.lock().unwrap().clone();
+    assert_eq!(progress.last(), Some(&json!({"done": 1, "total": 1})));
+
+    let again = w
+        .invoke(
+            "migrate_mozilla",
+            json!({ "path": export, "addIdentities": true }),
+        )
+        .unwrap();
+    assert_eq!(again["badges_imported"], 0, "{again:#}");
+    assert_eq!(again["duplicates"], 2);
+    assert_eq!(again["identities_added"], json!([support::LEARNER]));
+    let identities = w.invoke("list_identities", json!({})).unwrap();
+    assert_eq!(identities[0]["value"], support::LEARNER);
+
+    let err = w
+        .invoke(
+            "migrate_mozilla",
+            json!({ "path": dir.path().join("nowhere.zip"), "addIdentities": false }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "io", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("nowhere.zip"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_backup_restores_and_keeps_the_wallet_it_replaced() {
+    let w = Window::open();
+    import_fixtures(&w, &support::GOOD_NAMES);
+    let dir = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("wallet.backup").display().to_string();
+    let backed_up = w
+        .invoke("backup_wallet", json!({ "path": backup }))
+        .unwrap();
+    assert_eq!(backed_up, 4);
+
+    let text = issuer_docs::embedded_assertion(
+        "https://badges.satchel.example/assertions/after-backup",
+        "After Backup",
+        "Fixture Guild",
+        support::LEARNER,
+    )
+    .to_string();
+    let added = w.invoke("import_text", json!({ "text": text })).unwrap();
+    assert_eq!(added["status"], "imported", "{added}");
+    assert_eq!(badge_count(&w), 5);
+
+    let restored = w
+        .invoke("restore_wallet", json!({ "path": backup }))
+        .unwrap();
+    assert_eq!(restored["badges"], 4, "{restored}");
+    let previous = restored["previous"].as_str().unwrap();
+    assert!(Path::new(previous).is_file(), "{previous}");
+    assert_eq!(badge_count(&w), 4, "the shared reader sees the restore");
+
+    let not_a_backup = dir.path().join("notes.txt");
+    std::fs::write(&not_a_backup, "shopping list").unwrap();
+    let err = w
+        .invoke("restore_wallet", json!({ "path": not_a_backup }))
+        .unwrap_err();
+    assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
+    assert_eq!(badge_count(&w), 4, "a bad backup changes nothing");
+}
+
 /// The command list in `src/commands.list` (which generates the permissions),
 /// the handlers in `src/lib.rs`, the capability and the UI's calls agree.
 #[test]

@@ -195,6 +195,21 @@ fn import_browse_and_inspect_a_backpack() {
     assert_eq!(path, wallet.display().to_string());
     app.screenshot("05-settings");
 
+    // The wallet tools: the Mozilla import asks about emails first, unticked,
+    // and the real window allows the new commands.
+    app.click("#tool-migrate");
+    app.wait_for(
+        "the Mozilla dialog, emails not added unless ticked",
+        "return document.getElementById('migrate-dialog').open && !document.getElementById('migrate-add-identities').checked;",
+        json!([]),
+    );
+    app.screenshot("05b-mozilla-import");
+    app.click("#migrate-cancel");
+    let backup = home.path().join("backup.sqlite3");
+    let backed_up = invoke(&app, "backup_wallet", json!({ "path": backup }));
+    assert_eq!(backed_up, 4);
+    assert!(backup.is_file());
+
     // The smallest supported window still shows the grid.
     app.click(".tab[data-view=backpack]");
     app.set_rect(0, 0, 800, 600);

@@ -43,6 +43,17 @@ export const badgeChecks = (id) => call("badge_checks", { id });
 export const verifyBadges = (ids) => call("verify_badges", { ids });
 /** LinkedIn links built (and URL-checked) by the core; rejects with the core's sentence. */
 export const shareLinkedin = (id) => call("share_linkedin", { id });
+/** Writes the whole wallet to a ZIP; progress comes as "task-progress". */
+export const exportWallet = (path) => call("export_wallet", { path });
+/** Writes the public collections as a static site into `dir` (`baseUrl` may be null). */
+export const publishSite = (dir, baseUrl) => call("publish_site", { dir, baseUrl });
+/** Migrates a Mozilla Backpack export; its emails become identities only when `addIdentities`. */
+export const migrateMozilla = (path, addIdentities) =>
+  call("migrate_mozilla", { path, addIdentities });
+/** Backs the wallet up to `path`; resolves to the number of badges backed up. */
+export const backupWallet = (path) => call("backup_wallet", { path });
+/** Restores the wallet from a backup; resolves to {badges, previous}. */
+export const restoreWallet = (path) => call("restore_wallet", { path });
 
 /** The URL of a badge's own picture, served from the wallet. */
 export const badgeImageUrl = (id) => `satchel://badge/${encodeURIComponent(id)}`;
@@ -66,6 +77,24 @@ export async function pickPaths({ directory }) {
   });
   if (!picked) return [];
   return Array.isArray(picked) ? picked : [picked];
+}
+
+/** The native save dialog; resolves to the chosen path, or null. */
+export async function pickSavePath({ title, defaultPath, name, extensions }) {
+  const picked = await tauri.dialog.save({ title, defaultPath, filters: [{ name, extensions }] });
+  return picked || null;
+}
+
+/** One file or folder from the native picker, or null. */
+export async function pickOne({ title, directory, name, extensions }) {
+  const picked = await tauri.dialog.open({
+    multiple: false,
+    directory,
+    title,
+    filters: directory || !extensions ? undefined : [{ name, extensions }],
+  });
+  if (!picked) return null;
+  return Array.isArray(picked) ? picked[0] ?? null : picked;
 }
 
 /** Opens an http(s) link in the learner's browser, never in this window. */

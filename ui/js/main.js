@@ -1,5 +1,6 @@
 // Starts the window: loads the badges and collections, wires the toolbar,
-// the views, the detail dialog, the card menu and the importer, and reloads
+// the views, the detail dialog, the card menu, the importer and the wallet
+// tools (export, publish, Mozilla migration, backup, restore), and reloads
 // whenever the wallet changes.
 
 import * as api from "./api.js";
@@ -11,6 +12,7 @@ import { BadgeGrid } from "./grid.js";
 import { Importer } from "./importer.js";
 import { Menu } from "./menu.js";
 import { Settings } from "./settings.js";
+import { WalletTools } from "./tools.js";
 
 const $ = (id) => document.getElementById(id);
 const notice = $("notice");
@@ -28,6 +30,7 @@ const grid = new BadgeGrid(
 const settings = new Settings();
 const importer = new Importer(notify);
 const menu = new Menu($("card-menu"));
+new WalletTools(notify, importer);
 const collections = new Collections({
   onSelect: () => loadCollection().then(applyFilters),
   onChange: () => loadCollection().then(applyFilters),
