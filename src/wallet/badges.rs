@@ -93,34 +93,22 @@ impl Wallet {
         if let Some(id) = find_duplicate(&tx, badge)? {
             return Ok(Inserted::Duplicate(id));
         }
-        let c = &badge.resolved.credential;
         tx.execute(
             "INSERT INTO badge (dedup_key, original, media_type, raw_text, payload_kind,
-                fetched, details, details_error, credential, name, issuer_name, issued_on,
-                expires, recipient, ob_version, hosted_url, source, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                details, credential, source, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'awaiting', '{}', ?6, ?7)",
             params![
                 badge.dedup_key,
                 badge.original,
                 badge.media_type,
                 badge.raw_text,
                 badge.payload_kind,
-                badge.resolved.fetched,
-                badge.resolved.details.as_str(),
-                badge.resolved.details_error,
-                serde_json::to_string(c).expect("credentials always serialize"),
-                c.name,
-                c.issuer_name,
-                opt_time(c.issued_on),
-                opt_time(c.expires),
-                c.recipient.as_ref().map(|r| r.identity.clone()),
-                c.ob_version.map(ObVersion::as_str),
-                c.hosted_url,
                 badge.source,
                 timestamp(now),
             ],
         )?;
         let id = tx.last_insert_rowid();
+        write_details(&tx, id, &badge.resolved)?;
         tx.commit()?;
         Ok(Inserted::New(id))
     }
@@ -128,30 +116,11 @@ impl Wallet {
     /// Replaces what is known of a badge's credential (after its issuer
     /// answered), leaving the original bytes and raw text as they are.
     pub fn update_details(&mut self, id: i64, resolved: &Resolved) -> Result<(), WalletError> {
-        let c = &resolved.credential;
-        let changed = self.conn.execute(
-            "UPDATE badge SET fetched = ?2, details = ?3, details_error = ?4, credential = ?5,
-                name = ?6, issuer_name = ?7, issued_on = ?8, expires = ?9, recipient = ?10,
-                ob_version = ?11, hosted_url = ?12
-             WHERE id = ?1",
-            params![
-                id,
-                resolved.fetched,
-                resolved.details.as_str(),
-                resolved.details_error,
-                serde_json::to_string(c).expect("credentials always serialize"),
-                c.name,
-                c.issuer_name,
-                opt_time(c.issued_on),
-                opt_time(c.expires),
-                c.recipient.as_ref().map(|r| r.identity.clone()),
-                c.ob_version.map(ObVersion::as_str),
-                c.hosted_url,
-            ],
-        )?;
-        if changed == 0 {
+        let tx = self.write_transaction()?;
+        if write_details(&tx, id, resolved)? == 0 {
             return Err(WalletError::NoSuchBadge(id));
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -230,6 +199,32 @@ pub(super) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeS
         details: Details::parse(&details),
         status: None,
     })
+}
+
+/// Writes the credential and the list columns derived from it; returns
+/// how many rows changed (0 when there is no badge `id`).
+fn write_details(tx: &Transaction<'_>, id: i64, resolved: &Resolved) -> Result<usize, WalletError> {
+    let c = &resolved.credential;
+    Ok(tx.execute(
+        "UPDATE badge SET fetched = ?2, details = ?3, details_error = ?4, credential = ?5,
+            name = ?6, issuer_name = ?7, issued_on = ?8, expires = ?9, recipient = ?10,
+            ob_version = ?11, hosted_url = ?12
+         WHERE id = ?1",
+        params![
+            id,
+            resolved.fetched,
+            resolved.details.as_str(),
+            resolved.details_error,
+            serde_json::to_string(c).expect("credentials always serialize"),
+            c.name,
+            c.issuer_name,
+            opt_time(c.issued_on),
+            opt_time(c.expires),
+            c.recipient.as_ref().map(|r| r.identity.clone()),
+            c.ob_version.map(ObVersion::as_str),
+            c.hosted_url,
+        ],
+    )?)
 }
 
 /// The badge already in the wallet that `badge` repeats, by key or hosted URL.
