@@ -5,15 +5,21 @@
 //! blocking thread with its own wallet connection and reports progress with
 //! [`IMPORT_PROGRESS`] or [`VERIFY_PROGRESS`] events, then announces
 //! [`WALLET_CHANGED`]; so do the wallet-wide tasks (export, publish,
-//! Mozilla migration, backup and restore), which report [`TASK_PROGRESS`]
-//! (or [`IMPORT_PROGRESS`] for a migration); everything else is one short query or transaction on
-//! the shared connection, never held across network I/O. Business rules live
-//! in the core, not here.
+//! Mozilla migration, backup and restore) and the backpack work (sign-in,
+//! push, pull), which report [`TASK_PROGRESS`] (or [`IMPORT_PROGRESS`] for a
+//! migration); everything else is one short query or transaction on the
+//! shared connection, never held across network I/O. Business rules live in
+//! the core, not here.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::Utc;
 use satchel::ErrorCode;
+use satchel::backpack::{
+    self, Added, BackpackKind, Browser, Context, PushReport, Secrets, Selection, SignIn,
+    SystemBrowser,
+};
 use satchel::export::{self, ExportSummary, PublishSummary};
 use satchel::http::Fetcher;
 use satchel::import::{self, ImportResult, Progress};
@@ -21,7 +27,8 @@ use satchel::migrate::{self, MigrationReport};
 use satchel::share::{self, LinkedInShare};
 use satchel::verify::{self, VerifyOptions};
 use satchel::wallet::{
-    Badge, BadgeSummary, CheckRecord, Collection, CollectionContents, Identity, Wallet,
+    BackpackAccount, Badge, BadgeSummary, CheckRecord, Collection, CollectionContents, Identity,
+    Wallet,
 };
 use serde::Serialize;
 use tauri::async_runtime::block_on;
@@ -39,6 +46,12 @@ pub const VERIFY_PROGRESS: &str = "verify-progress";
 pub const TASK_PROGRESS: &str = "task-progress";
 /// The event emitted when background work has changed the wallet.
 pub const WALLET_CHANGED: &str = "wallet-changed";
+/// The event a browser sign-in emits with the address it asked the system
+/// browser to open (a string), so the window can offer it as a link too.
+pub const SIGN_IN_URL: &str = "sign-in-url";
+
+/// How long a browser sign-in may take before Satchel gives up.
+const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
 /// What the settings view shows about the wallet.
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +68,14 @@ pub struct WalletInfo {
 pub struct RestoreOutcome {
     pub badges: i64,
     pub previous: String,
+}
+
+/// One badge that was awaiting its issuer's details: filled in now
+/// (`error` is null) or still waiting, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct DetailsRefresh {
+    pub badge_id: i64,
+    pub error: Option<String>,
 }
 
 /// The payload of an [`IMPORT_PROGRESS`] or [`VERIFY_PROGRESS`] event.
@@ -240,6 +261,22 @@ pub fn share_linkedin(state: State<'_, Desktop>, id: i64) -> Result<LinkedInShar
     Ok(share::linkedin(&state.wallet(), id)?)
 }
 
+/// Fetches again the details of every badge whose issuer could not be
+/// reached when it was imported.
+#[tauri::command]
+pub async fn refresh_details<R: Runtime>(
+    app: AppHandle<R>,
+) -> Result<Vec<DetailsRefresh>, CommandError> {
+    in_task(app, TASK_PROGRESS, move |w, fetcher, _| {
+        let done = block_on(import::refresh_awaiting(w, fetcher))?;
+        Ok(done
+            .into_iter()
+            .map(|(badge_id, error)| DetailsRefresh { badge_id, error })
+            .collect())
+    })
+    .await
+}
+
 /// Writes the whole wallet to the ZIP at `path` (restorable with `import_paths`).
 #[tauri::command]
 pub async fn export_wallet<R: Runtime>(
@@ -310,6 +347,102 @@ pub async fn restore_wallet<R: Runtime>(
         })
     })
     .await
+}
+
+/// The connected backpacks, with how many badges each holds from this wallet.
+#[tauri::command]
+pub fn list_backpacks(state: State<'_, Desktop>) -> Result<Vec<BackpackAccount>, CommandError> {
+    Ok(state.wallet().backpacks()?)
+}
+
+/// Connects a backpack (or signs in to it again). Badgr takes `username`
+/// and `password`, used once and never kept; Badge Connect and OB 3.0 open
+/// the system browser and announce its address with [`SIGN_IN_URL`].
+#[tauri::command]
+pub async fn add_backpack<R: Runtime>(
+    app: AppHandle<R>,
+    name: String,
+    base_url: String,
+    kind: String,
+    username: Option<String>,
+    password: Option<String>,
+) -> Result<Added, CommandError> {
+    let kind = BackpackKind::parse(&kind)?;
+    let secrets = app.state::<Desktop>().secrets()?;
+    let announce = app.clone();
+    in_task(app, TASK_PROGRESS, move |wallet, fetcher, _| {
+        let browser = move |url: &str| -> Result<(), String> {
+            let _ = announce.emit(SIGN_IN_URL, url);
+            // The window shows the address too, so a browser that did not
+            // start is no dead end.
+            let _ = SystemBrowser.open(url);
+            Ok(())
+        };
+        let sign_in = match (&username, &password) {
+            (Some(username), Some(password)) if kind == BackpackKind::Badgr => {
+                SignIn::Password { username, password }
+            }
+            _ => SignIn::Browser {
+                browser: &browser,
+                wait: BROWSER_WAIT,
+            },
+        };
+        let ctx = context(fetcher, &secrets);
+        let run = backpack::add(wallet, &ctx, &name, &base_url, kind, sign_in);
+        Ok(block_on(run)?)
+    })
+    .await
+}
+
+/// Disconnects a backpack and deletes its sign-in from the keyring.
+#[tauri::command]
+pub fn remove_backpack(state: State<'_, Desktop>, name: String) -> Result<(), CommandError> {
+    let secrets = state.secrets()?;
+    Ok(backpack::remove(&mut state.wallet(), &secrets, &name)?)
+}
+
+/// Sends badges to a backpack: `ids`, else a `collection` (its badges, then
+/// the collection itself), else every badge not sent yet.
+#[tauri::command]
+pub async fn push_to_backpack<R: Runtime>(
+    app: AppHandle<R>,
+    name: String,
+    ids: Option<Vec<i64>>,
+    collection: Option<String>,
+) -> Result<PushReport, CommandError> {
+    let selection = match (ids, collection) {
+        (Some(ids), _) => Selection::Ids(ids),
+        (None, Some(c)) => Selection::Collection(c),
+        (None, None) => Selection::All,
+    };
+    let secrets = app.state::<Desktop>().secrets()?;
+    in_task(app, TASK_PROGRESS, move |wallet, fetcher, _| {
+        let ctx = context(fetcher, &secrets);
+        Ok(block_on(backpack::push(wallet, &ctx, &name, &selection))?)
+    })
+    .await
+}
+
+/// Imports every badge a backpack lists, through the normal import path.
+#[tauri::command]
+pub async fn pull_from_backpack<R: Runtime>(
+    app: AppHandle<R>,
+    name: String,
+) -> Result<Vec<ImportResult>, CommandError> {
+    let secrets = app.state::<Desktop>().secrets()?;
+    in_task(app, TASK_PROGRESS, move |wallet, fetcher, _| {
+        let ctx = context(fetcher, &secrets);
+        Ok(block_on(backpack::pull(wallet, &ctx, &name))?)
+    })
+    .await
+}
+
+fn context<'a>(fetcher: &'a Fetcher, secrets: &'a Secrets) -> Context<'a> {
+    Context {
+        fetcher,
+        secrets,
+        now: Utc::now(),
+    }
 }
 
 /// One verification run on its own connection (the core writes results in

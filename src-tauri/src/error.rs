@@ -61,3 +61,9 @@ impl From<satchel::verify::VerifyError> for CommandError {
         }
     }
 }
+
+impl From<satchel::backpack::BackpackError> for CommandError {
+    fn from(e: satchel::backpack::BackpackError) -> Self {
+        satchel::Error::from(e).into()
+    }
+}

@@ -53,11 +53,17 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::badge_checks,
             commands::verify_badges,
             commands::share_linkedin,
+            commands::refresh_details,
             commands::export_wallet,
             commands::publish_site,
             commands::migrate_mozilla,
             commands::backup_wallet,
             commands::restore_wallet,
+            commands::list_backpacks,
+            commands::add_backpack,
+            commands::remove_backpack,
+            commands::push_to_backpack,
+            commands::pull_from_backpack,
         ])
 }
 

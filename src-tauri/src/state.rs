@@ -1,5 +1,5 @@
 //! What the window keeps between commands: where the wallet is, one reading
-//! connection, and the shared HTTP client.
+//! connection, the shared HTTP client and the keyring backpack sign-ins live in.
 //!
 //! Short reads (the list, one badge, identities, images) share one connection
 //! behind a mutex that is never held across network I/O. Imports, which fetch
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use satchel::ErrorCode;
+use satchel::backpack::Secrets;
 use satchel::http::{Fetcher, HttpPolicy};
 use satchel::wallet::Wallet;
 
@@ -26,6 +27,9 @@ pub struct Desktop {
     path: PathBuf,
     reader: Mutex<Wallet>,
     fetcher: Fetcher,
+    /// The keyring; `None` means the desktop's Secret Service, opened when a
+    /// backpack is used (a desktop without one can still do everything else).
+    secrets: Option<Secrets>,
 }
 
 impl Desktop {
@@ -37,7 +41,14 @@ impl Desktop {
             path: path.to_owned(),
             reader: Mutex::new(reader),
             fetcher,
+            secrets: None,
         })
+    }
+
+    /// Keeps backpack sign-ins in `secrets` instead of the desktop's keyring.
+    pub fn with_secrets(mut self, secrets: Secrets) -> Self {
+        self.secrets = Some(secrets);
+        self
     }
 
     /// Opens the wallet the environment names (`SATCHEL_WALLET`, else the
@@ -77,5 +88,13 @@ impl Desktop {
     /// The shared HTTP client.
     pub fn fetcher(&self) -> &Fetcher {
         &self.fetcher
+    }
+
+    /// The keyring backpack tokens are kept in.
+    pub fn secrets(&self) -> Result<Secrets, CommandError> {
+        match &self.secrets {
+            Some(s) => Ok(s.clone()),
+            None => Ok(Secrets::system().map_err(satchel::Error::from)?),
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! The window's commands, tested without a display on Tauri's mock runtime
 //! against real wallets in temporary directories.
 
+#[path = "../../tests/support/backpacks.rs"]
+mod fake_backpacks;
 #[path = "../../tests/support/server.rs"]
 mod server;
 mod support;
@@ -8,6 +10,7 @@ mod support;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use satchel::backpack::Secrets;
 use satchel::http::HttpPolicy;
 use satchel_desktop::commands::{IMPORT_PROGRESS, VERIFY_PROGRESS};
 use satchel_desktop::{Desktop, app};
@@ -39,8 +42,11 @@ impl Window {
 
     fn with_policy(policy: HttpPolicy) -> Window {
         let dir = tempfile::tempdir().unwrap();
-        let desktop =
-            Desktop::open(&dir.path().join("wallet.sqlite3"), policy).expect("open wallet");
+        // Backpack sign-ins go to the keyring's in-memory store here; the
+        // core's tests cover a real Secret Service.
+        let desktop = Desktop::open(&dir.path().join("wallet.sqlite3"), policy)
+            .expect("open wallet")
+            .with_secrets(Secrets::mock());
         let app = app(mock_builder(), desktop)
             .build(mock_context(noop_assets()))
             .expect("build app");
@@ -345,6 +351,47 @@ fn loopback_issuer() -> Issuer {
         &issuer_docs::assertion(&base, "rust", 0, support::LEARNER),
     );
     issuer
+}
+
+#[test]
+fn details_an_issuer_could_not_give_at_import_are_fetched_later() {
+    let w = Window::loopback();
+    let issuer = loopback_issuer();
+    let class = issuer_docs::badge_class(&issuer.base, "rust", "Rust Basics");
+    issuer.route("/badges/rust.json", Route::Status(503));
+    let pasted = w
+        .invoke(
+            "import_text",
+            json!({ "text": issuer.url("/assertions/0.json") }),
+        )
+        .unwrap();
+    assert_eq!(pasted["status"], "imported", "{pasted}");
+    assert!(
+        pasted["awaiting_details"].as_str().unwrap().contains("503"),
+        "{pasted}"
+    );
+    let id = pasted["badge_id"].as_i64().unwrap();
+    assert_eq!(
+        w.invoke("list_badges", json!({})).unwrap()[0]["details"],
+        "awaiting"
+    );
+
+    let still = w.invoke("refresh_details", json!({})).unwrap();
+    assert_eq!(still[0]["badge_id"], id);
+    assert!(
+        still[0]["error"].as_str().unwrap().contains("503"),
+        "{still}"
+    );
+
+    issuer.json("/badges/rust.json", &class);
+    let done = w.invoke("refresh_details", json!({})).unwrap();
+    assert_eq!(done, json!([{"badge_id": id, "error": null}]));
+    let row = w.invoke("list_badges", json!({})).unwrap()[0].clone();
+    assert_eq!(
+        (row["details"].as_str(), row["name"].as_str()),
+        (Some("complete"), Some("Rust Basics"))
+    );
+    assert_eq!(w.invoke("refresh_details", json!({})).unwrap(), json!([]));
 }
 
 #[test]
@@ -654,6 +701,79 @@ fn a_backup_restores_and_keeps_the_wallet_it_replaced() {
         .unwrap_err();
     assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
     assert_eq!(badge_count(&w), 4, "a bad backup changes nothing");
+}
+
+#[test]
+fn a_badgr_backpack_is_connected_sent_to_read_back_and_disconnected() {
+    let host = fake_backpacks::Backpack::start();
+    let w = Window::loopback();
+    let ids = import_fixtures(&w, &support::GOOD_NAMES);
+    let add = |password: &str| {
+        w.invoke(
+            "add_backpack",
+            json!({"name": "badgr", "baseUrl": host.base, "kind": "badgr",
+                   "username": fake_backpacks::USER, "password": password}),
+        )
+    };
+    let err = add("wrong").unwrap_err();
+    assert_eq!(err["code"], "auth_required", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("password"),
+        "{err}"
+    );
+    assert_eq!(w.invoke("list_backpacks", json!({})).unwrap(), json!([]));
+
+    let added = add(fake_backpacks::PASSWORD).unwrap();
+    assert_eq!(added["backpack"]["name"], "badgr");
+    assert_eq!(added["profile"]["firstName"], "Ada");
+    assert!(added["backpack"].get("secret_key").is_none(), "{added}");
+    let listed = w.invoke("list_backpacks", json!({})).unwrap();
+    assert_eq!(listed[0]["kind"], "badgr");
+    assert_eq!(listed[0]["username"], fake_backpacks::USER);
+    assert_eq!(listed[0]["pushed"], 0);
+
+    let report = w
+        .invoke(
+            "push_to_backpack",
+            json!({"name": "badgr", "ids": [ids[0], ids[1]]}),
+        )
+        .unwrap();
+    let statuses: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["pushed", "pushed"], "{report}");
+    assert_eq!(host.state().imports.len(), 2);
+    // Everything else goes with no ids; what went before is not sent again.
+    let all = w
+        .invoke("push_to_backpack", json!({"name": "badgr"}))
+        .unwrap();
+    let count = |s: &str| {
+        all["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == s)
+            .count()
+    };
+    assert_eq!((count("unchanged"), count("error")), (2, 0), "{all}");
+    assert_eq!(host.state().imports.len(), 2 + count("pushed"));
+    let pushed = w.invoke("list_backpacks", json!({})).unwrap()[0]["pushed"].clone();
+    assert_eq!(pushed, host.state().imports.len());
+
+    let err = w
+        .invoke("pull_from_backpack", json!({"name": "elsewhere"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    w.invoke("remove_backpack", json!({"name": "badgr"}))
+        .unwrap();
+    assert_eq!(w.invoke("list_backpacks", json!({})).unwrap(), json!([]));
+    let err = w
+        .invoke("push_to_backpack", json!({"name": "badgr"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
 }
 
 /// The command list in `src/commands.list` (which generates the permissions),

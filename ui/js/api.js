@@ -43,6 +43,8 @@ export const badgeChecks = (id) => call("badge_checks", { id });
 export const verifyBadges = (ids) => call("verify_badges", { ids });
 /** LinkedIn links built (and URL-checked) by the core; rejects with the core's sentence. */
 export const shareLinkedin = (id) => call("share_linkedin", { id });
+/** Fetches the details of badges whose issuer was unreachable; resolves to [{badge_id, error}]. */
+export const refreshDetails = () => call("refresh_details");
 /** Writes the whole wallet to a ZIP; progress comes as "task-progress". */
 export const exportWallet = (path) => call("export_wallet", { path });
 /** Writes the public collections as a static site into `dir` (`baseUrl` may be null). */
@@ -54,6 +56,22 @@ export const migrateMozilla = (path, addIdentities) =>
 export const backupWallet = (path) => call("backup_wallet", { path });
 /** Restores the wallet from a backup; resolves to {badges, previous}. */
 export const restoreWallet = (path) => call("restore_wallet", { path });
+
+/** The connected backpacks: [{name, kind, base_url, username, added_at, pushed}]. */
+export const listBackpacks = () => call("list_backpacks");
+/**
+ * Connects a backpack. Badgr signs in with `username` and `password` (sent once, never
+ * kept); Badge Connect and OB 3.0 open the system browser (its address comes as "sign-in-url").
+ */
+export const addBackpack = ({ name, baseUrl, kind, username, password }) =>
+  call("add_backpack", { name, baseUrl, kind, username, password });
+/** Disconnects a backpack and deletes its sign-in from the keyring. */
+export const removeBackpack = (name) => call("remove_backpack", { name });
+/** Sends badge `ids`, or a `collection`'s badges, or (both null) every badge; resolves to the push report. */
+export const pushToBackpack = (name, { ids = null, collection = null } = {}) =>
+  call("push_to_backpack", { name, ids, collection });
+/** Imports every badge the backpack lists; resolves to import results. */
+export const pullFromBackpack = (name) => call("pull_from_backpack", { name });
 
 /** The URL of a badge's own picture, served from the wallet. */
 export const badgeImageUrl = (id) => `satchel://badge/${encodeURIComponent(id)}`;

@@ -1,9 +1,10 @@
 // Starts the window: loads the badges and collections, wires the toolbar,
-// the views, the detail dialog, the card menu, the importer and the wallet
-// tools (export, publish, Mozilla migration, backup, restore), and reloads
-// whenever the wallet changes.
+// the views, the detail dialog, the card menu, the importer, the wallet
+// tools (export, publish, Mozilla migration, backup, restore) and the
+// connected backpacks, and reloads whenever the wallet changes.
 
 import * as api from "./api.js";
+import { Backpacks } from "./backpacks.js";
 import { issuers, matches } from "./badges.js";
 import { Collections } from "./collections.js";
 import { showDetail } from "./detail.js";
@@ -31,6 +32,10 @@ const settings = new Settings();
 const importer = new Importer(notify);
 const menu = new Menu($("card-menu"));
 new WalletTools(notify, importer);
+const backpacks = new Backpacks(notify, importer);
+/** Reads what the settings view shows: identities, the wallet, backpacks. */
+const refreshSettings = () =>
+  Promise.all([settings.refresh(), backpacks.refresh()]).catch((e) => notify(e.message));
 const collections = new Collections({
   onSelect: () => loadCollection().then(applyFilters),
   onChange: () => loadCollection().then(applyFilters),
@@ -194,7 +199,7 @@ async function reload() {
   await loadCollection();
   fillIssuers();
   applyFilters();
-  if (!$("settings-view").hidden) await settings.refresh().catch((e) => notify(e.message));
+  if (!$("settings-view").hidden) await refreshSettings();
 }
 
 function switchView(view) {
@@ -204,7 +209,7 @@ function switchView(view) {
   }
   show($("backpack-view"), view === "backpack");
   show($("settings-view"), view === "settings");
-  if (view === "settings") settings.refresh().catch((e) => notify(e.message));
+  if (view === "settings") refreshSettings();
   else grid.render();
 }
 

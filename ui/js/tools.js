@@ -1,4 +1,5 @@
-// The wallet-wide tasks in Settings: export everything to a ZIP, publish the
+// The wallet-wide tasks in Settings: fetch details still pending from
+// unreachable issuers, export everything to a ZIP, publish the
 // public collections as a site, bring in a Mozilla Backpack export (with its
 // report), back up and restore. Each runs in the background (progress comes
 // as "task-progress" or "import-progress"); the wallet then announces
@@ -28,6 +29,7 @@ export class WalletTools {
     this.restoreDialog = $("restore-dialog");
     this.report = $("migration-dialog");
 
+    $("tool-refresh").addEventListener("click", () => this.refreshDetails());
     $("tool-export").addEventListener("click", () => this.exportAll());
     $("tool-publish").addEventListener("click", () => this.openPublish());
     $("tool-migrate").addEventListener("click", () => this.openMigrate());
@@ -64,6 +66,16 @@ export class WalletTools {
       for (const b of this.buttons) b.disabled = false;
       this.importer.endProgress();
     }
+  }
+
+  async refreshDetails() {
+    await this.run("Asking issuers again for the details they could not give before…", async () => {
+      const done = await api.refreshDetails();
+      if (!done.length) return "No badge is waiting for its issuer's details.";
+      const still = done.filter((d) => d.error);
+      const first = still.length ? ` Still waiting: badge ${still[0].badge_id} (${still[0].error}).` : "";
+      return `${plural(done.length - still.length, "badge")} filled in, ${still.length.toLocaleString()} still waiting.${first}`;
+    });
   }
 
   async exportAll() {
