@@ -205,6 +205,48 @@ fn import_browse_and_inspect_a_backpack() {
     );
     app.screenshot("05b-mozilla-import");
     app.click("#migrate-cancel");
+
+    // Connected backpacks: browser sign-ins ask for no password; a Badgr
+    // sign-in that cannot go through is a sentence, and the password field
+    // never keeps what was typed.
+    app.wait_for(
+        "no backpacks yet",
+        "return !document.getElementById('backpack-empty').hidden;",
+        json!([]),
+    );
+    app.execute(
+        "const k = document.getElementById('backpack-kind'); k.value = 'ob3'; k.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    let hidden = app.execute(
+        "return [...document.querySelectorAll('#backpack-form [data-badgr-only]')].map((e) => e.hidden);",
+        json!([]),
+    );
+    assert_eq!(hidden, json!([true, true]));
+    app.execute(
+        "const k = document.getElementById('backpack-kind'); k.value = 'badgr'; k.dispatchEvent(new Event('change'));",
+        json!([]),
+    );
+    app.type_into("#backpack-name", "school");
+    // Nothing listens on port 9 (discard) of this machine.
+    app.type_into("#backpack-url", "http://127.0.0.1:9");
+    app.type_into("#backpack-username", support::LEARNER);
+    app.type_into("#backpack-password", "secret");
+    app.click("#backpack-connect");
+    let said = app.wait_for(
+        "the failed sign-in explained",
+        "const e = document.getElementById('backpack-error'); return !e.hidden && e.textContent;",
+        json!([]),
+    );
+    assert!(said.as_str().is_some_and(|s| s.len() > 20), "{said}");
+    let password = app.execute(
+        "return document.getElementById('backpack-password').value;",
+        json!([]),
+    );
+    assert_eq!(password, "");
+    assert_eq!(invoke(&app, "list_backpacks", json!({})), json!([]));
+    app.screenshot("05c-backpacks");
+
     let backup = home.path().join("backup.sqlite3");
     let backed_up = invoke(&app, "backup_wallet", json!({ "path": backup }));
     assert_eq!(backed_up, 4);
