@@ -75,6 +75,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Delete badges from the wallet for good (export or back up first to keep a copy).
+    Delete {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+    },
     /// Bake a credential (a URL, JSON or JWS file) into a PNG or SVG image.
     Bake {
         image: PathBuf,
@@ -200,6 +205,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Inspect { ref file, json } => cli::badges::inspect(file, json),
         Command::List { json } => cli::badges::list(&open()?, json),
         Command::Show { id, json } => cli::badges::show(&open()?, id, json),
+        Command::Delete { ref ids } => cli::badges::delete(&mut open()?, ids),
         Command::Bake {
             ref image,
             ref credential,

@@ -106,6 +106,18 @@ pub fn badge_detail(state: State<'_, Desktop>, id: i64) -> Result<Badge, Command
     Ok(state.wallet().badge(id)?)
 }
 
+/// Deletes one badge for good, with its checks and collection places.
+#[tauri::command]
+pub fn delete_badge(state: State<'_, Desktop>, id: i64) -> Result<(), CommandError> {
+    Ok(state.wallet().delete_badge(id)?)
+}
+
+/// Writes one badge to `path`: `.png` / `.svg` baked, `.json`, or `.jws`.
+#[tauri::command]
+pub fn export_badge(state: State<'_, Desktop>, id: i64, path: String) -> Result<(), CommandError> {
+    Ok(export::export_badge(&state.wallet(), id, Path::new(&path))?)
+}
+
 /// Imports dropped or picked files, folders and ZIPs (and URLs).
 #[tauri::command]
 pub async fn import_paths<R: Runtime>(

@@ -36,6 +36,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::wallet_info,
             commands::list_badges,
             commands::badge_detail,
+            commands::delete_badge,
+            commands::export_badge,
             commands::import_paths,
             commands::import_text,
             commands::list_identities,

@@ -354,6 +354,55 @@ fn loopback_issuer() -> Issuer {
 }
 
 #[test]
+fn a_badge_is_saved_as_a_copy_then_deleted_from_its_collection_too() {
+    let w = Window::open();
+    let ids = import_fixtures(&w, &support::GOOD_NAMES);
+    let c = w
+        .invoke("create_collection", json!({ "name": "Kept" }))
+        .unwrap();
+    let cid = c["id"].as_i64().unwrap();
+    w.invoke(
+        "add_to_collection",
+        json!({ "id": cid, "badges": [ids[0], ids[1]] }),
+    )
+    .unwrap();
+
+    let out = w._dir.path().join("copy.png");
+    w.invoke("export_badge", json!({ "id": ids[0], "path": out }))
+        .unwrap();
+    let copy = std::fs::read(&out).unwrap();
+    let found = satchel::bake::unbake(&copy).expect("the copy is a baked badge");
+    assert!(found.text.contains("fixture-0"), "{}", found.text);
+    let err = w
+        .invoke(
+            "export_badge",
+            json!({ "id": ids[0], "path": w._dir.path().join("x.gif") }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "unsupported", "{err}");
+
+    w.invoke("delete_badge", json!({ "id": ids[0] })).unwrap();
+    let left = w
+        .invoke("collection_contents", json!({ "id": cid }))
+        .unwrap();
+    let in_collection: Vec<i64> = left["badges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(in_collection, vec![ids[1]]);
+    assert_eq!(badge_count(&w), 3);
+    let err = w
+        .invoke("delete_badge", json!({ "id": ids[0] }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    // The saved copy comes back in.
+    let back = w.invoke("import_paths", json!({ "paths": [out] })).unwrap();
+    assert_eq!(back[0]["status"], "imported", "{back}");
+}
+
+#[test]
 fn details_an_issuer_could_not_give_at_import_are_fetched_later() {
     let w = Window::loopback();
     let issuer = loopback_issuer();

@@ -1,4 +1,4 @@
-//! `satchel import`, `inspect`, `list`, `show`, `bake` and `refresh`.
+//! `satchel import`, `inspect`, `list`, `show`, `delete`, `bake` and `refresh`.
 
 use std::io::Write;
 use std::path::Path;
@@ -155,6 +155,20 @@ fn summary_line(b: &BadgeSummary) -> String {
         date,
         b.ob_version.as_deref().unwrap_or("?"),
     )
+}
+
+/// Deletes each badge; all-or-nothing per badge, and an unknown id stops
+/// before anything after it is touched.
+pub fn delete(wallet: &mut Wallet, ids: &[i64]) -> Result<ExitCode> {
+    for &id in ids {
+        let name = wallet.badge(id)?.summary.name;
+        wallet.delete_badge(id)?;
+        println!(
+            "deleted badge {id} ({})",
+            name.as_deref().unwrap_or("untitled")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn show(wallet: &Wallet, id: i64, json: bool) -> Result<ExitCode> {

@@ -174,6 +174,17 @@ impl Wallet {
         badge.ok_or(WalletError::NoSuchBadge(id))
     }
 
+    /// Takes a badge out of the wallet for good, with its check history, its
+    /// places in collections and its push records (the schema cascades).
+    pub fn delete_badge(&mut self, id: i64) -> Result<(), WalletError> {
+        let tx = self.write_transaction()?;
+        if tx.execute("DELETE FROM badge WHERE id = ?1", [id])? == 0 {
+            return Err(WalletError::NoSuchBadge(id));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// How many badges the wallet holds.
     pub fn badge_count(&self) -> Result<i64, WalletError> {
         Ok(self

@@ -237,3 +237,47 @@ fn collections_are_listed_for_people_too() {
     let out = sb.run(&["collection", "list"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("private  2 badges"));
 }
+
+#[test]
+fn deleting_a_badge_takes_it_out_of_its_collections_and_leaves_the_rest() {
+    let sb = wallet_with_badges(3);
+    ok(&sb, &["collection", "new", "Portfolio"]);
+    ok(&sb, &["collection", "add", "Portfolio", "3", "2", "1"]);
+
+    let out = sb.run(&["delete", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(crate::util::stdout(&out).contains("deleted badge 2 (Badge 2)"));
+    assert_eq!(badge_ids(&sb, "Portfolio"), vec![3, 1]);
+    let (list, _) = sb.json(&["list"]);
+    let left: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, vec![3, 1]);
+    // The order still moves as before, without the gap.
+    ok(
+        &sb,
+        &[
+            "collection",
+            "move",
+            "Portfolio",
+            "--badge",
+            "1",
+            "--to",
+            "1",
+        ],
+    );
+    assert_eq!(badge_ids(&sb, "Portfolio"), vec![1, 3]);
+
+    // An unknown id is an error and stops before the ids after it.
+    let out = sb.run(&["delete", "9", "3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no badge with id 9"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sb.json(&["show", "3"]).1, 0);
+}

@@ -23,6 +23,10 @@ async function call(command, args) {
 export const walletInfo = () => call("wallet_info");
 export const listBadges = () => call("list_badges");
 export const badgeDetail = (id) => call("badge_detail", { id });
+/** Deletes one badge for good (its checks and collection places go with it). */
+export const deleteBadge = (id) => call("delete_badge", { id });
+/** Writes one badge to `path`; its extension (.png, .svg, .json, .jws) picks the form. */
+export const exportBadge = (id, path) => call("export_badge", { id, path });
 export const importPaths = (paths) => call("import_paths", { paths });
 export const importText = (text) => call("import_text", { text });
 export const listIdentities = () => call("list_identities");

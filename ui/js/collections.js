@@ -5,7 +5,7 @@
 // verbs. Names are written with textContent only.
 
 import * as api from "./api.js";
-import { fromTemplate, setText, show } from "./dom.js";
+import { confirmIn, fromTemplate, setText, show } from "./dom.js";
 
 /** The drag type a badge card carries (its id as text). */
 export const BADGE_DRAG_TYPE = "application/x-satchel-badge";
@@ -175,14 +175,8 @@ export class Collections {
   async remove(id) {
     const c = this.items.find((x) => x.id === id);
     if (!c) return;
-    setText(
-      document.getElementById("confirm-text"),
-      `Delete the collection “${c.name}”? Its badges stay in your backpack.`,
-    );
-    this.confirm.returnValue = "";
-    this.confirm.showModal();
-    await new Promise((resolve) => this.confirm.addEventListener("close", resolve, { once: true }));
-    if (this.confirm.returnValue !== "ok") return;
+    const question = `Delete the collection “${c.name}”? Its badges stay in your backpack.`;
+    if (!(await confirmIn(this.confirm, question))) return;
     if (this.active === id) this.select(null);
     await this.attempt(() => api.deleteCollection(id));
     this.notify(`Deleted the collection “${c.name}”.`);

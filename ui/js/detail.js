@@ -1,16 +1,27 @@
 // The detail view: everything the wallet knows about one badge, in a modal
 // dialog built from a fixed template. Every value is written as text; links
 // get an href only when they are http(s). It also shows the check history
-// with a Verify button, and the share links the core builds.
+// with a Verify button, the share links the core builds, and saving a copy
+// of the badge or deleting it.
 
 import * as api from "./api.js";
 import { badgeDetail, badgeImageUrl } from "./api.js";
 import { badgeState, outcomeLabel } from "./badges.js";
-import { formatDate, fromTemplate, isWebUrl, monogram, setLink, setText, show } from "./dom.js";
+import {
+  confirmIn,
+  formatDate,
+  fromTemplate,
+  isWebUrl,
+  monogram,
+  setLink,
+  setText,
+  show,
+} from "./dom.js";
 
 /**
  * Opens the detail dialog for badge `id`; rejects with an AppError.
- * @param {{ verify: (ids: number[]) => Promise<unknown>, notify: (m: string) => void }} hooks
+ * @param {{ verify: (ids: number[]) => Promise<unknown>, notify: (m: string) => void,
+ *           changed: () => Promise<void> }} hooks
  */
 export async function showDetail(dialog, id, hooks, focusVerify = false) {
   const [badge, checks, share] = await Promise.all([
@@ -38,6 +49,20 @@ export async function showDetail(dialog, id, hooks, focusVerify = false) {
       if (dialog.open && dialog.dataset.badgeId === String(id)) {
         await showDetail(dialog, id, hooks, true).catch((e) => hooks.notify(e.message));
       }
+    }
+  });
+  body.querySelector(".detail-save").addEventListener("click", () => saveCopy(badge, hooks.notify));
+  body.querySelector(".detail-delete").addEventListener("click", async () => {
+    const name = badge.name || "this badge";
+    const question = `Delete “${name}” from your backpack? It leaves its collections too. Save a copy first if you may want it again.`;
+    if (!(await confirmIn(document.getElementById("confirm-dialog"), question))) return;
+    try {
+      await api.deleteBadge(id);
+      dialog.close();
+      hooks.notify(`Deleted “${name}”.`);
+      await hooks.changed();
+    } catch (e) {
+      hooks.notify(e.message);
     }
   });
   if (!dialog.open) dialog.showModal();
@@ -83,6 +108,28 @@ function fillShare(root, { links, error }, notify) {
     const ok = await copyText(links.fields.cert_url);
     notify(ok ? "Copied the verification link." : `Could not copy; the link is ${links.fields.cert_url}`);
   });
+}
+
+/**
+ * Saves the badge where the learner chooses: the extension picks the form
+ * (.png / .svg baked image, .json credential, .jws signed text).
+ */
+async function saveCopy(badge, notify) {
+  const kind = badge.media_type === "image/svg+xml" ? "svg" : badge.payload_kind === "jws" ? "jws" : "png";
+  const base = (badge.name || "badge").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "") || "badge";
+  try {
+    const path = await api.pickSavePath({
+      title: "Save a copy of the badge",
+      defaultPath: `${base}.${kind}`,
+      name: "Badge (.png, .svg, .json or .jws)",
+      extensions: [kind, ...["png", "svg", "json", "jws"].filter((e) => e !== kind)],
+    });
+    if (!path) return;
+    await api.exportBadge(badge.id, path);
+    notify(`Saved a copy to ${path}.`);
+  } catch (e) {
+    notify(e.message);
+  }
 }
 
 /** Puts `text` on the clipboard; true when it worked. */

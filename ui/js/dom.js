@@ -58,3 +58,16 @@ export function monogram(name) {
   const words = String(name || "?").trim().split(/\s+/).filter(Boolean);
   return words.slice(0, 2).map((w) => Array.from(w)[0].toUpperCase()).join("") || "?";
 }
+
+/**
+ * Asks a yes/no question in the <dialog> `dialog` (a `method="dialog"` form whose
+ * "ok" button confirms), writing `question` into its `[data-question]` element;
+ * resolves to true when the learner confirmed.
+ */
+export async function confirmIn(dialog, question) {
+  setText(dialog.querySelector("[data-question]"), question);
+  dialog.returnValue = "";
+  dialog.showModal();
+  await new Promise((resolve) => dialog.addEventListener("close", resolve, { once: true }));
+  return dialog.returnValue === "ok";
+}

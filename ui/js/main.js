@@ -44,7 +44,7 @@ const collections = new Collections({
 
 async function openDetail(id) {
   try {
-    await showDetail($("detail-dialog"), id, { verify, notify });
+    await showDetail($("detail-dialog"), id, { verify, notify, changed: reload });
   } catch (e) {
     notify(e.message);
   }

@@ -7,7 +7,7 @@
 // reach the page as text only.
 
 import * as api from "./api.js";
-import { fromTemplate, setText, show } from "./dom.js";
+import { confirmIn, fromTemplate, setText, show } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const today = () => new Date().toISOString().slice(0, 10);
@@ -168,14 +168,8 @@ export class WalletTools {
       }),
     );
     if (!path) return;
-    setText(
-      $("restore-text"),
-      `Replace everything in your wallet with the backup ${path}? The wallet as it is now is kept as a copy beside it, so nothing is lost.`,
-    );
-    this.restoreDialog.returnValue = "";
-    this.restoreDialog.showModal();
-    await new Promise((resolve) => this.restoreDialog.addEventListener("close", resolve, { once: true }));
-    if (this.restoreDialog.returnValue !== "ok") return;
+    const question = `Replace everything in your wallet with the backup ${path}? The wallet as it is now is kept as a copy beside it, so nothing is lost.`;
+    if (!(await confirmIn(this.restoreDialog, question))) return;
     await this.run("Restoring the wallet…", async () => {
       const r = await api.restoreWallet(path);
       return `Restored ${plural(r.badges, "badge")} from ${path}. Your previous wallet is kept at ${r.previous}.`;
