@@ -242,12 +242,12 @@ fn collections_are_listed_for_people_too() {
 fn deleting_a_badge_takes_it_out_of_its_collections_and_leaves_the_rest() {
     let sb = wallet_with_badges(3);
     ok(&sb, &["collection", "new", "Portfolio"]);
-    ok(&sb, &["collection", "add", "Portfolio", "3", "2", "1"]);
+    ok(&sb, &["collection", "add", "1", "3", "2", "1"]);
 
     let out = sb.run(&["delete", "2"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(crate::util::stdout(&out).contains("deleted badge 2 (Badge 2)"));
-    assert_eq!(badge_ids(&sb, "Portfolio"), vec![3, 1]);
+    assert_eq!(badge_ids(&sb, "1"), vec![3, 1]);
     let (list, _) = sb.json(&["list"]);
     let left: Vec<i64> = list
         .as_array()
@@ -259,17 +259,9 @@ fn deleting_a_badge_takes_it_out_of_its_collections_and_leaves_the_rest() {
     // The order still moves as before, without the gap.
     ok(
         &sb,
-        &[
-            "collection",
-            "move",
-            "Portfolio",
-            "--badge",
-            "1",
-            "--to",
-            "1",
-        ],
+        &["collection", "move", "1", "--badge", "1", "--to", "1"],
     );
-    assert_eq!(badge_ids(&sb, "Portfolio"), vec![1, 3]);
+    assert_eq!(badge_ids(&sb, "1"), vec![1, 3]);
 
     // An unknown id is an error and stops before the ids after it.
     let out = sb.run(&["delete", "9", "3"]);
