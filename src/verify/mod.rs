@@ -19,6 +19,7 @@ mod fetch;
 mod hosted;
 mod keys;
 mod proof;
+mod rdfc;
 mod recipient;
 mod report;
 mod status;
@@ -33,7 +34,8 @@ use serde_json::Value;
 pub use crate::import::Progress;
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
-pub use proof::{ProofError, verify_eddsa_jcs};
+pub use proof::{ProofError, verify_eddsa_jcs, verify_eddsa_rdfc};
+pub use rdfc::canonical_nquads;
 
 use crate::ErrorCode;
 use crate::http::{FetchError, Fetched, Fetcher};

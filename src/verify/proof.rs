@@ -1,22 +1,27 @@
-//! W3C Data Integrity proofs: the `eddsa-jcs-2022` cryptosuite.
+//! W3C Data Integrity proofs: the `eddsa-jcs-2022` and `eddsa-rdfc-2022`
+//! cryptosuites.
 //!
-//! The signed data is SHA-256 of the JCS-canonical proof options (the proof
-//! without `proofValue`) followed by SHA-256 of the JCS-canonical document
-//! without its proof (`serde_json_canonicalizer` implements RFC 8785 JCS);
-//! the signature is Ed25519, written as multibase base58btc.
-//!
-//! `eddsa-rdfc-2022` signs the RDF canonical form of the JSON-LD instead; it
-//! needs JSON-LD expansion with the credential's contexts and RDFC-1.0, which
-//! this version does not do: such proofs are reported as not checkable,
-//! never as valid.
+//! Both sign SHA-256 of the canonical proof options (the proof without
+//! `proofValue`) followed by SHA-256 of the canonical document without its
+//! proof, with Ed25519, the signature written as multibase base58btc; a
+//! proof's own `@context` must open the document's and then stands for it.
+//! They differ in the canonical form: `eddsa-jcs-2022` is JCS (RFC 8785,
+//! `serde_json_canonicalizer`) of the JSON; `eddsa-rdfc-2022` is the RDFC-1.0
+//! N-Quads of both expanded as JSON-LD with the contexts Satchel ships
+//! ([`canonical_nquads`]), the proof options under the document's
+//! `@context`. A context Satchel does not ship is
+//! [`ProofError::UnknownContext`]: it is never fetched.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest as _, Sha256};
 
 use super::keys::{KeyError, PublicKey};
+use super::rdfc::canonical_nquads;
 
-/// The cryptosuite this module checks.
+/// The JCS cryptosuite.
 pub const EDDSA_JCS_2022: &str = "eddsa-jcs-2022";
+/// The RDF canonicalization cryptosuite.
+pub const EDDSA_RDFC_2022: &str = "eddsa-rdfc-2022";
 
 /// Why a Data Integrity proof does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +32,102 @@ pub enum ProofError {
     /// The key or signature check failed.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// The document names a JSON-LD context Satchel does not ship.
+    #[error(
+        "the proof uses the JSON-LD context {0}, which Satchel does not ship, so it cannot be checked"
+    )]
+    UnknownContext(String),
+    /// The document is not JSON-LD its contexts can expand, or its RDF
+    /// cannot be canonicalized.
+    #[error("the credential cannot be read as JSON-LD: {0}")]
+    JsonLd(String),
+}
+
+/// A secured document split into what its proof signs.
+struct Unsecured {
+    /// The proof without `proofValue`.
+    options: Map<String, Value>,
+    /// The document without `proof`.
+    document: Map<String, Value>,
+    /// The decoded `proofValue`.
+    signature: Vec<u8>,
+}
+
+impl Unsecured {
+    /// Splits `document` and its proof `proof` (of cryptosuite `suite`, to
+    /// be checked with `key`: an Ed25519 key, else nothing is worth reading).
+    fn split(
+        document: &Value,
+        proof: &Value,
+        suite: &str,
+        key: &PublicKey,
+    ) -> Result<Unsecured, ProofError> {
+        let PublicKey::Ed25519(_) = key else {
+            return Err(KeyError::Mismatch {
+                alg: suite.into(),
+                key: key.kind(),
+            }
+            .into());
+        };
+        let format = |m: &str| ProofError::Format(m.to_owned());
+        let mut options = proof
+            .as_object()
+            .ok_or_else(|| format("the proof is not an object"))?
+            .clone();
+        if options.get("cryptosuite").and_then(Value::as_str) != Some(suite) {
+            return Err(ProofError::Format(format!(
+                "the proof's cryptosuite is not {suite}"
+            )));
+        }
+        let signature = options
+            .remove("proofValue")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .ok_or_else(|| format("the proof has no proofValue"))?;
+        let signature = signature
+            .strip_prefix('z')
+            .and_then(|s| bs58::decode(s).into_vec().ok())
+            .ok_or_else(|| format("the proofValue is not multibase base58btc"))?;
+        let mut unsecured = document
+            .as_object()
+            .ok_or_else(|| format("the credential is not an object"))?
+            .clone();
+        unsecured.remove("proof");
+        if let Some(context) = options.get("@context") {
+            // The proof's contexts must open the document's, in order.
+            let listed = |v: &Value| match v {
+                Value::Array(items) => items.clone(),
+                other => vec![other.clone()],
+            };
+            let (proof_ctx, doc_ctx) = (
+                listed(context),
+                unsecured.get("@context").map(listed).unwrap_or_default(),
+            );
+            if !doc_ctx.starts_with(&proof_ctx) {
+                return Err(format(
+                    "the proof's @context does not match the credential's",
+                ));
+            }
+            unsecured.insert("@context".into(), context.clone());
+        }
+        Ok(Unsecured {
+            options,
+            document: unsecured,
+            signature,
+        })
+    }
+
+    /// Checks the signature over the canonical proof options and document
+    /// with `key`.
+    fn check(
+        &self,
+        canonical_options: &[u8],
+        canonical_document: &[u8],
+        key: &PublicKey,
+    ) -> Result<(), ProofError> {
+        let mut signed = Sha256::digest(canonical_options).to_vec();
+        signed.extend_from_slice(&Sha256::digest(canonical_document));
+        Ok(key.verify("EdDSA", &signed, &self.signature)?)
+    }
 }
 
 /// Checks one `eddsa-jcs-2022` proof (an entry of `document.proof`) of
@@ -36,69 +137,51 @@ pub fn verify_eddsa_jcs(
     proof: &Value,
     key: &PublicKey,
 ) -> Result<(), ProofError> {
-    let format = |m: &str| ProofError::Format(m.to_owned());
-    let mut options = proof
-        .as_object()
-        .ok_or_else(|| format("the proof is not an object"))?
-        .clone();
-    if options.get("cryptosuite").and_then(Value::as_str) != Some(EDDSA_JCS_2022) {
-        return Err(format("the proof's cryptosuite is not eddsa-jcs-2022"));
-    }
-    let signature = options
-        .remove("proofValue")
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .ok_or_else(|| format("the proof has no proofValue"))?;
-    let signature = signature
-        .strip_prefix('z')
-        .and_then(|s| bs58::decode(s).into_vec().ok())
-        .ok_or_else(|| format("the proofValue is not multibase base58btc"))?;
-    let mut unsecured = document
-        .as_object()
-        .ok_or_else(|| format("the credential is not an object"))?
-        .clone();
-    unsecured.remove("proof");
-    if let Some(context) = options.get("@context") {
-        // The proof's contexts must open the document's, in order.
-        let listed = |v: &Value| match v {
-            Value::Array(items) => items.clone(),
-            other => vec![other.clone()],
-        };
-        let (proof_ctx, doc_ctx) = (
-            listed(context),
-            unsecured.get("@context").map(listed).unwrap_or_default(),
-        );
-        if !doc_ctx.starts_with(&proof_ctx) {
-            return Err(format(
-                "the proof's @context does not match the credential's",
-            ));
-        }
-        unsecured.insert("@context".into(), context.clone());
-    }
-    let canonical = |v: &Value| {
+    let unsecured = Unsecured::split(document, proof, EDDSA_JCS_2022, key)?;
+    let canonical = |v: &Map<String, Value>| {
         serde_json_canonicalizer::to_vec(v)
             .map_err(|e| ProofError::Format(format!("cannot canonicalize: {e}")))
     };
-    let mut signed = Sha256::digest(canonical(&Value::Object(options))?).to_vec();
-    signed.extend_from_slice(&Sha256::digest(canonical(&Value::Object(unsecured))?));
-    match key {
-        PublicKey::Ed25519(_) => Ok(key.verify("EdDSA", &signed, &signature)?),
-        other => Err(KeyError::Mismatch {
-            alg: EDDSA_JCS_2022.into(),
-            key: other.kind(),
-        }
-        .into()),
+    unsecured.check(
+        &canonical(&unsecured.options)?,
+        &canonical(&unsecured.document)?,
+        key,
+    )
+}
+
+/// Checks one `eddsa-rdfc-2022` proof (an entry of `document.proof`) of
+/// `document` with `key`.
+pub fn verify_eddsa_rdfc(
+    document: &Value,
+    proof: &Value,
+    key: &PublicKey,
+) -> Result<(), ProofError> {
+    let mut unsecured = Unsecured::split(document, proof, EDDSA_RDFC_2022, key)?;
+    // The proof options are read with the document's contexts.
+    if let Some(context) = unsecured.document.get("@context") {
+        unsecured.options.insert("@context".into(), context.clone());
     }
+    let canonical = |v: &Map<String, Value>| canonical_nquads(&Value::Object(v.clone()));
+    unsecured.check(
+        canonical(&unsecured.options)?.as_bytes(),
+        canonical(&unsecured.document)?.as_bytes(),
+        key,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn vector(name: &str) -> Value {
+    fn fixture(name: &str) -> String {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/vc-di-eddsa")
             .join(name);
-        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON")
+        std::fs::read_to_string(path).expect("fixture")
+    }
+
+    fn vector(name: &str) -> Value {
+        serde_json::from_str(&fixture(name)).expect("JSON")
     }
 
     fn test_key() -> PublicKey {
@@ -127,11 +210,75 @@ mod tests {
     }
 
     #[test]
-    fn an_rdfc_proof_is_not_taken_for_a_jcs_one() {
-        let doc = vector("signedDataInt.json");
+    fn a_proof_is_checked_only_by_its_own_cryptosuite_with_an_ed25519_key() {
+        let rdfc = vector("signedDataInt.json");
         assert!(matches!(
-            verify_eddsa_jcs(&doc, &doc["proof"], &test_key()),
+            verify_eddsa_jcs(&rdfc, &rdfc["proof"], &test_key()),
             Err(ProofError::Format(_))
         ));
+        let signing = p256::ecdsa::SigningKey::from_slice(&[7; 32]).unwrap();
+        let p256 = PublicKey::P256(*signing.verifying_key());
+        assert!(matches!(
+            verify_eddsa_rdfc(&rdfc, &rdfc["proof"], &p256),
+            Err(ProofError::Key(KeyError::Mismatch { .. }))
+        ));
+        let jcs = vector("signedJCS.json");
+        assert!(matches!(
+            verify_eddsa_rdfc(&jcs, &jcs["proof"], &test_key()),
+            Err(ProofError::Format(_))
+        ));
+    }
+
+    #[test]
+    fn the_w3c_eddsa_rdfc_2022_canonical_forms_match_the_vectors() {
+        let hashes = hex::decode(fixture("combinedHashDataInt.txt").trim()).unwrap();
+        let (proof_hash, doc_hash) = hashes.split_at(32);
+        let signed = vector("signedDataInt.json");
+        let mut document = signed.clone();
+        document.as_object_mut().unwrap().remove("proof");
+        let canonical = canonical_nquads(&document).unwrap();
+        assert_eq!(canonical, fixture("canonDocDataInt.txt"));
+        assert_eq!(Sha256::digest(&canonical).as_slice(), doc_hash);
+
+        let mut options = signed["proof"].clone();
+        options.as_object_mut().unwrap().remove("proofValue");
+        options["@context"] = signed["@context"].clone();
+        let canonical = canonical_nquads(&options).unwrap();
+        assert_eq!(canonical, fixture("proofCanonDataInt.txt"));
+        assert_eq!(Sha256::digest(&canonical).as_slice(), proof_hash);
+    }
+
+    #[test]
+    fn the_w3c_eddsa_rdfc_2022_test_vector_verifies_and_tampering_fails() {
+        let doc = vector("signedDataInt.json");
+        verify_eddsa_rdfc(&doc, &doc["proof"], &test_key()).expect("W3C vector verifies");
+
+        let mut changed = doc.clone();
+        changed["credentialSubject"]["alumniOf"] = "Another School".into();
+        assert_eq!(
+            verify_eddsa_rdfc(&changed, &changed["proof"], &test_key()),
+            Err(ProofError::Key(KeyError::BadSignature))
+        );
+        let mut later = doc.clone();
+        later["proof"]["created"] = "2024-02-24T23:36:38Z".into();
+        assert_eq!(
+            verify_eddsa_rdfc(&later, &later["proof"], &test_key()),
+            Err(ProofError::Key(KeyError::BadSignature))
+        );
+    }
+
+    #[test]
+    fn an_rdfc_proof_over_an_unshipped_context_names_it_and_fetches_nothing() {
+        let mut doc = vector("signedDataInt.json");
+        doc["@context"][1] = "https://contexts.example/private/v1".into();
+        let err = verify_eddsa_rdfc(&doc, &doc["proof"], &test_key()).unwrap_err();
+        assert_eq!(
+            err,
+            ProofError::UnknownContext("https://contexts.example/private/v1".into())
+        );
+        assert_eq!(
+            err.to_string(),
+            "the proof uses the JSON-LD context https://contexts.example/private/v1, which Satchel does not ship, so it cannot be checked"
+        );
     }
 }

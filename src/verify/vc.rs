@@ -3,8 +3,10 @@
 //! A VC-JWT is checked with the key its header names (`kid`: a DID URL or a
 //! key URL; or an embedded public `jwk`), and its claims `iss`, `jti`, `sub`,
 //! `nbf` and `exp` must agree with the credential. An embedded proof must be
-//! `eddsa-jcs-2022` by a key that belongs to the issuer. Then both check
-//! `validFrom` / `validUntil`, the recipient and the `credentialStatus` lists.
+//! `eddsa-jcs-2022` or `eddsa-rdfc-2022` by a key that belongs to the issuer;
+//! an rdfc proof over a JSON-LD context Satchel does not ship is `invalid`,
+//! with the context named. Then both check `validFrom` / `validUntil`, the
+//! recipient and the `credentialStatus` lists.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -12,7 +14,9 @@ use serde_json::Value;
 use super::did::FoundKey;
 use super::hosted::check_signature;
 use super::keys::{CompactJws, PublicKey};
-use super::proof::{EDDSA_JCS_2022, ProofError, verify_eddsa_jcs};
+use super::proof::{
+    EDDSA_JCS_2022, EDDSA_RDFC_2022, ProofError, verify_eddsa_jcs, verify_eddsa_rdfc,
+};
 use super::report::{Report, Step};
 use super::{Outcome, Verifier, check_dates, id_of, one_or_many};
 use crate::credential::Credential;
@@ -20,7 +24,7 @@ use crate::credential::Credential;
 /// What a learner is told about a proof type this version cannot check.
 fn cannot_check(kind: &str) -> String {
     format!(
-        "this proof type ({kind}) cannot be checked by this version of Satchel yet, so the badge is not confirmed; a later version may, or ask the issuer for a VC-JWT or eddsa-jcs-2022 copy"
+        "this proof type ({kind}) cannot be checked by this version of Satchel yet, so the badge is not confirmed; a later version may, or ask the issuer for a VC-JWT, eddsa-jcs-2022 or eddsa-rdfc-2022 copy"
     )
 }
 
@@ -92,9 +96,11 @@ impl Verifier<'_> {
                 .and_then(Value::as_str)
                 .unwrap_or("unnamed");
             r.note("proof", suite);
-            if suite != EDDSA_JCS_2022 {
-                return Err(r.halt(Outcome::Invalid, cannot_check(suite)));
-            }
+            let verify = match suite {
+                EDDSA_JCS_2022 => verify_eddsa_jcs,
+                EDDSA_RDFC_2022 => verify_eddsa_rdfc,
+                _ => return Err(r.halt(Outcome::Invalid, cannot_check(suite))),
+            };
             if proof.get("proofPurpose").and_then(Value::as_str) != Some("assertionMethod") {
                 return Err(r.halt(
                     Outcome::Invalid,
@@ -109,7 +115,7 @@ impl Verifier<'_> {
             })?;
             let found = self.resolve_key(r, method).await?;
             key_belongs_to_issuer(r, method, &found, issuer)?;
-            match verify_eddsa_jcs(&doc, proof, &found.key) {
+            match verify(&doc, proof, &found.key) {
                 Ok(()) => r.confirm(format!(
                     "its {suite} proof checks out with the key {method}"
                 )),
@@ -119,6 +125,12 @@ impl Verifier<'_> {
                         format!(
                             "the proof does not match the credential's content with the key {method}: it was changed after it was signed, or signed by someone else; get a fresh copy from the issuer"
                         ),
+                    ));
+                }
+                Err(e @ ProofError::UnknownContext(_)) => {
+                    return Err(r.halt(
+                        Outcome::Invalid,
+                        format!("{e}; ask the issuer for a copy that uses the published Open Badges contexts, or a VC-JWT"),
                     ));
                 }
                 Err(e) => {

@@ -817,19 +817,43 @@ fn vc_jwt_failures_bad_signature_claims_dates_and_foreign_keys() {
     }
 }
 
-/// Adds an `eddsa-jcs-2022` proof by the tests' did:key to `vc`.
-fn with_jcs_proof(vc: &Value) -> Value {
+/// Adds a Data Integrity proof of `suite` by the tests' did:key to `vc`;
+/// `canonical` gives the suite's canonical forms of the proof options and of
+/// the credential.
+fn with_proof(
+    vc: &Value,
+    suite: &str,
+    canonical: impl Fn(&Value, &Value) -> (Vec<u8>, Vec<u8>),
+) -> Value {
     let did = did_key();
-    let mut proof = json!({"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022",
+    let mut proof = json!({"type": "DataIntegrityProof", "cryptosuite": suite,
         "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
         "verificationMethod": format!("{did}#{}", &did[8..])});
-    let canonical = |v: &Value| serde_json_canonicalizer::to_vec(v).unwrap();
-    let mut data = Sha256::digest(canonical(&proof)).to_vec();
-    data.extend_from_slice(&Sha256::digest(canonical(vc)));
+    let (options, document) = canonical(&proof, vc);
+    let mut data = Sha256::digest(options).to_vec();
+    data.extend_from_slice(&Sha256::digest(document));
     proof["proofValue"] = format!("z{}", bs58::encode(Alg::EdDsa.sign(&data)).into_string()).into();
     let mut signed = vc.clone();
     signed["proof"] = proof;
     signed
+}
+
+/// Adds an `eddsa-jcs-2022` proof by the tests' did:key to `vc`.
+fn with_jcs_proof(vc: &Value) -> Value {
+    let jcs = |v: &Value| serde_json_canonicalizer::to_vec(v).unwrap();
+    with_proof(vc, "eddsa-jcs-2022", |options, vc| (jcs(options), jcs(vc)))
+}
+
+/// Adds an `eddsa-rdfc-2022` proof by the tests' did:key to `vc`, over the
+/// RDFC-1.0 N-Quads the verifier computes; the proof options are read with
+/// the credential's `@context`.
+fn with_rdfc_proof(vc: &Value) -> Value {
+    let nquads = |v: &Value| satchel::verify::canonical_nquads(v).unwrap().into_bytes();
+    with_proof(vc, "eddsa-rdfc-2022", |options, vc| {
+        let mut options = options.clone();
+        options["@context"] = vc["@context"].clone();
+        (nquads(&options), nquads(vc))
+    })
 }
 
 #[test]
@@ -852,18 +876,37 @@ fn embedded_eddsa_jcs_proofs_verify_and_tampering_is_caught() {
 }
 
 #[test]
-fn rdfc_proofs_and_unproven_credentials_are_never_valid() {
+fn embedded_eddsa_rdfc_proofs_verify_and_unproven_credentials_are_never_valid() {
     let did = did_key();
-    let mut rdfc = with_jcs_proof(&ob3(&did, "urn:uuid:21", ANN, "2024-01-01T00:00:00Z", None));
-    rdfc["proof"]["cryptosuite"] = "eddsa-rdfc-2022".into();
+    let vc = ob3(&did, "urn:uuid:21", ANN, "2024-01-01T00:00:00Z", None);
+    let signed = with_rdfc_proof(&vc);
     let sb = Sandbox::new();
-    let (result, _) = import_and_verify_text(&sb, "c.json", &rdfc.to_string());
+    add_identity(&sb, ANN);
+    let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
+    assert_outcome(&result, "valid");
+    assert_eq!(code, 0);
+    assert_eq!(result["evidence"]["proof"], "eddsa-rdfc-2022");
+
+    let mut changed = signed.clone();
+    changed["credentialSubject"]["achievement"]["name"] = "Forged".into();
+    let sb = Sandbox::new();
+    let (result, _) = import_and_verify_text(&sb, "c.json", &changed.to_string());
+    assert_outcome(&result, "bad_signature");
+
+    let unshipped = "https://contexts.example/badges/extension/v1";
+    let mut foreign = signed.clone();
+    foreign["@context"]
+        .as_array_mut()
+        .unwrap()
+        .push(unshipped.into());
+    let sb = Sandbox::new();
+    let (result, _) = import_and_verify_text(&sb, "c.json", &foreign.to_string());
     assert_outcome(&result, "invalid");
     assert!(
-        result["message"]
-            .as_str()
-            .unwrap()
-            .contains("eddsa-rdfc-2022")
+        result["message"].as_str().unwrap().contains(&format!(
+            "the proof uses the JSON-LD context {unshipped}, which Satchel does not ship, so it cannot be checked"
+        )),
+        "{result}"
     );
 
     let bare = ob3(&did, "urn:uuid:22", ANN, "2024-01-01T00:00:00Z", None);
@@ -925,14 +968,12 @@ fn credential_status_lists_revoke_or_clear_ob3_badges() {
 fn the_w3c_vectors_and_1edtech_hosted_fixtures_point_at_unreachable_hosts() {
     let vectors =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vc-di-eddsa");
-    let sb = Sandbox::new();
-    imported_id(&sb, vectors.join("signedJCS.json").to_str().unwrap());
-    let (result, _) = verify_all(&sb);
-    // The key lives at vc.example, which cannot be reached from here.
-    assert_outcome(&result, "unreachable");
-    let sb = Sandbox::new();
-    imported_id(&sb, vectors.join("signedDataInt.json").to_str().unwrap());
-    assert_outcome(&verify_all(&sb).0, "invalid");
+    // Their key lives at vc.example, which cannot be reached from here.
+    for name in ["signedJCS.json", "signedDataInt.json"] {
+        let sb = Sandbox::new();
+        imported_id(&sb, vectors.join(name).to_str().unwrap());
+        assert_outcome(&verify_all(&sb).0, "unreachable");
+    }
 
     let Some(dir) = third_party() else { return };
     let ob20 = dir
