@@ -61,5 +61,13 @@ pub fn publish(
             "no --base-url given: pages link to each other, but LinkedIn sharing needs the address the site will be served from"
         ),
     }
+    let displayer = summary
+        .displayer_groups_url
+        .as_deref()
+        .unwrap_or("displayer/<user id>/groups.json under the site's address");
+    println!(
+        "Displayer API (Moodle's OBv1 backpack): user id {}, public collections at {displayer}",
+        summary.displayer_user_id
+    );
     Ok(ExitCode::SUCCESS)
 }
