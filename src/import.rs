@@ -69,16 +69,61 @@ pub struct ImportResult {
 }
 
 impl ImportResult {
+    /// An error result whose sentence names the file and says what to do.
     fn failed(path: String, error: &Error) -> Self {
+        let mut message = error.to_string();
+        if !message.contains(&path) {
+            message = format!("{path}: {message}");
+        }
+        if let Some(advice) = advice(error) {
+            message = format!("{message}; {advice}");
+        }
         ImportResult {
+            error: Some(ErrorBody {
+                code: error.code(),
+                message,
+            }),
             path,
             status: ImportStatus::Error,
             badge_id: None,
-            error: Some(error.into()),
             awaiting_details: None,
             warnings: Vec::new(),
         }
     }
+}
+
+/// What a learner can do about a file that failed to import, for the
+/// errors whose own sentence only says what is wrong.
+fn advice(error: &Error) -> Option<&'static str> {
+    use crate::bake::BakeError;
+    use crate::credential::CredentialError;
+    Some(match error {
+        Error::Bake(BakeError::NotBaked(_)) => {
+            "import the badge file the issuer sent you (or ask them for it), not a picture or screenshot of it"
+        }
+        Error::Bake(BakeError::Malformed(_)) => {
+            "the file is damaged or cut short; download it again from the issuer, or import another copy"
+        }
+        Error::Bake(BakeError::Unsupported(_))
+        | Error::Credential(CredentialError::Unsupported(_)) => {
+            "Satchel reads badges baked into PNG or SVG images, or given as JSON, JWS or a hosted URL; ask the issuer for one of those"
+        }
+        Error::Bake(BakeError::TooLarge { .. })
+        | Error::Credential(CredentialError::TooLarge { .. }) => {
+            "check that this is the badge itself and not another file"
+        }
+        Error::Credential(_) => {
+            "check that this file is the badge itself; the issuer can send it again as a baked image or as its JSON"
+        }
+        Error::Other { code, .. } => match code {
+            ErrorCode::Io => "check the name and path, and that you may read the file",
+            ErrorCode::MalformedImage => {
+                "the file is damaged or not what its name says; download it again from the issuer"
+            }
+            _ => return None,
+        },
+        _ => return None,
+    })
 }
 
 /// Progress of a batch, reported after each item.
@@ -161,7 +206,7 @@ pub async fn import_bytes(
     bytes: Vec<u8>,
     now: DateTime<Utc>,
 ) -> ImportResult {
-    let found = match find_payload(&bytes) {
+    let found = match find_payload(&bytes, Some(&label)) {
         Ok(found) => found,
         Err(e) => return ImportResult::failed(label, &e),
     };
@@ -233,7 +278,7 @@ pub async fn refresh_awaiting(
 
 /// Says what a badge file holds without importing it or going online.
 pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
-    let found = find_payload(bytes)?;
+    let found = find_payload(bytes, None)?;
     let (credential, credential_error) = match found.payload {
         PayloadKind::Url => (None, None),
         _ => match credential::parse(&found.text) {
@@ -260,7 +305,10 @@ struct Found {
     warnings: Vec<String>,
 }
 
-fn find_payload(bytes: &[u8]) -> Result<Found, Error> {
+/// Finds the credential text in a file's bytes. `name` is the file's name
+/// when it has one: text in a file named as an image is a broken image,
+/// not a credential.
+fn find_payload(bytes: &[u8], name: Option<&str>) -> Result<Found, Error> {
     if bake::sniff(bytes).is_some() {
         let unbaked = bake::unbake(bytes)?;
         return Ok(Found {
@@ -282,6 +330,15 @@ fn find_payload(bytes: &[u8]) -> Result<Found, Error> {
             Error::from,
         ));
     };
+    if let Some((name, kind)) = name.and_then(|n| claimed_image(n).map(|k| (n, k))) {
+        return Err(Error::other(
+            ErrorCode::MalformedImage,
+            format!(
+                "{name} is not {kind} image (it starts with {}); download the badge again from the issuer, or, if it is a badge's JSON or JWS text, name it .json or .jws",
+                opening(text)
+            ),
+        ));
+    }
     let payload = bake::classify(text);
     let media_type = match payload {
         PayloadKind::Url => "text/uri-list",
@@ -297,6 +354,28 @@ fn find_payload(bytes: &[u8]) -> Result<Found, Error> {
     })
 }
 
+/// The image kind a file's name claims (`a PNG`, `an SVG`), if any. URLs
+/// are never file names, whatever they end in.
+fn claimed_image(name: &str) -> Option<&'static str> {
+    if bake::classify(name) == PayloadKind::Url {
+        return None;
+    }
+    match files::extension(name).as_str() {
+        "png" => Some("a PNG"),
+        "svg" => Some("an SVG"),
+        _ => None,
+    }
+}
+
+/// The first characters of a text, quoted, for a sentence.
+fn opening(text: &str) -> String {
+    const SHOWN: usize = 24;
+    match text.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{:?}…", &text[..at]),
+        None => format!("{text:?}"),
+    }
+}
+
 /// Understands a credential text, fetching the hosted assertion, BadgeClass
 /// and Issuer it only points at. Local text that cannot be parsed is an
 /// error; a remote document that cannot be had leaves the badge awaiting
@@ -306,9 +385,17 @@ async fn resolve(fetcher: &Fetcher, text: &str, payload: PayloadKind) -> Result<
     let mut credential = match payload {
         PayloadKind::Url => {
             let url = text.to_owned();
-            match fetch_document(fetcher, &url, &mut fetched).await {
-                Ok(body) => {
-                    let mut c = credential::parse(&body)?;
+            let answer = fetch_document(fetcher, &url, &mut fetched)
+                .await
+                .and_then(|body| {
+                    credential::parse(&body).map_err(|e| {
+                        // A web page or broken text is not worth keeping as the assertion.
+                        fetched.remove(&url);
+                        not_a_badge(&url, &e)
+                    })
+                });
+            match answer {
+                Ok(mut c) => {
                     c.hosted_url.get_or_insert(url);
                     c
                 }
@@ -343,6 +430,16 @@ async fn resolve(fetcher: &Fetcher, text: &str, payload: PayloadKind) -> Result<
         details: Details::Complete,
         details_error: None,
     })
+}
+
+/// A badge's address answered, but not with a badge.
+fn not_a_badge(url: &str, e: &credential::CredentialError) -> Error {
+    Error::other(
+        e.code(),
+        format!(
+            "the issuer's address {url} answered with something that is not a badge ({e}); the badge is kept with its address and image, and `satchel refresh` tries again once the issuer serves it"
+        ),
+    )
 }
 
 fn awaiting(credential: Credential, fetched: BTreeMap<String, String>, e: &Error) -> Resolved {

@@ -3,7 +3,7 @@
 //! outcomes or refusals a learner can act on.
 //!
 //! The protocol modules only build requests and read their documents; the
-//! rules for a 401, a 429 or a 5xx live here once.
+//! rules for a 401, a 429, a 5xx or no answer at all live here once.
 
 use reqwest::header::{LINK, RETRY_AFTER};
 use serde_json::Value;
@@ -12,7 +12,7 @@ use url::Url;
 use super::oauth::{self, Client};
 use super::secrets::{Secrets, Tokens};
 use super::{BackpackError, Context};
-use crate::http::{Fetched, Fetcher, Method, Request, Response};
+use crate::http::{FetchError, Fetched, Fetcher, Method, Request, Response};
 use crate::wallet::{BackpackAccount, Badge};
 
 /// The `Accept` header of API calls.
@@ -82,13 +82,15 @@ impl<'a> Session<'a> {
         let mut response = self
             .fetcher
             .send(request.clone().authorization(self.authorization()))
-            .await?;
+            .await
+            .map_err(|e| offline(&self.name, e))?;
         if response.fetched.status == 401 {
             self.refresh().await?;
             response = self
                 .fetcher
                 .send(request.authorization(self.authorization()))
-                .await?;
+                .await
+                .map_err(|e| offline(&self.name, e))?;
             if response.fetched.status == 401 {
                 return Err(sign_in_again(
                     &self.name,
@@ -125,6 +127,7 @@ impl<'a> Session<'a> {
             BackpackError::SignIn { evidence, .. } => {
                 sign_in_again(&self.name, "its sign-in has expired", evidence)
             }
+            BackpackError::Fetch(e) => offline(&self.name, e),
             other => other,
         })?;
         let mut tokens = granted.tokens;
@@ -263,6 +266,22 @@ pub fn sign_in_again(name: &str, why: &str, evidence: Option<String>) -> Backpac
             "{name}: {why}; sign in again with `satchel backpack add {name} <its address>` (your push history is kept)"
         ),
         evidence,
+    }
+}
+
+/// A backpack that gave no answer, said of the backpack (a [`FetchError`]
+/// speaks of an issuer's site); other fetch errors stay as they are.
+fn offline(name: &str, error: FetchError) -> BackpackError {
+    let reason = match error {
+        FetchError::Unreachable { url, reason } => format!("{url}: {reason}"),
+        FetchError::Timeout { url, seconds } => {
+            format!("nothing came from {url} within {seconds} s")
+        }
+        other => return other.into(),
+    };
+    BackpackError::Offline {
+        name: name.to_owned(),
+        reason,
     }
 }
 

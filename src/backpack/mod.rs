@@ -112,6 +112,12 @@ pub enum BackpackError {
         status: u16,
         evidence: String,
     },
+    /// The backpack did not answer at all (connection refused, dropped or
+    /// timed out).
+    #[error(
+        "{name} did not answer ({reason}); it may be down — what went through so far is recorded, so run the same command again later"
+    )]
+    Offline { name: String, reason: String },
     #[error("{name} answered in a way Satchel cannot read: {reason}")]
     Protocol { name: String, reason: String },
     /// This badge cannot travel over this protocol.
@@ -147,9 +153,9 @@ impl BackpackError {
             BackpackError::InvalidInput(_) => ErrorCode::InvalidInput,
             BackpackError::SignIn { .. } => ErrorCode::AuthRequired,
             BackpackError::Refused { .. } => ErrorCode::Refused,
-            BackpackError::Throttled { .. } | BackpackError::Unavailable { .. } => {
-                ErrorCode::Unreachable
-            }
+            BackpackError::Throttled { .. }
+            | BackpackError::Unavailable { .. }
+            | BackpackError::Offline { .. } => ErrorCode::Unreachable,
             BackpackError::Protocol { .. } | BackpackError::Unsupported(_) => {
                 ErrorCode::Unsupported
             }
@@ -179,6 +185,7 @@ impl BackpackError {
             BackpackError::SignIn { .. }
                 | BackpackError::Throttled { .. }
                 | BackpackError::Unavailable { .. }
+                | BackpackError::Offline { .. }
                 | BackpackError::Fetch(_)
                 | BackpackError::Keyring { .. }
         )

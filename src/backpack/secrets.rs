@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::BackpackError;
 
 /// The keyring service name every Satchel entry is filed under.
-const SERVICE: &str = "Satchel backpack sign-in";
+pub const SERVICE: &str = "Satchel backpack sign-in";
 
 /// The secrets of one backpack sign-in. `Debug` never shows them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

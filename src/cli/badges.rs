@@ -54,7 +54,14 @@ pub fn import(
                 (_, Some(e)) if r.status == ImportStatus::Duplicate => {
                     println!("duplicate {}", e.message)
                 }
-                (_, Some(e)) => println!("error     [{}] {}", e.code, e.message),
+                (_, Some(e)) => {
+                    // The sentence names the file too; say it once, first.
+                    let sentence = e
+                        .message
+                        .strip_prefix(&format!("{}: ", r.path))
+                        .unwrap_or(&e.message);
+                    println!("error     {} [{}] {sentence}", r.path, e.code)
+                }
                 (_, None) => {}
             }
             for w in &r.warnings {

@@ -26,13 +26,19 @@ pub fn export(wallet: &mut Wallet, target: &str, output: Option<&Path>) -> Resul
             let path = Path::new(target);
             let summary = export::export_wallet(wallet, path, Utc::now())?;
             println!(
-                "wrote {} badges, {} collections, {} identities and {} checks to {}",
+                "wrote {} badges, {} collections, {} identities, {} checks and {} connected backpacks to {}",
                 summary.badges,
                 summary.collections,
                 summary.identities,
                 summary.checks,
+                summary.backpacks,
                 path.display()
             );
+            if summary.backpacks > 0 {
+                println!(
+                    "sign-ins to backpacks stay in this computer's keyring; after importing the export elsewhere, sign in again with `satchel backpack add <name> <url>`"
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -61,5 +67,13 @@ pub fn publish(
             "no --base-url given: pages link to each other, but LinkedIn sharing needs the address the site will be served from"
         ),
     }
+    let displayer = summary
+        .displayer_groups_url
+        .as_deref()
+        .unwrap_or("displayer/<user id>/groups.json under the site's address");
+    println!(
+        "Displayer API (Moodle's OBv1 backpack): user id {}, public collections at {displayer}",
+        summary.displayer_user_id
+    );
     Ok(ExitCode::SUCCESS)
 }

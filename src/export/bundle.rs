@@ -9,7 +9,8 @@
 //! - `satchel/badges-<n>.json`: every badge row, in parts of a few MiB, with
 //!   where its original bytes are (the image file, or inline text);
 //! - `satchel-export.json`: the versioned manifest, with identities,
-//!   collections, check history, publishing state and the list of parts.
+//!   collections, check history, publishing state, connected backpacks (no
+//!   tokens: those stay in the OS keyring) and the list of parts.
 //!
 //! The archive is written to a temporary file and renamed into place. Reading
 //! goes through [`crate::files::Archive`] (entry, total and count caps), looks
@@ -39,7 +40,8 @@ pub const MOZILLA_MANIFEST: &str = "manifest.txt";
 /// The value of the manifest's `format` field.
 pub const FORMAT: &str = "satchel-export";
 /// The newest manifest version this Satchel writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added the connected backpacks; version 1 archives still restore.
+pub const FORMAT_VERSION: u32 = 2;
 /// The key for badges when the learner has no email identity and the badge
 /// names no plain email.
 pub const UNKNOWN_EMAIL: &str = "unknown";
@@ -92,6 +94,7 @@ pub struct ExportSummary {
     pub collections: usize,
     pub identities: usize,
     pub checks: usize,
+    pub backpacks: usize,
 }
 
 /// The archive being written, with what it has gathered so far.
@@ -194,6 +197,7 @@ pub fn export_wallet(
         collections: snapshot.collections.len(),
         identities: snapshot.identities.len(),
         checks: snapshot.checks.len(),
+        backpacks: snapshot.backpacks.len(),
     };
     let emails: Vec<String> = snapshot
         .identities

@@ -59,6 +59,10 @@ pub enum ExportError {
     )]
     NotOurSite(PathBuf),
     #[error(
+        "cannot replace the site in {dir} in one step ({reason}); nothing was changed: publish to a new folder, or delete {dir} and publish again"
+    )]
+    NoAtomicSwap { dir: PathBuf, reason: String },
+    #[error(
         "{0:?} is not an http(s) address; give the address the site will be served from, such as https://me.example/badges"
     )]
     BadBaseUrl(String),
@@ -79,7 +83,9 @@ impl ExportError {
             ExportError::Io { .. } | ExportError::Zip { .. } => ErrorCode::Io,
             ExportError::Manifest { .. } => ErrorCode::MalformedCredential,
             ExportError::TooNew { .. } | ExportError::UnknownFormat(_) => ErrorCode::Unsupported,
-            ExportError::NoSuchForm { .. } => ErrorCode::Unsupported,
+            ExportError::NoSuchForm { .. } | ExportError::NoAtomicSwap { .. } => {
+                ErrorCode::Unsupported
+            }
             ExportError::TooManyBadges { .. } => ErrorCode::TooLarge,
             ExportError::NotOurSite(_) | ExportError::BadBaseUrl(_) => ErrorCode::InvalidInput,
         }

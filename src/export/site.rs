@@ -6,14 +6,18 @@
 //! - `badges/<slug>.html` (image, name, issuer, dates, criteria, verify
 //!   links, LinkedIn buttons, Open Graph tags), `badges/<slug>.png|svg` (the
 //!   baked image) and `badges/<slug>.json` (the credential);
-//! - `groups.json` and `group/<collection id>.json` in the Mozilla Displayer
-//!   API's response shapes.
+//! - `displayer/<user id>/groups.json` and
+//!   `displayer/<user id>/group/<collection id>.json`, where the Mozilla
+//!   Displayer API's `GET` calls look for them, in its response shapes. The
+//!   user id is fixed ([`DISPLAYER_USER_ID`]): a static site cannot answer
+//!   the API's `POST /displayer/convert/email`, so clients are given the id.
 //!
 //! Pages are rendered with `maud`, whose templates escape every value they
 //! splice in; `href`s are only ever relative links between the site's own
 //! files or URLs that passed [`HttpUrl::parse`]. The site is built in a sibling
-//! temporary folder and swapped in with renames, and a folder that is not an
-//! earlier Satchel site (or empty) is never replaced.
+//! temporary folder and exchanged with the old one in one `renameat2`
+//! (`RENAME_EXCHANGE`) call, so `<dir>` always holds a whole site; a folder
+//! that is not an earlier Satchel site (or empty) is never replaced.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
@@ -36,6 +40,11 @@ use crate::wallet::{Badge, Collection, Wallet};
 pub const MARKER: &str = ".satchel-site";
 /// The Displayer API's `userId`: a published site belongs to one learner.
 pub const DISPLAYER_USER_ID: i64 = 1;
+
+/// Where a Displayer API answer lives in the site: `displayer/<user id>/<file>`.
+fn displayer_path(file: &str) -> String {
+    format!("displayer/{DISPLAYER_USER_ID}/{file}")
+}
 /// The Open Graph description is cut to this many characters.
 const OG_DESCRIPTION_CHARS: usize = 200;
 
@@ -64,6 +73,10 @@ pub struct PublishSummary {
     pub base_url: Option<String>,
     pub collections: usize,
     pub badges: usize,
+    /// The `userId` Displayer API clients are to be given.
+    pub displayer_user_id: i64,
+    /// `<base URL>/displayer/<user id>/groups.json`, when the base URL is known.
+    pub displayer_groups_url: Option<String>,
 }
 
 /// A badge on the site.
@@ -133,7 +146,7 @@ pub fn publish(
         base: base.as_ref(),
     };
     site.write_all(&members, &badges, now)?;
-    swap_in(staging, dir, &parent, replace)?;
+    swap_in(staging, dir, replace)?;
 
     if let Some(base) = &base {
         let pages: Vec<(i64, String)> = badges
@@ -147,9 +160,13 @@ pub fn publish(
     }
     Ok(PublishSummary {
         dir: dir.to_owned(),
-        base_url: base.map(|b| b.to_string()),
+        displayer_groups_url: site
+            .absolute(&displayer_path("groups.json"))
+            .map(|u| u.to_string()),
+        base_url: base.as_ref().map(|b| b.to_string()),
         collections: members.len(),
         badges: badges.len(),
+        displayer_user_id: DISPLAYER_USER_ID,
     })
 }
 
@@ -173,15 +190,11 @@ fn check_target(dir: &Path) -> Result<bool, Error> {
     }
 }
 
-/// Puts the staged site where `dir` is: the old site is renamed aside,
-/// the new one renamed in, and the old one deleted. If the second rename
-/// fails, the old site is put back.
-fn swap_in(
-    staging: tempfile::TempDir,
-    dir: &Path,
-    parent: &Path,
-    replace: bool,
-) -> Result<(), Error> {
+/// Puts the staged site where `dir` is. A new `dir` is one rename; an
+/// existing one is exchanged with the staging folder in one system call, so
+/// `dir` is never missing nor half written, and the old site, now in the
+/// staging folder, is deleted with it.
+fn swap_in(staging: tempfile::TempDir, dir: &Path, replace: bool) -> Result<(), Error> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -196,20 +209,34 @@ fn swap_in(
             io_error(dir, e)
         });
     }
-    // An empty folder of our own to rename the old site onto; removed with
-    // its contents when `aside` is dropped.
-    let aside = tempfile::Builder::new()
-        .prefix(".satchel-old-")
-        .tempdir_in(parent)
-        .map_err(|e| io_error(parent, e))?;
-    std::fs::rename(dir, aside.path()).map_err(|e| io_error(dir, e))?;
-    if let Err(e) = std::fs::rename(staging.path(), dir) {
-        let _ = std::fs::rename(aside.path(), dir);
-        return Err(io_error(dir, e));
-    }
-    // The staging path no longer exists; nothing left for it to clean.
-    let _ = staging.keep();
+    exchange(staging.path(), dir)?;
+    // `staging` now holds the old site; dropping it deletes it.
+    drop(staging);
     Ok(())
+}
+
+/// Swaps two folders atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(staged: &Path, dir: &Path) -> Result<(), Error> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, staged, CWD, dir, RenameFlags::EXCHANGE).map_err(|e| {
+        ExportError::NoAtomicSwap {
+            dir: dir.to_owned(),
+            reason: std::io::Error::from(e).to_string(),
+        }
+        .into()
+    })
+}
+
+/// Other systems have no call that swaps two folders in one step here; an
+/// existing site is left alone rather than replaced in two.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_staged: &Path, dir: &Path) -> Result<(), Error> {
+    Err(ExportError::NoAtomicSwap {
+        dir: dir.to_owned(),
+        reason: "this system has no call that swaps two folders in one step".to_owned(),
+    }
+    .into())
 }
 
 fn site_badge(wallet: &Wallet, id: i64) -> Result<SiteBadge, Error> {
@@ -295,7 +322,7 @@ impl Site<'_> {
                 &self.badgr_collection(c, &list),
             )?;
             self.put_json(
-                &format!("group/{}.json", c.id),
+                &displayer_path(&format!("group/{}.json", c.id)),
                 &json!({
                     "userId": DISPLAYER_USER_ID,
                     "groupId": c.id,
@@ -304,7 +331,7 @@ impl Site<'_> {
             )?;
         }
         self.put_json(
-            "groups.json",
+            &displayer_path("groups.json"),
             &json!({
                 "userId": DISPLAYER_USER_ID,
                 "groups": members.iter().map(|(c, ids)| json!({
@@ -604,5 +631,53 @@ fn page(og: &OpenGraph<'_>, up: &str, body: Markup) -> Markup {
                 footer { p { "Published with Satchel, a local-first Open Badges backpack." } }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn an_existing_site_is_exchanged_and_the_old_one_deleted() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("site");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join(MARKER), "{}").unwrap();
+        std::fs::write(dir.join("gone.html"), "old").unwrap();
+        let staging = tempfile::Builder::new()
+            .prefix(".satchel-publish-")
+            .tempdir_in(parent.path())
+            .unwrap();
+        std::fs::write(staging.path().join(MARKER), "{}").unwrap();
+        std::fs::write(staging.path().join("index.html"), "new").unwrap();
+        let staged = staging.path().to_owned();
+        swap_in(staging, &dir, check_target(&dir).unwrap()).unwrap();
+        assert_eq!(names(&dir), [MARKER, "index.html"]);
+        assert!(
+            !staged.exists(),
+            "the old site went with the staging folder"
+        );
+        assert_eq!(names(parent.path()), ["site"]);
+    }
+
+    #[test]
+    fn a_new_site_is_renamed_into_place() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("fresh");
+        let staging = tempfile::tempdir_in(parent.path()).unwrap();
+        std::fs::write(staging.path().join("index.html"), "new").unwrap();
+        swap_in(staging, &dir, check_target(&dir).unwrap()).unwrap();
+        assert_eq!(names(&dir), ["index.html"]);
+        assert_eq!(names(parent.path()), ["fresh"]);
     }
 }

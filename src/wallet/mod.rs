@@ -30,8 +30,8 @@ pub use checks::{CheckInput, CheckRecord, LatestCheck, Outcome};
 pub use collections::{Collection, CollectionContents, CollectionError};
 pub use identities::{Identity, IdentityKind};
 pub use snapshot::{
-    BadgeRecord, BadgeWithOriginal, CollectionRecord, IdentityRecord, PublishedRecord,
-    RestoredBadge, Snapshot,
+    BackpackRecord, BadgeRecord, BadgeWithOriginal, CollectionRecord, IdentityRecord,
+    MirroredCollection, PublishedRecord, PushRow, RestoredBadge, Snapshot,
 };
 /// The schema, one migration per file. Append only: never edit a shipped entry.
 const MIGRATIONS: &[&str] = &[

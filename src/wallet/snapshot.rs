@@ -3,8 +3,12 @@
 //! This module owns the mapping between the wallet's tables and plain
 //! serializable records, so that a backup loses nothing: badges with every
 //! column (the original bytes travel beside them), identities, collections
-//! with their order and flags, the publishing state, and the verification
-//! history in `badge_check`. That table belongs to verification, so its rows
+//! with their order and flags, the publishing state, the connected backpacks
+//! with what was pushed to each, and the verification history in `badge_check`.
+//! No secret is ever in a snapshot: a backpack row names the OS keyring
+//! entry that holds its sign-in, a random name that is not a secret; after a
+//! restore on another machine that entry is not there, and the learner
+//! signs in again (`satchel backpack add`), which keeps the push history. That table belongs to verification, so its rows
 //! are copied column by column as the live schema names them, whatever columns
 //! it grows. Where the bytes are stored (a ZIP, in `export::bundle`) is not
 //! this module's business. [`Wallet::restore`] is one transaction: all or nothing.
@@ -75,6 +79,46 @@ pub struct PublishedRecord {
     pub pages: Vec<(i64, String)>,
 }
 
+/// A connected backpack (`backpack` row), what was pushed to it and the
+/// collections mirrored there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackpackRecord {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub base_url: String,
+    /// Discovered endpoints, the JSON text stored.
+    pub endpoints: String,
+    pub client_id: Option<String>,
+    pub username: Option<String>,
+    /// The keyring entry's name (random, not a secret): on the same machine
+    /// a restored backpack keeps its sign-in.
+    pub secret_key: String,
+    pub added_at: String,
+    pub pushes: Vec<PushRow>,
+    pub collections: Vec<MirroredCollection>,
+}
+
+/// One `backpack_push` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRow {
+    pub badge_id: i64,
+    pub status: String,
+    pub remote_id: Option<String>,
+    pub message: Option<String>,
+    pub evidence: Option<String>,
+    pub pushed_at: String,
+}
+
+/// One `backpack_collection` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MirroredCollection {
+    pub collection_id: i64,
+    pub remote_id: String,
+    pub share_url: Option<String>,
+    pub pushed_at: String,
+}
+
 /// Everything in the wallet except the badges, which are streamed (see
 /// [`Wallet::for_each_badge_record`]) so that a large wallet is never held
 /// in memory whole.
@@ -87,6 +131,9 @@ pub struct Snapshot {
     /// `badge_check` rows, oldest first, each as `{column: value}`.
     pub checks: Vec<Map<String, Value>>,
     pub published: Option<PublishedRecord>,
+    /// Absent from exports made before backpacks were kept.
+    #[serde(default)]
+    pub backpacks: Vec<BackpackRecord>,
 }
 
 /// What happened to one badge of a restore.
@@ -247,6 +294,7 @@ impl Wallet {
             .collect::<Result<Vec<_>, _>>()?
         };
         let published = published(&tx)?;
+        let backpacks = backpacks(&tx)?;
         tx.commit()?;
         Ok(Snapshot {
             schema_version,
@@ -254,6 +302,7 @@ impl Wallet {
             collections,
             checks,
             published,
+            backpacks,
         })
     }
 
@@ -332,6 +381,7 @@ impl Wallet {
         let existing: i64 = tx
             .query_row("SELECT count(*) FROM collection", [], |r| r.get(0))
             .map_err(WalletError::from)?;
+        let mut collection_ids: HashMap<i64, i64> = HashMap::new();
         for c in &snapshot.collections {
             let taken: Option<i64> = tx
                 .query_row(
@@ -360,6 +410,7 @@ impl Wallet {
             )
             .map_err(WalletError::from)?;
             let collection_id = tx.last_insert_rowid();
+            collection_ids.insert(c.id, collection_id);
             for (position, &badge) in c.badges.iter().enumerate() {
                 tx.execute(
                     "INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (?1, ?2, ?3)",
@@ -369,6 +420,7 @@ impl Wallet {
             }
         }
         restore_checks(&tx, &snapshot.checks, &ids)?;
+        restore_backpacks(&tx, &snapshot.backpacks, &new_id, &collection_ids)?;
         if let Some(p) = &snapshot.published
             && published(&tx)?.is_none()
         {
@@ -411,6 +463,151 @@ fn published(conn: &Connection) -> Result<Option<PublishedRecord>, WalletError> 
         published_at,
         pages,
     }))
+}
+
+/// Reads every backpack with its pushes and mirrored collections.
+fn backpacks(conn: &Connection) -> Result<Vec<BackpackRecord>, WalletError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, kind, base_url, endpoints, client_id, username, secret_key, added_at
+         FROM backpack ORDER BY id",
+    )?;
+    let mut accounts = stmt
+        .query_map([], |r| {
+            Ok(BackpackRecord {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                base_url: r.get(3)?,
+                endpoints: r.get(4)?,
+                client_id: r.get(5)?,
+                username: r.get(6)?,
+                secret_key: r.get(7)?,
+                added_at: r.get(8)?,
+                pushes: Vec::new(),
+                collections: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for b in &mut accounts {
+        let mut stmt = conn.prepare_cached(
+            "SELECT badge_id, status, remote_id, message, evidence, pushed_at
+             FROM backpack_push WHERE backpack_id = ?1 ORDER BY badge_id",
+        )?;
+        b.pushes = stmt
+            .query_map([b.id], |r| {
+                Ok(PushRow {
+                    badge_id: r.get(0)?,
+                    status: r.get(1)?,
+                    remote_id: r.get(2)?,
+                    message: r.get(3)?,
+                    evidence: r.get(4)?,
+                    pushed_at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT collection_id, remote_id, share_url, pushed_at
+             FROM backpack_collection WHERE backpack_id = ?1 ORDER BY collection_id",
+        )?;
+        b.collections = stmt
+            .query_map([b.id], |r| {
+                Ok(MirroredCollection {
+                    collection_id: r.get(0)?,
+                    remote_id: r.get(1)?,
+                    share_url: r.get(2)?,
+                    pushed_at: r.get(3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(accounts)
+}
+
+/// Writes the backed-up backpacks. A backpack this wallet already has (by
+/// name) keeps its own row and sign-in; push and mirror records are added
+/// where this wallet has none for that badge or collection.
+fn restore_backpacks(
+    tx: &Transaction<'_>,
+    backpacks: &[BackpackRecord],
+    new_badge_id: &dyn Fn(i64) -> Result<i64, Error>,
+    collection_ids: &HashMap<i64, i64>,
+) -> Result<(), Error> {
+    for b in backpacks {
+        let existing: Option<i64> = tx
+            .query_row("SELECT id FROM backpack WHERE name = ?1", [&b.name], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(WalletError::from)?;
+        let backpack_id = match existing {
+            Some(id) => id,
+            None => {
+                let key_taken = tx
+                    .query_row(
+                        "SELECT 1 FROM backpack WHERE secret_key = ?1",
+                        [&b.secret_key],
+                        |_| Ok(()),
+                    )
+                    .optional()
+                    .map_err(WalletError::from)?
+                    .is_some();
+                // A fresh name finds no sign-in: the learner signs in again.
+                let secret_key = if key_taken {
+                    new_public_id()?
+                } else {
+                    b.secret_key.clone()
+                };
+                tx.execute(
+                    "INSERT INTO backpack (id, name, kind, base_url, endpoints, client_id, username, secret_key, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        keep_id(tx, "backpack", b.id)?,
+                        b.name,
+                        b.kind,
+                        b.base_url,
+                        b.endpoints,
+                        b.client_id,
+                        b.username,
+                        secret_key,
+                        b.added_at
+                    ],
+                )
+                .map_err(WalletError::from)?;
+                tx.last_insert_rowid()
+            }
+        };
+        for p in &b.pushes {
+            tx.execute(
+                "INSERT INTO backpack_push (backpack_id, badge_id, status, remote_id, message, evidence, pushed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                params![
+                    backpack_id,
+                    new_badge_id(p.badge_id)?,
+                    p.status,
+                    p.remote_id,
+                    p.message,
+                    p.evidence,
+                    p.pushed_at
+                ],
+            )
+            .map_err(WalletError::from)?;
+        }
+        for m in &b.collections {
+            let collection = collection_ids.get(&m.collection_id).ok_or_else(|| {
+                malformed(format!(
+                    "backpack {} mirrors collection {}, which the backup does not hold",
+                    b.name, m.collection_id
+                ))
+            })?;
+            tx.execute(
+                "INSERT INTO backpack_collection (backpack_id, collection_id, remote_id, share_url, pushed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                params![backpack_id, collection, m.remote_id, m.share_url, m.pushed_at],
+            )
+            .map_err(WalletError::from)?;
+        }
+    }
+    Ok(())
 }
 
 fn restore_badge(

@@ -1,7 +1,8 @@
 //! Pushing to and pulling from other backpacks: a fake host on 127.0.0.1
-//! that speaks Badgr API v2, Badge Connect and the OB 3.0 API, the core's
-//! use-cases with the keyring's mock store, and one run of the real binary
-//! against a real Secret Service keyring.
+//! that speaks Badgr API v2, Badge Connect (Badgr's shape and the spec's)
+//! and the OB 3.0 API, and goes down on demand; the core's use-cases with
+//! the keyring's mock store, and one run of the real binary against a real
+//! Secret Service keyring.
 
 use std::path::Path;
 use std::process::Command;
@@ -11,15 +12,16 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use satchel::backpack::{
-    self, BackpackKind, Context, PushOutcome, PushReport, Secrets, Selection, SignIn,
+    self, BackpackError, BackpackKind, Context, PushOutcome, PushReport, Secrets, Selection, SignIn,
 };
 use satchel::bake::{BakeSlot, bake};
 use satchel::http::{Fetcher, HttpPolicy};
-use satchel::import::{ImportStatus, import_bytes};
-use satchel::wallet::Wallet;
+use satchel::import::{ImportResult, ImportStatus, import_bytes};
+use satchel::verify::{Outcome, VerifyOptions, verify_badges};
+use satchel::wallet::{PushStatus, Wallet};
 use serde_json::{Value, json};
 
-use crate::fake_backpacks::{self, Backpack, PASSWORD, USER};
+use crate::fake_backpacks::{self, Backpack, BadgeConnectShape, PASSWORD, USER};
 use crate::util::{Sandbox, hosted_issuer};
 use crate::{badges, images};
 
@@ -61,6 +63,16 @@ impl World {
         )
         .await;
         r.badge_id.unwrap_or_else(|| panic!("not imported: {r:?}"))
+    }
+
+    /// Imports the local assertions numbered `numbers`, issued to `USER`.
+    async fn import_local(&mut self, numbers: std::ops::RangeInclusive<usize>) -> Vec<i64> {
+        let mut ids = Vec::new();
+        for n in numbers {
+            let text = local_assertion(n, USER).to_string();
+            ids.push(self.import(text.as_bytes()).await);
+        }
+        ids
     }
 
     async fn add_badgr(
@@ -123,6 +135,66 @@ impl World {
             .await
             .unwrap()
     }
+
+    async fn pull(&mut self, name: &str) -> Result<Vec<ImportResult>, BackpackError> {
+        let ctx = Context {
+            fetcher: &self.fetcher,
+            secrets: &self.secrets,
+            now: Utc::now(),
+        };
+        backpack::pull(&mut self.wallet, &ctx, name).await
+    }
+
+    /// Checks badges against their issuers as `satchel verify` does, for
+    /// a learner whose identity is `USER`.
+    async fn verify(&mut self, ids: &[i64]) -> Vec<Outcome> {
+        if self.wallet.identities().unwrap().is_empty() {
+            self.wallet.add_identity(USER, Utc::now()).unwrap();
+        }
+        let identities = self.wallet.identities().unwrap();
+        verify_badges(
+            &mut self.wallet,
+            &self.fetcher,
+            &identities,
+            ids,
+            Utc::now(),
+            VerifyOptions::default(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|check| check.outcome)
+        .collect()
+    }
+}
+
+/// Checks a push that an outage stopped at badge `at`: that one failed as
+/// `unreachable` with a message holding every phrase, and the ones after
+/// it were not sent.
+fn assert_stopped_at(report: &PushReport, at: usize, phrases: &[&str]) {
+    let e = report.results[at].error.as_ref().unwrap();
+    assert_eq!(e.code.as_str(), "unreachable");
+    assert!(
+        phrases.iter().all(|p| e.message.contains(p)),
+        "{}",
+        e.message
+    );
+    for rest in &report.results[at + 1..] {
+        let message = &rest.error.as_ref().unwrap().message;
+        assert!(message.starts_with("not sent: "), "{message}");
+    }
+}
+
+/// The records the wallet keeps of pushes to `name`: (badge, status).
+fn recorded(w: &World, name: &str) -> Vec<(i64, PushStatus)> {
+    let account = w.wallet.backpack(name).unwrap().unwrap();
+    w.wallet
+        .push_records(account.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.badge_id, r.status))
+        .collect()
 }
 
 fn statuses(report: &PushReport) -> Vec<PushOutcome> {
@@ -307,14 +379,7 @@ async fn badgr_wrong_password_and_missing_scope_are_sentences() {
 async fn expired_tokens_are_refreshed_else_sign_in_again_and_throttling_keeps_what_went_through() {
     let host = Backpack::start();
     let mut w = World::new();
-    let ids = [
-        w.import(local_assertion(1, USER).to_string().as_bytes())
-            .await,
-        w.import(local_assertion(2, USER).to_string().as_bytes())
-            .await,
-        w.import(local_assertion(3, USER).to_string().as_bytes())
-            .await,
-    ];
+    let ids = w.import_local(1..=3).await;
     let added = w.add_badgr(&host).await.unwrap();
 
     host.state().expire_tokens();
@@ -325,7 +390,7 @@ async fn expired_tokens_are_refreshed_else_sign_in_again_and_throttling_keeps_wh
     assert_eq!(host.state().count("POST /o/token"), 2);
 
     // Throttled after one more badge: the first is recorded, the rest not sent.
-    host.state().throttle_after = Some(1);
+    host.state().fail_after = Some((1, 429));
     let report = w.push("badgr", Selection::All).await;
     assert_eq!(
         statuses(&report),
@@ -335,13 +400,8 @@ async fn expired_tokens_are_refreshed_else_sign_in_again_and_throttling_keeps_wh
             PushOutcome::Error
         ]
     );
-    let e = report.results[2].error.as_ref().unwrap();
-    assert!(
-        e.message.contains("429") && e.message.contains("7 s"),
-        "{}",
-        e.message
-    );
-    host.state().throttle_after = None;
+    assert_stopped_at(&report, 2, &["429", "7 s"]);
+    host.state().fail_after = None;
     let report = w.push("badgr", Selection::All).await;
     assert_eq!(
         statuses(&report),
@@ -449,6 +509,14 @@ async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() 
     );
     assert_eq!(host.state().count("GET /v2/backpack/assertions"), 3);
     assert_eq!(issuer.hits("/assertions/4.json"), 1);
+    // Pulled badges are the issuer's own copies, so they verify like any other.
+    let pulled: Vec<i64> = results.iter().filter_map(|r| r.badge_id).collect();
+    assert_eq!(w.verify(&pulled).await, vec![Outcome::Valid; 5]);
+    let ctx = Context {
+        fetcher: &w.fetcher,
+        secrets: &w.secrets,
+        now: Utc::now(),
+    };
 
     let again = backpack::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
     assert!(again.iter().all(|r| r.status == ImportStatus::Duplicate));
@@ -458,15 +526,16 @@ async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() 
     assert_eq!(statuses(&report), vec![PushOutcome::Unchanged; 5]);
 }
 
-#[tokio::test]
-async fn badge_connect_discovers_registers_signs_in_with_pkce_pushes_pulls_and_refreshes() {
-    let host = Backpack::start();
-    let issuer = hosted_issuer(2, USER);
+/// Discovery, registration, sign-in with PKCE, refresh, push (new, already
+/// there, not hosted) and a paged pull over Badge Connect in `shape`.
+async fn badge_connect_round_trip(shape: BadgeConnectShape) {
+    let host = Backpack::speaking(shape);
+    let issuer = hosted_issuer(3, USER);
     let mut w = World::new();
     let added = w.add_oauth(&host, "bc", BackpackKind::BadgeConnect).await;
     assert_eq!(
         added.backpack.endpoints["api_base"],
-        format!("{}/bcv1", host.base)
+        format!("{}{}", host.base, shape.api_path())
     );
     let client = added.backpack.client_id.clone().unwrap();
     assert!(host.state().clients.contains_key(&client));
@@ -475,22 +544,34 @@ async fn badge_connect_discovers_registers_signs_in_with_pkce_pushes_pulls_and_r
     assert!(tokens.client_secret.is_some() && tokens.refresh_token.is_some());
 
     let id = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
+    let held = w.import(issuer.url("/assertions/1.json").as_bytes()).await;
     let local = w
         .import(local_assertion(9, USER).to_string().as_bytes())
         .await;
+    host.state()
+        .imports
+        .push(json!({"url": issuer.url("/assertions/1.json")}));
     host.state().expire_tokens();
-    let report = w.push("bc", Selection::Ids(vec![id, local])).await;
-    assert_eq!(report.results[0].status, PushOutcome::Pushed, "{report:?}");
+    let report = w.push("bc", Selection::Ids(vec![id, held, local])).await;
+    assert_eq!(
+        statuses(&report),
+        vec![
+            PushOutcome::Pushed,
+            PushOutcome::AlreadyThere,
+            PushOutcome::Error
+        ],
+        "{report:?}"
+    );
     assert_eq!(
         report.results[0].remote_id.as_deref(),
         Some(issuer.url("/assertions/0.json").as_str())
     );
     assert_eq!(
-        report.results[1].error.as_ref().unwrap().code.as_str(),
+        report.results[2].error.as_ref().unwrap().code.as_str(),
         "unsupported"
     );
     assert_eq!(
-        host.state().imports[0],
+        host.state().imports[1],
         json!({"url": issuer.url("/assertions/0.json")})
     );
     assert_eq!(
@@ -499,18 +580,39 @@ async fn badge_connect_discovers_registers_signs_in_with_pkce_pushes_pulls_and_r
         "the expired token was refreshed"
     );
 
-    host.state().page_size = 1;
-    host.state().listed = (0..2)
+    host.state().page_size = 2;
+    host.state().listed = (0..3)
         .map(|i| badges::assertion(&issuer.base, "rust", i, USER))
         .collect();
-    let ctx = Context {
-        fetcher: &w.fetcher,
-        secrets: &w.secrets,
-        now: Utc::now(),
-    };
-    let results = backpack::pull(&mut w.wallet, &ctx, "bc").await.unwrap();
+    let results = w.pull("bc").await.unwrap();
     let kinds: Vec<ImportStatus> = results.iter().map(|r| r.status).collect();
-    assert_eq!(kinds, vec![ImportStatus::Duplicate, ImportStatus::Imported]);
+    assert_eq!(
+        kinds,
+        vec![
+            ImportStatus::Duplicate,
+            ImportStatus::Duplicate,
+            ImportStatus::Imported
+        ]
+    );
+    assert_eq!(
+        host.state()
+            .count(&format!("GET {}/assertions", shape.api_path())),
+        2,
+        "both pages were read"
+    );
+    // The pulled badge came from its issuer and verifies like any other.
+    let pulled = results[2].badge_id.unwrap();
+    assert_eq!(w.verify(&[pulled]).await, vec![Outcome::Valid]);
+}
+
+#[tokio::test]
+async fn badge_connect_in_badgrs_shape_signs_in_pushes_and_pulls() {
+    badge_connect_round_trip(BadgeConnectShape::Badgr).await;
+}
+
+#[tokio::test]
+async fn badge_connect_in_the_specs_shape_signs_in_pushes_and_pulls() {
+    badge_connect_round_trip(BadgeConnectShape::Spec).await;
 }
 
 #[tokio::test]
@@ -577,6 +679,157 @@ async fn ob3_discovers_upserts_json_and_jws_lists_both_and_updates_the_profile()
     );
 }
 
+#[tokio::test]
+async fn ob3_pull_follows_limit_offset_pages_to_the_last_credential() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    w.add_oauth(&host, "ob3", BackpackKind::Ob3).await;
+    {
+        let mut s = host.state();
+        s.page_size = 2;
+        s.credentials = (0..5)
+            .map(|i| {
+                badges::ob3_credential(
+                    &format!("urn:uuid:paged-{i}"),
+                    &format!("Paged {i}"),
+                    "Open U",
+                    USER,
+                )
+            })
+            .collect();
+    }
+    let results = w.pull("ob3").await.unwrap();
+    assert!(
+        results.iter().all(|r| r.status == ImportStatus::Imported),
+        "{results:?}"
+    );
+    assert_eq!(results.len(), 5);
+    assert_eq!(host.state().count("GET /ims/ob/v3p0/credentials"), 3);
+    let names: Vec<String> = w
+        .wallet
+        .list_badges()
+        .unwrap()
+        .into_iter()
+        .filter_map(|b| b.name)
+        .collect();
+    for i in 0..5 {
+        assert!(names.contains(&format!("Paged {i}")), "{names:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_backpack_failing_mid_push_keeps_what_went_through_and_the_retry_sends_the_rest() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let ids = w.import_local(1..=4).await;
+    w.add_badgr(&host).await.unwrap();
+
+    // One badge goes through, then the server answers 503.
+    host.state().fail_after = Some((1, 503));
+    let report = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&report),
+        vec![
+            PushOutcome::Pushed,
+            PushOutcome::Error,
+            PushOutcome::Error,
+            PushOutcome::Error
+        ]
+    );
+    assert_stopped_at(
+        &report,
+        1,
+        &["badgr is having trouble (HTTP 503)", "try again later"],
+    );
+    assert!(
+        report.results[1]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("Server Error (503)")
+    );
+    assert_eq!(
+        host.state().count("POST /v2/backpack/import"),
+        2,
+        "the rest was not sent into the outage"
+    );
+    assert_eq!(recorded(&w, "badgr"), vec![(ids[0], PushStatus::Pushed)]);
+    let err = w.pull("badgr").await.unwrap_err();
+    assert!(
+        matches!(err, BackpackError::Unavailable { status: 503, .. }),
+        "{err}"
+    );
+
+    host.state().fail_after = None;
+    let again = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&again),
+        vec![
+            PushOutcome::Unchanged,
+            PushOutcome::Pushed,
+            PushOutcome::Pushed,
+            PushOutcome::Pushed
+        ]
+    );
+    assert_eq!(host.state().imports.len(), 4);
+    assert_eq!(host.state().count("POST /v2/backpack/import"), 5);
+}
+
+#[tokio::test]
+async fn a_backpack_that_does_not_answer_keeps_what_went_through_and_the_retry_sends_the_rest() {
+    let mut host = Backpack::start();
+    let mut w = World::new();
+    let ids = w.import_local(1..=3).await;
+    w.add_badgr(&host).await.unwrap();
+    let first = w.push("badgr", Selection::Ids(vec![ids[0]])).await;
+    assert_eq!(statuses(&first), vec![PushOutcome::Pushed]);
+
+    // It goes down: the open connection is cut, then the port is closed.
+    host.go_down();
+    let cut = w.push("badgr", Selection::Ids(vec![ids[1]])).await;
+    assert_stopped_at(&cut, 0, &["badgr did not answer ("]);
+
+    // A new run (a new process, no open connection) is refused.
+    w.fetcher = Fetcher::new(HttpPolicy::with_private(true)).unwrap();
+    let report = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&report),
+        vec![
+            PushOutcome::Unchanged,
+            PushOutcome::Error,
+            PushOutcome::Error
+        ]
+    );
+    assert_stopped_at(
+        &report,
+        1,
+        &[
+            "badgr did not answer (",
+            "/v2/backpack/import: the connection failed",
+            "what went through so far is recorded",
+        ],
+    );
+    let said = &report.results[1].error.as_ref().unwrap().message;
+    assert!(!said.contains("issuer"), "{said}");
+    assert_eq!(recorded(&w, "badgr"), vec![(ids[0], PushStatus::Pushed)]);
+    let err = w.pull("badgr").await.unwrap_err();
+    assert!(matches!(err, BackpackError::Offline { .. }), "{err}");
+
+    // Back up on the same address: only the rest is sent.
+    host.come_back();
+    let again = w.push("badgr", Selection::All).await;
+    assert_eq!(
+        statuses(&again),
+        vec![
+            PushOutcome::Unchanged,
+            PushOutcome::Pushed,
+            PushOutcome::Pushed
+        ]
+    );
+    assert_eq!(host.state().imports.len(), 3);
+    assert_eq!(host.state().count("POST /v2/backpack/import"), 3);
+}
+
 /// Whether `program` is on the PATH.
 fn installed(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| {
@@ -584,12 +837,45 @@ fn installed(program: &str) -> bool {
     })
 }
 
+/// Whether the real keyring test can run. A missing tool skips it, except
+/// with `SATCHEL_E2E_REQUIRED=1` (scripts/test, CI), where it fails it.
+fn keyring_tools_present() -> bool {
+    let missing: Vec<&str> = ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"]
+        .into_iter()
+        .filter(|program| !installed(program))
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let why = format!(
+        "the real keyring test needs {} on the PATH; run scripts/setup (or apt-get install dbus gnome-keyring libsecret-tools)",
+        missing.join(", ")
+    );
+    assert!(
+        std::env::var("SATCHEL_E2E_REQUIRED").as_deref() != Ok("1"),
+        "SATCHEL_E2E_REQUIRED=1 but {why}"
+    );
+    eprintln!("skipping: {why}");
+    false
+}
+
+/// The text between two `--- name` markers of the script's output.
+fn section<'a>(stdout: &'a str, from: &str, to: &str) -> &'a str {
+    let from = format!("--- {from}\n");
+    let to = format!("--- {to}\n");
+    let start = stdout
+        .find(&from)
+        .unwrap_or_else(|| panic!("no {from:?}: {stdout}"))
+        + from.len();
+    let len = stdout[start..]
+        .find(&to)
+        .unwrap_or_else(|| panic!("no {to:?}: {stdout}"));
+    &stdout[start..start + len]
+}
+
 #[test]
 fn the_cli_keeps_a_badgr_sign_in_in_a_real_secret_service_keyring() {
-    if !installed("dbus-run-session") || !installed("gnome-keyring-daemon") {
-        eprintln!(
-            "skipping: dbus-run-session and gnome-keyring-daemon are needed for the real keyring test (apt-get install dbus gnome-keyring)"
-        );
+    if !keyring_tools_present() {
         return;
     }
     let host = Backpack::start();
@@ -599,7 +885,8 @@ fn the_cli_keeps_a_badgr_sign_in_in_a_real_secret_service_keyring() {
     let file = sb.write("badge.json", local_assertion(1, USER).to_string());
     let bin = env!("CARGO_BIN_EXE_satchel");
     let wallet = sb.wallet.display().to_string();
-    // One D-Bus session: an unlocked throwaway keyring, then the real CLI.
+    // One D-Bus session: an unlocked throwaway keyring, then the real CLI;
+    // libsecret's own `secret-tool` looks the entry up before and after.
     // The password must not be empty: with one, gnome-keyring creates no
     // `login` collection and the `default` alias points nowhere.
     let script = format!(
@@ -610,13 +897,18 @@ $S import {file} --json >/dev/null
 printf '%s\n' '{PASSWORD}' | $S backpack add badgr {base} --username {USER} --password-stdin
 echo "--- push"
 $S push badgr --all --json
+echo "--- keyring"
+secret-tool search --all service '{service}' 2>&1
 echo "--- list"
 $S backpack list
 $S backpack remove badgr
+echo "--- keyring after"
+secret-tool search --all service '{service}' 2>&1
 echo "--- after"
 $S push badgr --all || true
 "#,
         base = host.base,
+        service = backpack::secrets::SERVICE,
     );
     let out = Command::new("dbus-run-session")
         .args(["--", "sh", "-c", &script])
@@ -633,13 +925,7 @@ $S push badgr --all || true
         stdout.contains("connected badgr (badgr)"),
         "{stdout}\n{stderr}"
     );
-    let push = stdout
-        .split("--- push")
-        .nth(1)
-        .unwrap()
-        .split("--- list")
-        .next()
-        .unwrap();
+    let push = section(&stdout, "push", "keyring");
     let report: Value =
         serde_json::from_str(push).unwrap_or_else(|e| panic!("{e}: {push}\n{stderr}"));
     assert_eq!(report["results"][0]["status"], "pushed", "{report}");
@@ -651,6 +937,20 @@ $S push badgr --all || true
     assert!(
         keyrings.is_dir(),
         "gnome-keyring kept no keyring under the throwaway HOME"
+    );
+    // The Secret Service held the token itself, and forgot it on remove.
+    let held = section(&stdout, "keyring", "list");
+    assert!(
+        held.contains(&format!(
+            "attribute.service = {}",
+            backpack::secrets::SERVICE
+        )) && held.contains(&format!("\"access_token\":\"{token}\"")),
+        "the keyring did not hold the sign-in: {held}"
+    );
+    let after = section(&stdout, "keyring after", "after");
+    assert!(
+        !after.contains("attribute.service") && !after.contains(&token),
+        "`backpack remove` left the sign-in in the keyring: {after}"
     );
     assert!(stderr.contains("no backpack named \"badgr\""), "{stderr}");
 }

@@ -9,12 +9,16 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
 use crate::collections::{badge_ids, ok};
+use crate::server::{Issuer, Route};
 use crate::util::{Sandbox, stderr};
+use crate::verify::{Alg, compact};
 use crate::{badges, images};
 use satchel::bake::{self, BakeSlot};
 
 /// A wallet with every kind of badge (PNG, SVG, JSON with a BOM and a
-/// trailing newline, OB 3.0), an identity, two collections and checks.
+/// trailing newline, OB 3.0 JSON, a signed OB 2.0 JWS, a baked URL whose
+/// issuer is down so it awaits its details), identities, two collections,
+/// checks, and a connected backpack with push and mirror records.
 fn rich_wallet() -> Sandbox {
     let sb = Sandbox::new();
     let learner = "ann@example.org";
@@ -35,11 +39,25 @@ fn rich_wallet() -> Sandbox {
     .to_string();
     let a4 = badges::ob3_credential("urn:uuid:0b3e", "Three Point Oh", "Issuer Four", learner)
         .to_string();
+    let mut a5 =
+        badges::embedded_assertion("urn:uuid:516e", "Signed Badge", "Issuer Five", learner);
+    a5["verification"] = serde_json::json!({"type": "signed", "creator": "https://i.example/key"});
+    let jws = compact(Alg::Es256, serde_json::json!({}), &a5);
+    let down = Issuer::start();
+    down.route("/assertions/6.json", Route::Status(503));
+    let url_only = bake::bake(
+        &images::badge_png(20, 60),
+        &down.url("/assertions/6.json"),
+        BakeSlot::Assertion,
+    )
+    .unwrap();
     let inputs = [
         sb.write("in/a.png", png),
         sb.write("in/b.svg", svg),
         sb.write("in/c.json", format!("\u{feff}{a3}\n")),
         sb.write("in/d.json", a4),
+        sb.write("in/e.jws", jws),
+        sb.write("in/f.png", url_only),
     ];
     let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let results = sb.import(&refs);
@@ -47,6 +65,14 @@ fn rich_wallet() -> Sandbox {
         results.iter().all(|r| r["status"] == "imported"),
         "{results:?}"
     );
+    assert!(results[5]["awaiting_details"].is_string(), "{results:?}");
+    let kinds: Vec<Value> = sb
+        .list()
+        .iter()
+        .rev()
+        .map(|b| sb.json(&["show", &b["id"].to_string()]).0["payload_kind"].clone())
+        .collect();
+    assert_eq!(kinds, ["json", "json", "json", "json", "jws", "url"]);
     ok(&sb, &["identity", "add", learner]);
     ok(&sb, &["identity", "add", "https://ann.example.org"]);
     ok(
@@ -66,6 +92,18 @@ fn rich_wallet() -> Sandbox {
            (3, '2025-03-01T00:00:00.000Z', 'unreachable', 'timed out', '{\"url\":\"https://i.example/a/3\"}');",
     )
     .unwrap();
+    conn.execute_batch(
+        "INSERT INTO backpack (id, name, kind, base_url, endpoints, client_id, username, secret_key, added_at) VALUES
+           (3, 'work', 'badgr', 'https://badgr.example', '{\"api\":\"https://badgr.example/v2\"}', NULL, 'ann', '5a7c0ffee5a7c0ffee5a7c0ffee5a7c0', '2025-04-01T00:00:00.000Z'),
+           (5, 'ob3 host', 'ob3', 'https://ob3.example', '{}', 'client-77', NULL, '0123456789abcdef0123456789abcdef', '2025-04-02T00:00:00.000Z');
+         INSERT INTO backpack_push (backpack_id, badge_id, status, remote_id, message, evidence, pushed_at) VALUES
+           (3, 1, 'pushed', 'rem-1', NULL, NULL, '2025-04-03T00:00:00.000Z'),
+           (3, 3, 'failed', NULL, 'the backpack refused it', '{\"status\":400}', '2025-04-03T00:00:01.000Z'),
+           (5, 4, 'already_there', 'urn:uuid:0b3e', NULL, NULL, '2025-04-04T00:00:00.000Z');
+         INSERT INTO backpack_collection (backpack_id, collection_id, remote_id, share_url, pushed_at) VALUES
+           (3, 2, 'coll-9', 'https://badgr.example/public/collections/9', '2025-04-05T00:00:00.000Z');",
+    )
+    .unwrap();
     sb
 }
 
@@ -80,14 +118,34 @@ fn rows(wallet: &Path, sql: &str) -> Vec<Vec<SqlValue>> {
         .unwrap()
 }
 
-const TABLES: &[&str] = &[
-    "SELECT * FROM badge ORDER BY id",
-    "SELECT kind, value, added_at FROM identity ORDER BY id",
-    "SELECT * FROM collection ORDER BY id",
-    "SELECT * FROM collection_badge ORDER BY collection_id, badge_id",
-    "SELECT * FROM badge_check ORDER BY id",
-    "SELECT * FROM published_site",
-    "SELECT * FROM published_badge ORDER BY badge_id",
+/// Every table of the wallet, field by field (identity ids are the one
+/// thing a restore does not keep).
+const TABLES: &[(&str, &str)] = &[
+    ("badge", "SELECT * FROM badge ORDER BY id"),
+    (
+        "identity",
+        "SELECT kind, value, added_at FROM identity ORDER BY id",
+    ),
+    ("collection", "SELECT * FROM collection ORDER BY id"),
+    (
+        "collection_badge",
+        "SELECT * FROM collection_badge ORDER BY collection_id, badge_id",
+    ),
+    ("badge_check", "SELECT * FROM badge_check ORDER BY id"),
+    ("published_site", "SELECT * FROM published_site"),
+    (
+        "published_badge",
+        "SELECT * FROM published_badge ORDER BY badge_id",
+    ),
+    ("backpack", "SELECT * FROM backpack ORDER BY id"),
+    (
+        "backpack_push",
+        "SELECT * FROM backpack_push ORDER BY backpack_id, badge_id",
+    ),
+    (
+        "backpack_collection",
+        "SELECT * FROM backpack_collection ORDER BY backpack_id, collection_id",
+    ),
 ];
 
 fn zip_entry(path: &Path, name: &str) -> Vec<u8> {
@@ -115,22 +173,32 @@ fn export_then_import_into_a_fresh_wallet_rebuilds_it_field_by_field() {
 
     let fresh = Sandbox::new();
     let results = fresh.import(&[&zip]);
-    assert_eq!(results.len(), 4, "{results:?}");
+    assert_eq!(results.len(), 6, "{results:?}");
     assert!(
         results.iter().all(|r| r["status"] == "imported"),
         "{results:?}"
     );
 
-    for sql in TABLES {
+    let tables: Vec<String> = rows(
+        &sb.wallet,
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    )
+    .into_iter()
+    .map(|r| match &r[0] {
+        SqlValue::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    })
+    .collect();
+    let mut compared: Vec<String> = TABLES.iter().map(|(t, _)| t.to_string()).collect();
+    compared.sort();
+    assert_eq!(tables, compared, "every table is compared");
+    for (table, sql) in TABLES {
         let before = rows(&sb.wallet, sql);
-        assert!(
-            !before.is_empty() || sql.contains("published"),
-            "{sql} has rows"
-        );
-        assert_eq!(before, rows(&fresh.wallet, sql), "{sql}");
+        assert!(!before.is_empty(), "{table} has rows");
+        assert_eq!(before, rows(&fresh.wallet, sql), "{table}");
     }
     // The same through the CLI, as the window sees it.
-    for id in ["1", "2", "3", "4"] {
+    for id in ["1", "2", "3", "4", "5", "6"] {
         assert_eq!(
             sb.json(&["show", id]).0,
             fresh.json(&["show", id]).0,
@@ -171,7 +239,13 @@ fn the_export_is_a_mozilla_style_bundle_of_baked_images() {
     };
     assert_eq!(
         files_for("ann@example.org"),
-        ["badge-1.png", "badge-2.svg", "badge-4.png"]
+        [
+            "badge-1.png",
+            "badge-2.svg",
+            "badge-4.png",
+            "badge-5.png",
+            "badge-6.png"
+        ]
     );
     assert_eq!(
         files_for("bob@example.org"),
@@ -201,8 +275,16 @@ fn the_export_is_a_mozilla_style_bundle_of_baked_images() {
     );
     let ours: Value = serde_json::from_slice(&zip_entry(&zip, "satchel-export.json")).unwrap();
     assert_eq!(ours["format"], "satchel-export");
-    assert_eq!(ours["version"], 1);
-    assert_eq!(ours["badge_count"], 4);
+    assert_eq!(ours["version"], 2);
+    assert_eq!(ours["badge_count"], 6);
+    let backpacks = ours["wallet"]["backpacks"].as_array().unwrap();
+    assert_eq!(backpacks.len(), 2);
+    assert_eq!(backpacks[0]["pushes"].as_array().unwrap().len(), 2);
+    let text = String::from_utf8(zip_entry(&zip, "satchel-export.json")).unwrap();
+    assert!(
+        !text.contains("token"),
+        "no sign-in secret is exported: the keyring keeps them"
+    );
     assert_eq!(ours["wallet"]["checks"].as_array().unwrap().len(), 3);
     assert_eq!(ours["wallet"]["collections"][0]["name"], "Fun");
     let names: Vec<String> = std::fs::read_dir(sb.dir.path())
@@ -225,7 +307,7 @@ fn importing_an_export_twice_or_into_a_used_wallet_merges() {
         results.iter().all(|r| r["status"] == "duplicate"),
         "{results:?}"
     );
-    assert_eq!(sb.list().len(), 4);
+    assert_eq!(sb.list().len(), 6);
     assert_eq!(
         rows(&sb.wallet, "SELECT * FROM badge_check").len(),
         3,
@@ -239,7 +321,7 @@ fn importing_an_export_twice_or_into_a_used_wallet_merges() {
         .iter()
         .map(|r| r["badge_id"].as_i64().unwrap())
         .collect();
-    assert_eq!(imported, [3, 4, 5, 6], "taken ids get new ones");
+    assert_eq!(imported, [3, 4, 5, 6, 7, 8], "taken ids get new ones");
     let names: Vec<Value> = other
         .json(&["collection", "list"])
         .0

@@ -69,10 +69,14 @@ fn broken_images_get_specific_errors_and_the_wallet_is_untouched() {
     assert_eq!(code, "malformed_image", "{msg}");
 
     let (code, msg) = import_error(&sb, "fake.png", b"<html>this is a web page</html>");
+    assert_eq!(code, "malformed_image", "{msg}");
     assert!(
-        code == "malformed_credential" || code == "unsupported",
-        "{code}: {msg}"
+        msg.contains("fake.png is not a PNG image (it starts with \"<html>this is a web page\"…)"),
+        "{msg}"
     );
+    let (code, msg) = import_error(&sb, "notes.svg", b"just some notes");
+    assert_eq!(code, "malformed_image", "{msg}");
+    assert!(msg.contains("notes.svg is not an SVG image"), "{msg}");
 
     let (code, msg) = import_error(
         &sb,

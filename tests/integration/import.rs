@@ -355,3 +355,99 @@ fn third_party_baked_badges_import_and_wait_for_their_offline_issuers() {
     let r = &sb.import(&[&unplain])[0];
     assert_eq!(r["error"]["code"], "not_baked", "{r}");
 }
+
+#[test]
+fn an_issuer_address_that_answers_with_a_web_page_keeps_the_badge_awaiting() {
+    let issuer = Issuer::start();
+    issuer.route(
+        "/assertions/1.json",
+        Route::Body(
+            "text/html; charset=utf-8",
+            b"<!DOCTYPE html><html><body>Our new website!</body></html>".to_vec(),
+        ),
+    );
+    issuer.route(
+        "/assertions/2.json",
+        Route::Json("{\"broken\": ".to_owned()),
+    );
+    let sb = Sandbox::new();
+    let page = sb.write("page.png", baked_png(&issuer.url("/assertions/1.json"), 20));
+    let broken = sb.write(
+        "broken.png",
+        baked_png(&issuer.url("/assertions/2.json"), 30),
+    );
+    let results = sb.import(&[&page, &broken]);
+    for r in &results {
+        assert_eq!(r["status"], "imported", "{r}");
+        let why = r["awaiting_details"].as_str().expect("kept, awaiting");
+        assert!(
+            why.contains("answered with something that is not a badge"),
+            "{why}"
+        );
+        assert!(why.contains("satchel refresh"), "{why}");
+    }
+    let list = sb.list();
+    assert_eq!(list.len(), 2);
+    for b in &list {
+        assert_eq!(b["details"], "awaiting");
+        let (shown, _) = sb.json(&["show", &b["id"].to_string()]);
+        assert!(
+            shown["fetched"].is_null(),
+            "the web page is not kept: {shown}"
+        );
+    }
+
+    // Once the issuer serves the badge, refresh fills it in.
+    let base = issuer.base.clone();
+    issuer.json("/issuer.json", &badges::issuer(&base, "Back Again"));
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    issuer.json(
+        "/assertions/1.json",
+        &badges::assertion(&base, "rust", 1, "ann@example.org"),
+    );
+    let (refreshed, _) = sb.json(&["refresh"]);
+    let complete: Vec<bool> = refreshed["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["complete"].as_bool().unwrap())
+        .collect();
+    assert_eq!(complete.iter().filter(|c| **c).count(), 1, "{refreshed}");
+}
+
+#[test]
+fn the_human_output_names_each_failed_file_and_says_what_to_do() {
+    let sb = Sandbox::new();
+    let picture = sb.write("picture.png", images::badge_png(8, 4));
+    let notes = sb.write("notes.json", "these are my notes");
+    let missing = sb.path("missing.png").display().to_string();
+    let out = sb.run(&["import", &picture, &notes, &missing]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let line = |file: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with("error") && l.contains(file))
+            .unwrap_or_else(|| panic!("a line for {file}: {text}"))
+            .to_owned()
+    };
+    let l = line(&picture);
+    assert!(
+        l.contains("[not_baked]") && l.contains("import the badge file the issuer sent"),
+        "{l}"
+    );
+    assert_eq!(l.matches(picture.as_str()).count(), 1, "named once: {l}");
+    let l = line(&notes);
+    assert!(
+        l.contains("[malformed_credential]")
+            && l.contains("check that this file is the badge itself"),
+        "{l}"
+    );
+    let l = line(&missing);
+    assert!(
+        l.contains("[io]") && l.contains("does not exist") && l.contains("check the name and path"),
+        "{l}"
+    );
+}

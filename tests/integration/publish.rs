@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
 use crate::collections::ok;
-use crate::server::{Issuer, Route};
 use crate::util::{Sandbox, stderr};
 use crate::{badges, images};
 use satchel::bake::{self, BakeSlot};
@@ -115,6 +116,7 @@ fn check_links(root: &Path, files: &HashMap<String, PathBuf>) {
     for (rel, path) in files.iter().filter(|(r, _)| r.ends_with(".html")) {
         let html = std::fs::read_to_string(path).unwrap();
         let doc = Html::parse_document(&html);
+        assert!(doc.errors.is_empty(), "{rel}: {:?}", doc.errors);
         assert!(html.starts_with("<!DOCTYPE html>"), "{rel}");
         assert_eq!(
             doc.select(&sel("html[lang] head title")).count(),
@@ -237,10 +239,52 @@ fn republishing_replaces_the_site_and_a_foreign_folder_is_never_touched() {
             .count(),
         5
     );
+    let before = site_files(&root);
     ok(&sb, &["collection", "public", "2"]);
     ok(&sb, &["collection", "private", "1"]);
-    publish(&sb, &root, None);
+    // Something watches the site while it is replaced, as a web server would.
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (done, marker) = (done.clone(), root.join(".satchel-site"));
+        std::thread::spawn(move || {
+            let (mut looks, mut missing) = (0u64, 0u64);
+            while !done.load(Ordering::SeqCst) {
+                looks += 1;
+                missing += u64::from(!marker.is_file());
+            }
+            (looks, missing)
+        })
+    };
+    for _ in 0..3 {
+        publish(&sb, &root, None);
+    }
+    done.store(true, Ordering::SeqCst);
+    let (looks, missing) = watcher.join().unwrap();
+    assert!(looks > 0);
+    assert_eq!(
+        missing, 0,
+        "the site was missing {missing} times in {looks} looks"
+    );
     let files = site_files(&root);
+    let gone: Vec<&String> = before.keys().filter(|k| !files.contains_key(*k)).collect();
+    assert!(
+        gone.iter()
+            .any(|k| k.as_str() == "displayer/1/group/1.json"),
+        "{gone:?}"
+    );
+    for rel in &gone {
+        assert!(
+            rel.starts_with("badges/")
+                || rel.starts_with("collections/")
+                || rel.as_str() == "displayer/1/group/1.json",
+            "only what is no longer public went: {rel}"
+        );
+    }
+    assert_eq!(
+        gone.iter().filter(|k| k.ends_with(".html")).count(),
+        1 + 2,
+        "collection 1's page and the pages of its two badges not in collection 2: {gone:?}"
+    );
     let text: String = files
         .values()
         .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
@@ -362,47 +406,154 @@ fn linkedin_links_carry_every_field_encoded() {
     );
 }
 
+/// The published folder served as a static site on 127.0.0.1 under
+/// `/site/`, as any web host would serve it: files by path, nothing else.
+/// Stops when dropped.
+struct StaticSite {
+    server: Arc<tiny_http::Server>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    base: String,
+}
+
+impl StaticSite {
+    fn serve(root: &Path) -> StaticSite {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let port = server.server_addr().to_ip().unwrap().port();
+        let root = root.to_owned();
+        let thread = {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    let file = request
+                        .url()
+                        .strip_prefix("/site/")
+                        .filter(|rel| !rel.split('/').any(|part| part == ".."))
+                        .map(|rel| root.join(rel))
+                        .filter(|p| p.is_file());
+                    let response = match (request.method(), file) {
+                        (tiny_http::Method::Get, Some(path)) => {
+                            let kind = match path.extension().and_then(|e| e.to_str()) {
+                                Some("json") => "application/json",
+                                Some("html") => "text/html; charset=utf-8",
+                                Some("png") => "image/png",
+                                Some("svg") => "image/svg+xml",
+                                _ => "text/css",
+                            };
+                            let header =
+                                tiny_http::Header::from_bytes("Content-Type", kind).unwrap();
+                            tiny_http::Response::from_data(std::fs::read(path).unwrap())
+                                .with_header(header)
+                        }
+                        (tiny_http::Method::Get, None) => {
+                            tiny_http::Response::from_data(b"not found".to_vec())
+                                .with_status_code(404)
+                        }
+                        _ => tiny_http::Response::from_data(b"static site".to_vec())
+                            .with_status_code(405),
+                    };
+                    let _ = request.respond(response);
+                }
+            })
+        };
+        StaticSite {
+            server,
+            thread: Some(thread),
+            base: format!("http://127.0.0.1:{port}/site"),
+        }
+    }
+}
+
+impl Drop for StaticSite {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// One HTTP call: status and body.
+fn call(method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Vec<u8>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut request = reqwest::Client::new().request(method, url);
+        if let Some(body) = body {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let resp = request.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.bytes().await.unwrap().to_vec())
+    })
+}
+
+fn get(url: &str) -> Vec<u8> {
+    let (status, body) = call(reqwest::Method::GET, url, None);
+    assert_eq!(status, 200, "{url}");
+    body
+}
+
 #[test]
 fn the_site_served_from_loopback_answers_the_displayer_calls() {
     let sb = site_wallet();
-    let server = Issuer::start();
     let root = sb.path("site");
-    publish(&sb, &root, Some(&format!("{}/site", server.base)));
-    for (rel, path) in site_files(&root) {
-        let kind = match rel.rsplit('.').next() {
-            Some("json") => "application/json",
-            Some("html") => "text/html; charset=utf-8",
-            Some("png") => "image/png",
-            Some("svg") => "image/svg+xml",
-            _ => "text/css",
-        };
-        server.route(
-            &format!("/site/{rel}"),
-            Route::Body(kind, std::fs::read(path).unwrap()),
-        );
-    }
-    let get = |url: &str| -> Vec<u8> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let resp = reqwest::get(url).await.unwrap();
-            assert!(resp.status().is_success(), "{url}: {}", resp.status());
-            resp.bytes().await.unwrap().to_vec()
-        })
-    };
-    let groups: Value = serde_json::from_slice(&get(&server.url("/site/groups.json"))).unwrap();
-    assert_eq!(groups["userId"], 1);
+    std::fs::create_dir_all(&root).unwrap();
+    let site = StaticSite::serve(&root);
+    let publish_out = sb.run(&[
+        "publish",
+        &root.display().to_string(),
+        "--base-url",
+        &site.base,
+    ]);
+    assert!(publish_out.status.success(), "{}", stderr(&publish_out));
+    // A static host cannot answer the email lookup; publish names the user id instead.
+    let (status, _) = call(
+        reqwest::Method::POST,
+        &format!("{}/displayer/convert/email", site.base),
+        Some(json!({"email": "ann@example.org"})),
+    );
+    assert!(status >= 400, "{status}");
+    let printed = String::from_utf8_lossy(&publish_out.stdout).into_owned();
+    let user_id = printed
+        .split("user id ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .unwrap_or_else(|| panic!("publish prints the user id: {printed}"))
+        .to_owned();
+    assert!(
+        printed.contains(&format!("{}/displayer/{user_id}/groups.json", site.base)),
+        "{printed}"
+    );
+
+    // Exactly the Displayer API's calls.
+    let groups: Value = serde_json::from_slice(&get(&format!(
+        "{}/displayer/{user_id}/groups.json",
+        site.base
+    )))
+    .unwrap();
+    assert_eq!(groups["userId"].to_string(), user_id);
     let list = groups["groups"].as_array().unwrap();
     assert_eq!(list.len(), 1, "public groups only: {groups}");
     assert_eq!(list[0]["name"], "Shown <i>off</i>");
     assert_eq!(list[0]["badges"], 3);
     let id = list[0]["groupId"].as_i64().unwrap();
-    let group: Value =
-        serde_json::from_slice(&get(&server.url(&format!("/site/group/{id}.json")))).unwrap();
-    assert_eq!(group["userId"], 1);
+    let group: Value = serde_json::from_slice(&get(&format!(
+        "{}/displayer/{user_id}/group/{id}.json",
+        site.base
+    )))
+    .unwrap();
+    assert_eq!(group["userId"], groups["userId"]);
     assert_eq!(group["groupId"], id);
+    let (status, _) = call(
+        reqwest::Method::GET,
+        &format!("{}/displayer/{user_id}/group/2.json", site.base),
+        None,
+    );
+    assert_eq!(status, 404, "a private group is not there");
     let badges = group["badges"].as_array().unwrap();
     assert_eq!(badges.len(), 3);
     for b in badges {
@@ -419,7 +570,7 @@ fn the_site_served_from_loopback_answers_the_displayer_calls() {
         let unbaked = bake::unbake(&image).expect("the image URL serves a baked badge");
         assert!(!unbaked.text.is_empty());
         let hosted = b["hostedUrl"].as_str().unwrap();
-        if hosted.starts_with(&server.base) {
+        if hosted.starts_with(&site.base) {
             assert!(
                 String::from_utf8(get(hosted)).unwrap().contains("<h1>"),
                 "{hosted}"
@@ -438,8 +589,7 @@ fn the_site_served_from_loopback_answers_the_displayer_calls() {
         .unwrap()
         .to_owned();
     let badgr: Value =
-        serde_json::from_slice(&get(&server.url(&format!("/site/collections/{pid}.json"))))
-            .unwrap();
+        serde_json::from_slice(&get(&format!("{}/collections/{pid}.json", site.base))).unwrap();
     assert_eq!(badgr["type"], "Collection");
     assert_eq!(badgr["entityId"], pid.as_str());
     assert_eq!(badgr["name"], "Shown <i>off</i>");
@@ -447,6 +597,7 @@ fn the_site_served_from_loopback_answers_the_displayer_calls() {
     assert_eq!(badgr["badges"].as_array().unwrap().len(), 3);
     let page = String::from_utf8(get(badgr["share_url"].as_str().unwrap())).unwrap();
     let doc = Html::parse_document(&page);
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     let og_image = doc
         .select(&sel("meta[property=\"og:image\"]"))
         .next()
@@ -456,6 +607,125 @@ fn the_site_served_from_loopback_answers_the_displayer_calls() {
             .value()
             .attr("content")
             .unwrap()
-            .starts_with(&server.base)
+            .starts_with(&site.base)
     );
+}
+
+/// What a badge's LinkedIn link must carry: organization, issue (year,
+/// month), expiry, certId.
+type Expected<'a> = (
+    &'a str,
+    (&'a str, &'a str),
+    Option<(&'a str, &'a str)>,
+    &'a str,
+);
+
+/// The `content` of a page's `<meta property=…>`.
+fn meta(doc: &Html, property: &str) -> Option<String> {
+    doc.select(&sel(&format!("meta[property=\"{property}\"]")))
+        .next()
+        .and_then(|m| m.value().attr("content").map(str::to_owned))
+}
+
+#[test]
+fn badge_pages_carry_open_graph_tags_and_linkedin_buttons() {
+    let sb = site_wallet();
+    let root = sb.path("site");
+    let base = "https://ann.example.org/my badges/";
+    publish(&sb, &root, Some(base));
+    let files = site_files(&root);
+    check_links(&root, &files);
+    let expected: HashMap<&str, Expected> = [
+        (
+            SCRIPT_NAME,
+            (
+                "Evil \"Issuer\" & <Co>",
+                ("2024", "5"),
+                Some(("2027", "11")),
+                "https://i.example/a/1",
+            ),
+        ),
+        (
+            "Plain Badge",
+            ("Good Issuer", ("2024", "5"), None, "https://i.example/a/2"),
+        ),
+        (
+            "Café & Co: Level 2",
+            ("Northfield", ("2025", "1"), None, "urn:uuid:5e1f"),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let mut seen = Vec::new();
+    for (rel, path) in files
+        .iter()
+        .filter(|(r, _)| r.starts_with("badges/") && r.ends_with(".html"))
+    {
+        let doc = Html::parse_document(&std::fs::read_to_string(path).unwrap());
+        let page_url = format!("https://ann.example.org/my%20badges/{rel}");
+        let h1: String = doc.select(&sel("h1")).next().unwrap().text().collect();
+        assert_eq!(
+            meta(&doc, "og:title").as_deref(),
+            Some(h1.as_str()),
+            "{rel}"
+        );
+        assert_eq!(meta(&doc, "og:url"), Some(page_url.clone()), "{rel}");
+        let img = doc
+            .select(&sel("article img"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("src")
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            meta(&doc, "og:image"),
+            Some(format!("https://ann.example.org/my%20badges/badges/{img}")),
+            "{rel}"
+        );
+        let buttons: Vec<String> = doc
+            .select(&sel("a.button"))
+            .map(|a| a.value().attr("href").unwrap().to_owned())
+            .collect();
+        assert_eq!(buttons.len(), 2, "{rel}: {buttons:?}");
+        let add = url::Url::parse(&buttons[0]).unwrap();
+        assert_eq!(
+            (add.host_str(), add.path()),
+            (Some("www.linkedin.com"), "/profile/add"),
+            "{rel}"
+        );
+        let (org, (year, month), expires, cert_id) = expected[h1.as_str()];
+        let mut want: HashMap<String, String> = [
+            ("startTask", "CERTIFICATION_NAME"),
+            ("name", h1.as_str()),
+            ("organizationName", org),
+            ("issueYear", year),
+            ("issueMonth", month),
+            ("certUrl", page_url.as_str()),
+            ("certId", cert_id),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        if let Some((y, m)) = expires {
+            want.insert("expirationYear".into(), y.into());
+            want.insert("expirationMonth".into(), m.into());
+        }
+        assert_eq!(query(&buttons[0]), want, "{rel}");
+        let share = url::Url::parse(&buttons[1]).unwrap();
+        assert_eq!(
+            (share.host_str(), share.path()),
+            (Some("www.linkedin.com"), "/sharing/share-offsite/"),
+            "{rel}"
+        );
+        assert_eq!(
+            query(&buttons[1]),
+            HashMap::from([("url".to_owned(), page_url)])
+        );
+        seen.push(h1);
+    }
+    seen.sort();
+    let mut names: Vec<String> = expected.keys().map(|k| k.to_string()).collect();
+    names.sort();
+    assert_eq!(seen, names);
 }

@@ -44,7 +44,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum Alg {
+pub(crate) enum Alg {
     Rs256,
     Es256,
     EdDsa,
@@ -114,7 +114,8 @@ fn did_key() -> String {
     format!("did:key:z{}", bs58::encode(bytes).into_string())
 }
 
-fn compact(alg: Alg, header: Value, payload: &Value) -> String {
+/// A compact JWS of `payload`, signed with the tests' key for `alg`.
+pub(crate) fn compact(alg: Alg, header: Value, payload: &Value) -> String {
     let mut header = header;
     header["alg"] = alg.name().into();
     let input = format!(

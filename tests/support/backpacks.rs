@@ -1,17 +1,23 @@
 //! A fake backpack host on 127.0.0.1 that speaks, as documented, the Badgr
 //! API v2 (quirks included: `{status, result}` wrapping, `DUPLICATE_BADGE`,
 //! flat `validationErrors`, 404 without the backpack scope, 500 on a
-//! collection created with assertions), Badge Connect at `/bcv1` (Badgr's
-//! shape: `results`) and the Open Badges 3.0 API at `/ims/ob/v3p0`, with
-//! one OAuth 2.0 server (password, authorization code + PKCE, refresh,
-//! dynamic registration). It runs on its own thread and stops when dropped.
+//! collection created with assertions, cursor paging), Badge Connect in
+//! Badgr's shape (`/bcv1`, `results`) or the spec's (`/ims/ob/v2p1`,
+//! `assertions`, `limit`/`offset` paging), chosen per test, and the Open
+//! Badges 3.0 API at `/ims/ob/v3p0` (`limit`/`offset` paging with `Link`
+//! and `X-Total-Count`), with one OAuth 2.0 server (password, authorization
+//! code + PKCE, refresh, dynamic registration). It runs on its own thread
+//! and stops when dropped; [`Backpack::go_down`] cuts its connections and
+//! closes its port for a while, as a server that is down.
 #![allow(dead_code)] // each test uses a different part
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -20,6 +26,60 @@ use sha2::{Digest, Sha256};
 
 pub const USER: &str = "ada@example.org";
 pub const PASSWORD: &str = "correct horse";
+
+/// How the fake speaks Badge Connect.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BadgeConnectShape {
+    /// Badgr's deviations: the API at `/bcv1`, lists under `results`, a
+    /// status that always says "OK", Badgr's cursor paging and its
+    /// `DUPLICATE_BADGE` refusal.
+    #[default]
+    Badgr,
+    /// The OB 2.1 spec: the API at `/ims/ob/v2p1`, lists under
+    /// `assertions`, a status naming the HTTP answer, `limit`/`offset`
+    /// paging and 409 for a badge the backpack holds.
+    Spec,
+}
+
+impl BadgeConnectShape {
+    /// Where the API hangs under the host.
+    pub fn api_path(self) -> &'static str {
+        match self {
+            BadgeConnectShape::Badgr => "/bcv1",
+            BadgeConnectShape::Spec => "/ims/ob/v2p1",
+        }
+    }
+
+    /// The key a list of assertions comes under.
+    fn list_key(self) -> &'static str {
+        match self {
+            BadgeConnectShape::Badgr => "results",
+            BadgeConnectShape::Spec => "assertions",
+        }
+    }
+
+    fn paging(self) -> Paging {
+        match self {
+            BadgeConnectShape::Badgr => Paging::Cursor,
+            BadgeConnectShape::Spec => Paging::LimitOffset,
+        }
+    }
+
+    /// The `status` object of an answer.
+    fn status(self, code: u16, text: &str) -> Value {
+        match self {
+            BadgeConnectShape::Badgr => {
+                json!({"error": null, "statusCode": code, "statusText": "OK"})
+            }
+            BadgeConnectShape::Spec if code < 300 => {
+                json!({"statusCode": code, "statusText": text})
+            }
+            BadgeConnectShape::Spec => {
+                json!({"statusCode": code, "statusText": text, "error": text})
+            }
+        }
+    }
+}
 
 /// Everything the fake remembers; tests read and tweak it.
 #[derive(Default)]
@@ -37,14 +97,20 @@ pub struct State {
     /// Badgr collections by entityId; `collection_posts` are the POST bodies.
     pub collections: HashMap<String, Value>,
     pub collection_posts: Vec<Value>,
-    /// What `GET /v2/backpack/assertions` and `/bcv1/assertions` list.
+    /// What `GET /v2/backpack/assertions` and Badge Connect's
+    /// `GET {apiBase}/assertions` list.
     pub listed: Vec<Value>,
+    /// The Badge Connect shape spoken.
+    pub badge_connect: BadgeConnectShape,
     /// OB 3.0 credentials (JSON values or JWS strings) and the profile.
     pub credentials: Vec<Value>,
     pub profile: Value,
+    /// Items per page when the client does not ask for a `limit`.
     pub page_size: usize,
-    /// Answer the next `n` API calls with 429.
-    pub throttle_after: Option<usize>,
+    /// `Some((n, status))`: answer the `n` API calls that follow normally,
+    /// then every one with `status` (429 throttles with `Retry-After`, 5xx
+    /// is a server in trouble).
+    pub fail_after: Option<(usize, u16)>,
     /// Grant only `r:profile` to password sign-ins, saying so or not.
     pub profile_only: bool,
     pub hide_scope: bool,
@@ -96,18 +162,30 @@ impl State {
 pub struct Backpack {
     server: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
+    door: FrontDoor,
     pub state: Arc<Mutex<State>>,
     pub base: String,
 }
 
 impl Backpack {
+    /// A host whose Badge Connect speaks Badgr's shape.
     pub fn start() -> Backpack {
+        Backpack::speaking(BadgeConnectShape::Badgr)
+    }
+
+    /// A host whose Badge Connect speaks `shape`.
+    pub fn speaking(shape: BadgeConnectShape) -> Backpack {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let port = server.server_addr().to_ip().expect("ip").port();
-        let base = format!("http://127.0.0.1:{port}");
+        let behind = server.server_addr().to_ip().expect("ip");
+        let door = FrontDoor::open(
+            TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1"),
+            behind,
+        );
+        let base = format!("http://127.0.0.1:{}", door.port);
         let state = Arc::new(Mutex::new(State {
             page_size: 100,
             profile: json!({"type": "Profile", "name": "Ada Lovelace", "email": USER}),
+            badge_connect: shape,
             ..State::default()
         }));
         let thread = {
@@ -129,9 +207,30 @@ impl Backpack {
         Backpack {
             server,
             thread: Some(thread),
+            door,
             state,
             base,
         }
+    }
+
+    /// Goes down as a server whose process died: open connections are cut
+    /// and the port refuses new ones, until [`Backpack::come_back`].
+    pub fn go_down(&mut self) {
+        self.door.close();
+    }
+
+    /// Answers again on the same address, remembering everything.
+    pub fn come_back(&mut self) {
+        let port = self.door.port;
+        let until = Instant::now() + Duration::from_secs(5);
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(listener) => break listener,
+                Err(_) if Instant::now() < until => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => panic!("port {port} cannot be bound again: {e}"),
+            }
+        };
+        self.door = FrontDoor::open(listener, self.server.server_addr().to_ip().expect("ip"));
     }
 
     pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -141,11 +240,80 @@ impl Backpack {
 
 impl Drop for Backpack {
     fn drop(&mut self) {
+        self.door.close();
         self.server.unblock();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
+}
+
+/// The host's public port. It relays each connection to the HTTP server
+/// behind it and can cut them all at once, which tiny_http alone cannot
+/// (it keeps idle keep-alive connections open after it stops).
+struct FrontDoor {
+    port: u16,
+    open: Arc<AtomicBool>,
+    streams: Arc<Mutex<Vec<TcpStream>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FrontDoor {
+    fn open(listener: TcpListener, behind: SocketAddr) -> FrontDoor {
+        let port = listener.local_addr().expect("local address").port();
+        let open = Arc::new(AtomicBool::new(true));
+        let streams: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let thread = {
+            let (open, streams) = (open.clone(), streams.clone());
+            std::thread::spawn(move || {
+                for client in listener.incoming() {
+                    if !open.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let (Ok(client), Ok(server)) = (client, TcpStream::connect(behind)) else {
+                        continue;
+                    };
+                    let (Ok(c), Ok(s)) = (client.try_clone(), server.try_clone()) else {
+                        continue;
+                    };
+                    streams.lock().unwrap().extend([c, s]);
+                    relay(&client, &server);
+                    relay(&server, &client);
+                }
+            })
+        };
+        FrontDoor {
+            port,
+            open,
+            streams,
+            thread: Some(thread),
+        }
+    }
+
+    /// Closes the port and cuts every connection through it.
+    fn close(&mut self) {
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        self.open.store(false, Ordering::SeqCst);
+        // Wakes the accept loop, which then ends and closes the listener.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        let _ = thread.join();
+        for stream in self.streams.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+/// Copies bytes from one side to the other on its own thread.
+fn relay(from: &TcpStream, to: &TcpStream) {
+    let (Ok(mut from), Ok(mut to)) = (from.try_clone(), to.try_clone()) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut from, &mut to);
+        let _ = to.shutdown(Shutdown::Write);
+    });
 }
 
 type Answer = (u16, Vec<(String, String)>, Vec<u8>);
@@ -228,7 +396,8 @@ fn handle(state: &Mutex<State>, base: &str, request: &tiny_http::Request, body: 
                     "type": "BadgeConnectManifest",
                     "id": format!("{base}/.well-known/badgeconnect.json"),
                     "badgeConnectAPI": [{
-                        "type": "BadgeConnectAPI", "name": "Fake Badgr", "apiBase": format!("{base}/bcv1"),
+                        "type": "BadgeConnectAPI", "name": "Fake Badgr",
+                        "apiBase": format!("{base}{}", s.badge_connect.api_path()),
                         "version": "v1p0", "registrationUrl": format!("{base}/o/register"),
                         "authorizationUrl": format!("{base}/o/authorize"), "tokenUrl": format!("{base}/o/token"),
                         "scopesOffered": [
@@ -287,19 +456,69 @@ fn handle(state: &Mutex<State>, base: &str, request: &tiny_http::Request, body: 
             );
         }
     };
-    if let Some(n) = s.throttle_after {
-        if n == 0 {
+    match s.fail_after {
+        Some((0, 429)) => {
             return (
                 429,
                 vec![("Retry-After".into(), "7".into())],
                 br#"{"detail":"Request was throttled. Expected available in 7 seconds."}"#.to_vec(),
             );
         }
-        s.throttle_after = Some(n - 1);
+        Some((0, status)) => {
+            return (
+                status,
+                vec![("Content-Type".into(), "text/html".into())],
+                format!("<h1>Server Error ({status})</h1>").into_bytes(),
+            );
+        }
+        Some((n, status)) => s.fail_after = Some((n - 1, status)),
+        None => {}
     }
+    let shape = s.badge_connect;
+    let badge_connect = path
+        .strip_prefix(shape.api_path())
+        .filter(|rest| rest.starts_with('/'));
     if path.starts_with("/v2/backpack") && !scope.split(' ').any(|p| p == "rw:backpack") {
         return wrapped(404, json!([]))
             .with_description("entity not found or insufficient privileges");
+    }
+    match (method.as_str(), badge_connect) {
+        ("GET", Some("/assertions")) => {
+            let (items, headers) =
+                paged(&s.listed, s.page_size, base, &path, &query, shape.paging());
+            let mut answer = json_answer(
+                200,
+                json!({"status": shape.status(200, "OK"), shape.list_key(): items}),
+            );
+            answer.1.extend(headers);
+            return answer;
+        }
+        ("POST", Some("/assertions")) => {
+            let id = body_json
+                .pointer("/assertion/id")
+                .cloned()
+                .unwrap_or(Value::Null);
+            if s.imports.iter().any(|i| i["url"] == id) {
+                return match shape {
+                    BadgeConnectShape::Badgr => json_answer(
+                        400,
+                        json!([{"name": "DUPLICATE_BADGE", "description": "You already have this badge in your backpack"}]),
+                    ),
+                    BadgeConnectShape::Spec => {
+                        json_answer(409, json!({"status": shape.status(409, "Conflict")}))
+                    }
+                };
+            }
+            s.imports.push(json!({"url": id}));
+            return json_answer(201, json!({"status": shape.status(201, "Created")}));
+        }
+        ("GET", Some("/profile")) => {
+            return json_answer(
+                200,
+                json!({"status": shape.status(200, "OK"), "profile": s.profile}),
+            );
+        }
+        _ => {}
     }
     match (method.as_str(), path.as_str()) {
         ("GET", "/v2/users/self") => wrapped(
@@ -358,35 +577,12 @@ fn handle(state: &Mutex<State>, base: &str, request: &tiny_http::Request, body: 
             wrapped(201, json!([stored]))
         }
         ("GET", "/v2/backpack/assertions") => {
-            page(&s, base, &path, &query, |items| wrapped(200, json!(items)))
+            let (items, headers) =
+                paged(&s.listed, s.page_size, base, &path, &query, Paging::Cursor);
+            let mut answer = wrapped(200, json!(items));
+            answer.1.extend(headers);
+            answer
         }
-        ("GET", "/bcv1/assertions") => page(&s, base, &path, &query, |items| {
-            json_answer(
-                200,
-                json!({"status": {"error": null, "statusCode": 200, "statusText": "OK"}, "results": items}),
-            )
-        }),
-        ("POST", "/bcv1/assertions") => {
-            let id = body_json
-                .pointer("/assertion/id")
-                .cloned()
-                .unwrap_or(Value::Null);
-            if s.imports.iter().any(|i| i["url"] == id) {
-                return json_answer(
-                    400,
-                    json!([{"name": "DUPLICATE_BADGE", "description": "You already have this badge in your backpack"}]),
-                );
-            }
-            s.imports.push(json!({"url": id}));
-            json_answer(
-                201,
-                json!({"status": {"error": null, "statusCode": 201, "statusText": "OK"}}),
-            )
-        }
-        ("GET", "/bcv1/profile") => json_answer(
-            200,
-            json!({"status": {"statusCode": 200}, "profile": s.profile}),
-        ),
         ("POST", "/ims/ob/v3p0/credentials") => {
             let ct = header(request, "Content-Type").unwrap_or_default();
             let item = if ct.starts_with("text/plain") {
@@ -405,9 +601,19 @@ fn handle(state: &Mutex<State>, base: &str, request: &tiny_http::Request, body: 
             (201, vec![("Content-Type".into(), ct)], body.to_vec())
         }
         ("GET", "/ims/ob/v3p0/credentials") => {
+            let (items, headers) = paged(
+                &s.credentials,
+                s.page_size,
+                base,
+                &path,
+                &query,
+                Paging::LimitOffset,
+            );
             let (jws, json): (Vec<Value>, Vec<Value>) =
-                s.credentials.iter().cloned().partition(Value::is_string);
-            json_answer(200, json!({"credential": json, "compactJwsString": jws}))
+                items.into_iter().partition(Value::is_string);
+            let mut answer = json_answer(200, json!({"credential": json, "compactJwsString": jws}));
+            answer.1.extend(headers);
+            answer
         }
         ("GET", "/ims/ob/v3p0/profile") => json_answer(200, s.profile.clone()),
         ("PUT", "/ims/ob/v3p0/profile") => {
@@ -447,28 +653,60 @@ impl Describe for Answer {
     }
 }
 
-/// One page of `listed`, with `Link: <…?cursor=N>; rel="next"` as Badgr's
-/// cursor pagination sends it.
-fn page(
-    s: &State,
+/// How a list is cut into pages.
+#[derive(Debug, Clone, Copy)]
+enum Paging {
+    /// Badgr's: `?cursor=N`, and `Link: <…>; rel="next"` while more follow.
+    Cursor,
+    /// The IMS specs': `?limit=L&offset=O`, `X-Total-Count`, and a `Link`
+    /// header naming the first, previous, next and last pages.
+    LimitOffset,
+}
+
+/// One page of `items` as asked by `query`, with its paging headers.
+fn paged(
+    items: &[Value],
+    page_size: usize,
     base: &str,
     path: &str,
     query: &HashMap<String, String>,
-    shape: impl Fn(Vec<Value>) -> Answer,
-) -> Answer {
-    let start: usize = query
-        .get("cursor")
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let end = (start + s.page_size).min(s.listed.len());
-    let mut answer = shape(s.listed[start.min(end)..end].to_vec());
-    if end < s.listed.len() {
-        answer.1.push((
+    paging: Paging,
+) -> (Vec<Value>, Vec<(String, String)>) {
+    let number = |key: &str| query.get(key).and_then(|v| v.parse::<usize>().ok());
+    let (start, size) = match paging {
+        Paging::Cursor => (number("cursor").unwrap_or(0), page_size),
+        Paging::LimitOffset => (
+            number("offset").unwrap_or(0),
+            number("limit").unwrap_or(page_size).max(1),
+        ),
+    };
+    let total = items.len();
+    let end = start.saturating_add(size).min(total);
+    let page = items[start.min(end)..end].to_vec();
+    let mut headers = Vec::new();
+    match paging {
+        Paging::Cursor if end < total => headers.push((
             "Link".into(),
             format!("<{base}{path}?cursor={end}>; rel=\"next\""),
-        ));
+        )),
+        Paging::Cursor => {}
+        Paging::LimitOffset => {
+            let link = |offset: usize, rel: &str| {
+                format!("<{base}{path}?limit={size}&offset={offset}>; rel=\"{rel}\"")
+            };
+            let mut links = vec![link(0, "first")];
+            if start > 0 {
+                links.push(link(start.saturating_sub(size), "prev"));
+            }
+            if end < total {
+                links.push(link(end, "next"));
+            }
+            links.push(link(total.saturating_sub(1) / size * size, "last"));
+            headers.push(("Link".into(), links.join(", ")));
+            headers.push(("X-Total-Count".into(), total.to_string()));
+        }
     }
-    answer
+    (page, headers)
 }
 
 fn token(s: &mut State, request: &tiny_http::Request, f: &HashMap<String, String>) -> Answer {
