@@ -4,12 +4,13 @@
 //! Both sign SHA-256 of the canonical proof options (the proof without
 //! `proofValue`) followed by SHA-256 of the canonical document without its
 //! proof, with Ed25519, the signature written as multibase base58btc; a
-//! proof's own `@context` must open the document's and then stands for it.
+//! proof's own `@context` must open the document's and then stands for it,
+//! and the proof options are read under the document's `@context` (so a
+//! proof without its own `@context` is checked as the spec signs it).
 //! They differ in the canonical form: `eddsa-jcs-2022` is JCS (RFC 8785,
 //! `serde_json_canonicalizer`) of the JSON; `eddsa-rdfc-2022` is the RDFC-1.0
 //! N-Quads of both expanded as JSON-LD with the contexts Satchel ships
-//! ([`canonical_nquads`]), the proof options under the document's
-//! `@context`. A context Satchel does not ship is
+//! ([`canonical_nquads`]). A context Satchel does not ship is
 //! [`ProofError::UnknownContext`]: it is never fetched.
 
 use serde_json::{Map, Value};
@@ -109,6 +110,10 @@ impl Unsecured {
             }
             unsecured.insert("@context".into(), context.clone());
         }
+        // Both suites' proof configuration carries the document's contexts.
+        if let Some(context) = unsecured.get("@context") {
+            options.insert("@context".into(), context.clone());
+        }
         Ok(Unsecured {
             options,
             document: unsecured,
@@ -156,11 +161,7 @@ pub fn verify_eddsa_rdfc(
     proof: &Value,
     key: &PublicKey,
 ) -> Result<(), ProofError> {
-    let mut unsecured = Unsecured::split(document, proof, EDDSA_RDFC_2022, key)?;
-    // The proof options are read with the document's contexts.
-    if let Some(context) = unsecured.document.get("@context") {
-        unsecured.options.insert("@context".into(), context.clone());
-    }
+    let unsecured = Unsecured::split(document, proof, EDDSA_RDFC_2022, key)?;
     let canonical = |v: &Map<String, Value>| canonical_nquads(&Value::Object(v.clone()));
     unsecured.check(
         canonical(&unsecured.options)?.as_bytes(),

@@ -830,7 +830,10 @@ fn with_proof(
     let mut proof = json!({"type": "DataIntegrityProof", "cryptosuite": suite,
         "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
         "verificationMethod": format!("{did}#{}", &did[8..])});
-    let (options, document) = canonical(&proof, vc);
+    // The proof configuration carries the credential's contexts (both suites).
+    let mut config = proof.clone();
+    config["@context"] = vc["@context"].clone();
+    let (options, document) = canonical(&config, vc);
     let mut data = Sha256::digest(options).to_vec();
     data.extend_from_slice(&Sha256::digest(document));
     proof["proofValue"] = format!("z{}", bs58::encode(Alg::EdDsa.sign(&data)).into_string()).into();
@@ -846,14 +849,11 @@ fn with_jcs_proof(vc: &Value) -> Value {
 }
 
 /// Adds an `eddsa-rdfc-2022` proof by the tests' did:key to `vc`, over the
-/// RDFC-1.0 N-Quads the verifier computes; the proof options are read with
-/// the credential's `@context`.
+/// RDFC-1.0 N-Quads the verifier computes.
 fn with_rdfc_proof(vc: &Value) -> Value {
     let nquads = |v: &Value| satchel::verify::canonical_nquads(v).unwrap().into_bytes();
     with_proof(vc, "eddsa-rdfc-2022", |options, vc| {
-        let mut options = options.clone();
-        options["@context"] = vc["@context"].clone();
-        (nquads(&options), nquads(vc))
+        (nquads(options), nquads(vc))
     })
 }
 
