@@ -56,13 +56,22 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     })
 }
 
-enum CappedRead {
+/// Why [`read_capped`] stopped; callers turn it into a sentence naming the source.
+#[derive(Debug, thiserror::Error)]
+pub enum CappedRead {
+    /// The source holds more than [`MAX_FILE_BYTES`].
+    #[error("the source holds more than {MAX_FILE_BYTES} bytes")]
     TooLarge,
+    /// The source failed to read.
+    #[error(transparent)]
     Io(std::io::Error),
 }
 
 /// Reads at most [`MAX_FILE_BYTES`], whatever sizes the source claims.
-fn read_capped(reader: impl Read) -> Result<Vec<u8>, CappedRead> {
+///
+/// Public so the fuzz targets can check that a source read in small pieces
+/// gives the same bytes as one read at once.
+pub fn read_capped(reader: impl Read) -> Result<Vec<u8>, CappedRead> {
     let mut bytes = Vec::new();
     reader
         .take(MAX_FILE_BYTES + 1)

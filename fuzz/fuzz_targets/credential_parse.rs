@@ -1,18 +1,10 @@
-//! Fuzzes credential parsing: JSON, compact JWS and VC-JWT text of any shape
-//! never panics, and a parsed credential always serializes and reads back
-//! the same (the wallet stores it that way).
+//! Fuzzes credential parsing (JSON, JWS, VC-JWT): never panics, and a parsed credential stores and reads back the same.
+//! The property itself lives in `fuzz/properties.rs`, shared with the
+//! `fuzz_regressions` test that replays `fuzz/regressions/credential_parse/`.
 
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use satchel::credential::{self, Credential};
+#[path = "../properties.rs"]
+mod properties;
 
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    let Ok(parsed) = credential::parse(&text) else {
-        return;
-    };
-    let stored = serde_json::to_string(&parsed).expect("credentials serialize");
-    let back: Credential = serde_json::from_str(&stored).expect("stored credentials read back");
-    assert_eq!(back, parsed);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::credential_parse(data));

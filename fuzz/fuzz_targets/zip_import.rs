@@ -1,25 +1,10 @@
-//! Fuzzes the ZIP reader used by import and the Mozilla migration: any bytes
-//! as an archive never panic, and no entry inflates past the per-file cap.
+//! Fuzzes the ZIP reader of import and migration: never panics, stays under the per-entry cap, and reads entries the same in any order.
+//! The property itself lives in `fuzz/properties.rs`, shared with the
+//! `fuzz_regressions` test that replays `fuzz/regressions/zip_import/`.
 
 #![no_main]
 
-use std::io::Write;
+#[path = "../properties.rs"]
+mod properties;
 
-use libfuzzer_sys::fuzz_target;
-use satchel::files::{Archive, MAX_FILE_BYTES};
-
-fuzz_target!(|data: &[u8]| {
-    let mut file = tempfile::NamedTempFile::new().expect("temp file");
-    file.write_all(data).expect("write");
-    let Ok(mut archive) = Archive::open(file.path()) else {
-        return;
-    };
-    let Ok(entries) = archive.entries() else {
-        return;
-    };
-    for entry in entries {
-        if let Ok(bytes) = archive.read(entry.index) {
-            assert!(bytes.len() as u64 <= MAX_FILE_BYTES);
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::zip_import(data));

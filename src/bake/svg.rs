@@ -447,6 +447,16 @@ pub(super) fn unbake(bytes: &[u8]) -> Result<Unbaked, BakeError> {
 /// element right after the root start tag, declaring its namespace on the
 /// root when needed. All other bytes are kept.
 pub(super) fn bake(image: &[u8], text: &str, slot: BakeSlot) -> Result<Vec<u8>, BakeError> {
+    // XML 1.0 has no way, not even a character reference, to hold these.
+    let not_xml = |c: char| {
+        c < ' ' && !matches!(c, '\t' | '\n' | '\r') || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
+    if let Some(bad) = text.chars().find(|&c| not_xml(c)) {
+        return Err(BakeError::InvalidText(format!(
+            "it holds the control character U+{:04X}, which an SVG (XML) document cannot contain; remove it, or bake into a PNG",
+            u32::from(bad)
+        )));
+    }
     let (bom, source) = decode(image)?;
     let scan = scan(source, bom.len())?;
     let root = &scan.root;
@@ -889,6 +899,15 @@ mod tests {
             )
         );
         assert_eq!(unbake_str(&baked).expect("unbake").text, URL);
+    }
+
+    #[test]
+    fn text_with_a_control_character_xml_cannot_hold_is_refused() {
+        let result = bake_any(PLAIN.as_bytes(), "{\"a\":\"\u{1a}\"}", BakeSlot::Credential);
+        let Err(BakeError::InvalidText(message)) = result else {
+            panic!("{result:?}");
+        };
+        assert!(message.contains("U+001A"), "{message}");
     }
 
     #[test]

@@ -1,14 +1,24 @@
 //! Crash safety, full disks, damaged databases, backups under load and
 //! two processes sharing one wallet: the wallet never loses a badge.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
+use serde_json::json;
 
-use crate::util::{Sandbox, stderr};
+use crate::server::Route;
+use crate::util::{Sandbox, hosted_issuer, require_or_skip, stderr};
 use crate::{badges, images};
+use chrono::Utc;
 use satchel::bake::{BakeSlot, bake};
+use satchel::http::{Fetcher, HttpPolicy};
+use satchel::import::{ImportStatus, import_bytes};
+use satchel::wallet::Wallet;
 
 /// Writes `n` distinct baked badges into `folder` inside the sandbox.
 fn badge_folder(sb: &Sandbox, folder: &str, n: usize, tag: &str) -> String {
@@ -30,6 +40,7 @@ fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_satchel"))
         .arg("--wallet")
         .arg(&sb.wallet)
+        .arg("--allow-private-network")
         .args(args)
         .env_remove("SATCHEL_WALLET")
         .stdout(Stdio::null())
@@ -38,71 +49,351 @@ fn spawn(sb: &Sandbox, args: &[&str]) -> Child {
         .expect("spawn satchel")
 }
 
-/// `PRAGMA integrity_check` and the number of badges, each fully written.
-fn check_db(path: &std::path::Path) -> i64 {
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// `PRAGMA integrity_check`, no dangling reference and no half-written
+/// badge, collection or check; returns the number of badges.
+fn check_db(path: &Path) -> i64 {
     let conn = Connection::open(path).unwrap();
     let verdict: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(verdict, "ok");
-    let half_written: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM badge WHERE length(original) = 0 OR raw_text = '' OR credential = ''",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(half_written, 0, "no half-written badge");
-    conn.query_row("SELECT count(*) FROM badge", [], |r| r.get(0))
+    let dangling: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")
         .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(dangling.is_empty(), "dangling references in {dangling:?}");
+    for (what, sql) in [
+        (
+            "badge",
+            "SELECT count(*) FROM badge WHERE length(original) = 0 OR raw_text = '' OR credential = ''",
+        ),
+        (
+            "collection",
+            "SELECT count(*) FROM collection WHERE trim(name) = '' OR public_id = ''",
+        ),
+        (
+            "check",
+            "SELECT count(*) FROM badge_check WHERE message = '' OR evidence = '' OR checked_at = ''",
+        ),
+    ] {
+        assert_eq!(count(&conn, sql), 0, "no half-written {what}");
+    }
+    count(&conn, "SELECT count(*) FROM badge")
 }
 
-/// A small deterministic sequence of kill delays, in milliseconds.
-fn delays(n: usize, max_ms: u64) -> Vec<u64> {
+/// The number of badges, or 0 when the wallet was not created yet.
+fn badges_in(sb: &Sandbox) -> i64 {
+    if sb.wallet.exists() {
+        check_db(&sb.wallet)
+    } else {
+        0
+    }
+}
+
+/// Deletes the wallet with its WAL, so a finished command has work again.
+fn remove_wallet(sb: &Sandbox) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = sb.wallet.clone().into_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(name);
+    }
+}
+
+/// Where a kill landed, judged from what the killed run left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Landed {
+    /// None of this run's work is visible.
+    Before,
+    /// Some of the work is done and some is not.
+    Midway,
+    /// The run had finished its work.
+    After,
+}
+
+/// Runs `satchel args…` `runs` times and kills each run with SIGKILL after a
+/// jittered delay. After each kill, `observe` checks what the run left (the
+/// wallet, files) and says where the kill landed; when it says `After`, it
+/// has also undone the work so the next run has some to do. The delay grows
+/// after a kill that came too early and shrinks after one that came too
+/// late, so kills find the middle of the run whatever the machine's speed.
+/// Fails unless at least two kills landed midway. Returns the count of
+/// kills per landing, before, midway and after.
+fn kill_loop(
+    sb: &Sandbox,
+    args: &[&str],
+    runs: usize,
+    first_ms: f64,
+    mut observe: impl FnMut() -> Landed,
+) -> [usize; 3] {
+    let mut tally = [0; 3];
+    let mut scale = first_ms;
     let mut x = 0x2545_f491_4f6c_dd1du64;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % max_ms
-        })
-        .collect()
+    for _ in 0..runs {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let jitter = 0.5 + (x % 1000) as f64 / 1000.0;
+        let mut child = spawn(sb, args);
+        std::thread::sleep(Duration::from_secs_f64(scale * jitter / 1000.0));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let landed = observe();
+        match landed {
+            Landed::Before => scale *= 1.6,
+            Landed::Midway => {}
+            Landed::After => scale *= 0.6,
+        }
+        tally[landed as usize] += 1;
+    }
+    eprintln!("satchel {args:?}: {runs} kills, [before, midway, after] = {tally:?}");
+    assert!(
+        tally[Landed::Midway as usize] >= 2,
+        "kills must land while the work is partly done: {tally:?}"
+    );
+    tally
+}
+
+/// Judges a kill by a count that grows towards `goal`: unchanged is
+/// `Before`, at the goal is `After`, in between is `Midway`.
+fn landed_by_count(before: i64, after: i64, goal: i64) -> Landed {
+    assert!(
+        after >= before,
+        "nothing written ever disappears: {after} < {before}"
+    );
+    if after >= goal {
+        Landed::After
+    } else if after == before {
+        Landed::Before
+    } else {
+        Landed::Midway
+    }
+}
+
+/// [`kill_loop`] for a command that writes `goal` badges into a new wallet,
+/// judged by the badge count (the wallet is removed once all are there);
+/// then one more run must complete the work.
+fn kill_badge_writer(sb: &Sandbox, args: &[&str], goal: i64) {
+    let mut last = 0;
+    kill_loop(sb, args, 16, 300.0, || {
+        let now = badges_in(sb);
+        let landed = landed_by_count(last, now, goal);
+        last = now;
+        if landed == Landed::After {
+            remove_wallet(sb);
+            last = 0;
+        }
+        landed
+    });
+    let out = sb.run(args);
+    assert!(
+        out.status.success(),
+        "the rerun completes: {}",
+        stderr(&out)
+    );
+    assert_eq!(check_db(&sb.wallet), goal);
 }
 
 #[test]
 fn an_import_killed_at_random_points_never_corrupts_and_completes_on_rerun() {
     let sb = Sandbox::new();
     let folder = badge_folder(&sb, "many", 150, "kill");
-    let mut survived = 0;
-    let mut last = 0;
-    for delay in delays(12, 900) {
-        let mut child = spawn(&sb, &["import", &folder]);
-        std::thread::sleep(Duration::from_millis(delay));
-        let _ = child.kill(); // SIGKILL
-        let _ = child.wait();
-        if sb.wallet.exists() {
-            let count = check_db(&sb.wallet);
-            assert!(count >= last, "badges never disappear: {count} < {last}");
-            last = count;
-        }
-        survived += 1;
+    kill_badge_writer(&sb, &["import", &folder], 150);
+}
+
+/// A Mozilla shutdown export of `n` baked 0.5 badges issued to `email`.
+fn mozilla_export(sb: &Sandbox, n: usize, email: &str) -> String {
+    let path = sb.path("mozilla-export.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let picture = images::badge_png(48, 3);
+    let names: Vec<String> = (0..n).map(|i| format!("badge-{i:04}.png")).collect();
+    zip.start_file("manifest.txt", opts).unwrap();
+    zip.write_all(json!({ email: names }).to_string().as_bytes())
+        .unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let text = badges::ob05_assertion(
+            email,
+            None,
+            &format!("Old badge {i}"),
+            "http://old-issuer.invalid",
+        )
+        .to_string();
+        zip.start_file(name.as_str(), opts).unwrap();
+        zip.write_all(&bake(&picture, &text, BakeSlot::Assertion).unwrap())
+            .unwrap();
     }
-    assert_eq!(survived, 12);
-    let out = sb.run(&["import", &folder]);
+    zip.finish().unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_migration_killed_at_random_points_never_corrupts_and_completes_on_rerun() {
+    let sb = Sandbox::new();
+    let export = mozilla_export(&sb, 150, "ann@example.org");
+    kill_badge_writer(
+        &sb,
+        &["migrate", "mozilla", &export, "--add-identities"],
+        150,
+    );
+    let identities = sb.json(&["identity", "list"]).0;
+    assert_eq!(identities.as_array().unwrap().len(), 1, "{identities}");
+}
+
+#[test]
+fn a_verification_run_killed_at_random_points_never_corrupts_and_completes_on_rerun() {
+    const BADGES: i64 = 150;
+    let sb = Sandbox::new();
+    let issuer = hosted_issuer(BADGES as usize, "ann@example.org");
+    assert!(
+        sb.run(&["identity", "add", "ann@example.org"])
+            .status
+            .success()
+    );
+    let urls: Vec<String> = (0..BADGES)
+        .map(|i| issuer.url(&format!("/assertions/{i}.json")))
+        .collect();
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let results = sb.import(&urls);
+    assert!(results.iter().all(|r| r["status"] == "imported"));
+    // A slightly slow issuer makes a run last long enough to be cut in the middle.
+    for i in 0..BADGES {
+        let assertion = badges::assertion(&issuer.base, "rust", i as usize, "ann@example.org");
+        issuer.route(
+            &format!("/assertions/{i}.json"),
+            Route::Slow(
+                Duration::from_millis(25),
+                Box::new(Route::Json(assertion.to_string())),
+            ),
+        );
+    }
+    let checks = || {
+        check_db(&sb.wallet);
+        count(
+            &Connection::open(&sb.wallet).unwrap(),
+            "SELECT count(*) FROM badge_check",
+        )
+    };
+    let mut last = 0;
+    kill_loop(&sb, &["verify", "--all"], 14, 400.0, || {
+        let now = checks();
+        let landed = landed_by_count(last, now, last + BADGES);
+        last = now;
+        landed
+    });
+    let (out, code) = sb.json(&["verify", "--all"]);
+    assert_eq!(code, 0, "the rerun completes: {out}");
+    assert_eq!(checks(), last + BADGES, "one new check per badge");
+    let stale = count(
+        &Connection::open(&sb.wallet).unwrap(),
+        "SELECT count(*) FROM badge b WHERE (SELECT outcome FROM badge_check c
+         WHERE c.badge_id = b.id ORDER BY c.id DESC LIMIT 1) IS NOT 'valid'",
+    );
+    assert_eq!(stale, 0, "every badge's latest check is valid");
+}
+
+/// The `.satchel-*.part` files an export writes before its rename.
+fn part_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "part"))
+        .collect()
+}
+
+/// Fails unless `path` is a whole export of `badges` badges: every entry
+/// inflates with a good CRC and the index names them all.
+fn assert_whole_export(path: &Path, badges: i64) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap())
+        .unwrap_or_else(|e| panic!("{} is not a whole ZIP: {e}", path.display()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        std::io::copy(&mut entry, &mut std::io::sink()).unwrap();
+    }
+    let index: serde_json::Value =
+        serde_json::from_reader(zip.by_name("satchel-export.json").unwrap()).unwrap();
+    assert_eq!(index["badge_count"], badges);
+}
+
+#[test]
+fn an_export_killed_at_random_points_leaves_no_partial_file_and_completes_on_rerun() {
+    let sb = Sandbox::new();
+    let picture = images::badge_png(256, 5);
+    for i in 0..120 {
+        let text = badges::embedded_assertion(
+            &format!("https://hard.example/export/{i}"),
+            &format!("Export {i}"),
+            "Hard U",
+            "ann@example.org",
+        )
+        .to_string();
+        sb.write(
+            &format!("big/{i:04}.png"),
+            bake(&picture, &text, BakeSlot::Assertion).unwrap(),
+        );
+    }
+    assert!(
+        sb.run(&["import", sb.path("big").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let (collection, code) = sb.json(&["collection", "new", "Everything"]);
+    assert_eq!(code, 0, "{collection}");
+    let collection = collection["id"].to_string();
+    let ids: Vec<String> = sb.list().iter().map(|b| b["id"].to_string()).collect();
+    let mut add = vec!["collection", "add", collection.as_str()];
+    add.extend(ids.iter().map(String::as_str));
+    assert!(sb.run(&add).status.success());
+    let out_dir = sb.path("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let target = out_dir.join("wallet.zip");
+    let target_arg = target.display().to_string();
+    kill_loop(&sb, &["export", &target_arg], 16, 150.0, || {
+        assert_eq!(check_db(&sb.wallet), 120, "an export changes nothing");
+        let parts = part_files(&out_dir);
+        // A killed export leaves its temporary file, never the target.
+        for part in &parts {
+            std::fs::remove_file(part).unwrap();
+        }
+        if target.exists() {
+            assert_whole_export(&target, 120);
+            std::fs::remove_file(&target).unwrap();
+            Landed::After
+        } else if parts.is_empty() {
+            Landed::Before
+        } else {
+            Landed::Midway
+        }
+    });
+    let out = sb.run(&["export", &target_arg]);
     assert!(
         out.status.success(),
         "the rerun completes: {}",
         stderr(&out)
     );
-    assert_eq!(check_db(&sb.wallet), 150);
+    assert_whole_export(&target, 120);
+    assert!(
+        part_files(&out_dir).is_empty(),
+        "a finished export leaves no temporary file"
+    );
 }
 
 #[test]
-fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
-    let probe = Command::new("unshare").args(["-rm", "true"]).status();
-    if !probe.is_ok_and(|s| s.success()) {
-        eprintln!("skipping: cannot make a small file system here (unshare -rm is not permitted)");
+fn a_full_disk_gives_a_clear_error_and_loses_nothing_on_import_and_export() {
+    let missing = match Command::new("unshare").args(["-rm", "true"]).status() {
+        Ok(status) if status.success() => None,
+        Ok(status) => Some(format!(
+            "`unshare -rm true` is not permitted here ({status})"
+        )),
+        Err(e) => Some(format!("`unshare` cannot be run ({e})")),
+    };
+    if !require_or_skip("a small tmpfs in a private mount namespace", missing) {
         return;
     }
     let sb = Sandbox::new();
@@ -118,6 +409,9 @@ mount -t tmpfs -o size=400k tmpfs "$MNT" || exit 90
 "$BIN" --wallet "$MNT/w.sqlite3" identity add ann@example.org >/dev/null || exit 91
 "$BIN" --wallet "$MNT/w.sqlite3" import --json "$FOLDER" > "$OUT/import.json" 2> "$OUT/import.err"
 echo $? > "$OUT/import.code"
+"$BIN" --wallet "$MNT/w.sqlite3" export "$MNT/export.zip" > /dev/null 2> "$OUT/export.err"
+echo $? > "$OUT/export.code"
+ls -a "$MNT" > "$OUT/after-export.ls"
 "$BIN" --wallet "$MNT/w.sqlite3" list --json > "$OUT/list.json" 2> "$OUT/list.err"
 echo $? > "$OUT/list.code"
 cp "$MNT"/w.sqlite3* "$OUT/"
@@ -149,6 +443,27 @@ cp "$MNT"/w.sqlite3* "$OUT/"
     assert!(
         message.contains("disk holding the wallet is full"),
         "{message}"
+    );
+    // The export onto the same full disk fails in words, and leaves nothing behind.
+    assert_eq!(read("export.code").trim(), "2", "{}", read("export.err"));
+    let export_error = read("export.err");
+    assert!(
+        export_error.contains("export.zip") && export_error.contains("No space left"),
+        "{export_error}"
+    );
+    let left: Vec<String> = read("after-export.ls")
+        .lines()
+        .filter(|name| {
+            !matches!(
+                *name,
+                "." | ".." | "w.sqlite3" | "w.sqlite3-wal" | "w.sqlite3-shm"
+            )
+        })
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        left.is_empty(),
+        "no export file, whole or partial: {left:?}"
     );
     assert_eq!(
         read("list.code").trim(),
@@ -279,4 +594,119 @@ fn two_processes_importing_into_one_wallet_both_finish_and_lose_nothing() {
     assert!(first.wait().unwrap().success());
     assert!(second.wait().unwrap().success());
     assert_eq!(check_db(&sb.wallet), 160);
+}
+
+/// The window's pattern, from `src-tauri/src/state.rs`, in this process: one
+/// long-lived connection behind a mutex for short reads and small edits, and
+/// a fresh connection per long task (an import), while a `satchel import`
+/// process writes into the same wallet.
+#[test]
+fn the_windows_connections_and_a_cli_import_share_one_wallet_and_lose_nothing() {
+    const CLI_BADGES: usize = 150;
+    const TASKS: usize = 15;
+    const PER_TASK: usize = 4;
+    let sb = Sandbox::new();
+    let folder = badge_folder(&sb, "cli", CLI_BADGES, "cli");
+    let picture = images::badge_png(48, 9);
+    let window_badges: Vec<Vec<u8>> = (0..TASKS * PER_TASK)
+        .map(|i| {
+            let text = badges::embedded_assertion(
+                &format!("https://hard.example/window/{i}"),
+                &format!("window {i}"),
+                "Hard U",
+                "ann@example.org",
+            )
+            .to_string();
+            bake(&picture, &text, BakeSlot::Assertion).unwrap()
+        })
+        .collect();
+    let reader = Mutex::new(Wallet::open(&sb.wallet).unwrap());
+    let fetcher = Fetcher::new(HttpPolicy::with_private(false)).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--wallet")
+        .arg(&sb.wallet)
+        .args(["import", "--json", &folder])
+        .env_remove("SATCHEL_WALLET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let cli_running = AtomicBool::new(true);
+    let (reads, overlapping, slowest) = std::thread::scope(|s| {
+        let reads = s.spawn(|| {
+            let (mut reads, mut seen) = (0, 0);
+            while cli_running.load(Ordering::SeqCst) {
+                let listed = reader
+                    .lock()
+                    .unwrap()
+                    .list_badges()
+                    .expect("the window reads");
+                assert!(listed.len() >= seen, "the list never shrinks");
+                seen = listed.len();
+                reads += 1;
+                std::thread::sleep(Duration::from_millis(3));
+            }
+            reads
+        });
+        let (mut overlapping, mut slowest) = (0, Duration::ZERO);
+        for (task, chunk) in window_badges.chunks(PER_TASK).enumerate() {
+            let started = Instant::now();
+            let mut writer = Wallet::open(&sb.wallet).expect("the window opens a writer");
+            let mut ids = Vec::new();
+            for (i, bytes) in chunk.iter().enumerate() {
+                let label = format!("window task {task} badge {i}");
+                let result = runtime.block_on(import_bytes(
+                    &mut writer,
+                    &fetcher,
+                    label,
+                    bytes.clone(),
+                    Utc::now(),
+                ));
+                assert_eq!(result.status, ImportStatus::Imported, "{:?}", result.error);
+                ids.push(result.badge_id.unwrap());
+            }
+            drop(writer);
+            let mut shared = reader.lock().unwrap();
+            let collection = shared
+                .create_collection(&format!("Task {task}"), "", Utc::now())
+                .expect("the window edits a collection");
+            shared.add_to_collection(collection.id, &ids).unwrap();
+            drop(shared);
+            slowest = slowest.max(started.elapsed());
+            if cli.try_wait().unwrap().is_none() {
+                overlapping += 1;
+            }
+        }
+        let output = cli.wait_with_output().unwrap();
+        cli_running.store(false, Ordering::SeqCst);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("locked"));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let results = report["results"].as_array().unwrap();
+        assert_eq!(results.len(), CLI_BADGES);
+        assert!(
+            results.iter().all(|r| r["status"] == "imported"),
+            "{report}"
+        );
+        (reads.join().unwrap(), overlapping, slowest)
+    });
+    eprintln!(
+        "concurrency: CLI wrote {CLI_BADGES} badges, the window {} badges and {TASKS} collections \
+         in {TASKS} tasks ({overlapping} while the CLI ran, slowest task {slowest:?}), \
+         {reads} list reads, 0 retries",
+        TASKS * PER_TASK
+    );
+    assert!(overlapping > 0, "the window worked while the CLI imported");
+    assert_eq!(check_db(&sb.wallet) as usize, CLI_BADGES + TASKS * PER_TASK);
+    let collections = reader.lock().unwrap().collections().unwrap();
+    assert_eq!(collections.len(), TASKS);
+    assert!(collections.iter().all(|c| c.badge_count == PER_TASK as i64));
 }

@@ -121,3 +121,18 @@ pub fn hosted_issuer(n: usize, email: &str) -> crate::server::Issuer {
     }
     issuer
 }
+
+/// Whether a test that needs `what` can go on. `missing` says why it cannot,
+/// or is `None` when it can. A test that cannot is skipped with a message,
+/// unless `SATCHEL_E2E_REQUIRED=1` is set (`scripts/test` and CI set it):
+/// there, where everything is meant to be available, it fails instead.
+pub fn require_or_skip(what: &str, missing: Option<String>) -> bool {
+    let Some(reason) = missing else {
+        return true;
+    };
+    if std::env::var("SATCHEL_E2E_REQUIRED").is_ok_and(|v| v == "1") {
+        panic!("this test needs {what}, but {reason}; SATCHEL_E2E_REQUIRED=1 forbids skipping it");
+    }
+    eprintln!("skipping: this test needs {what}, but {reason}");
+    false
+}
