@@ -215,7 +215,10 @@ pub fn credential_document(badge: &Badge) -> Option<Value> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so `path` is either the old file or the whole new one.
+/// a rename, so `path` is either the old file or the whole new one. The
+/// temporary file is named after the target (`.<name>.satchel-….part`), so
+/// the leftovers of an earlier write to the same target that was killed
+/// before its rename are recognized and removed first.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<(), Error>,
@@ -224,8 +227,11 @@ pub fn write_atomically(
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let prefix = format!(".{name}.satchel-");
+    remove_leftovers(dir, &prefix);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".satchel-")
+        .prefix(&prefix)
         .suffix(".part")
         .tempfile_in(dir)
         .map_err(|e| io_error(dir, e))?;
@@ -234,6 +240,21 @@ pub fn write_atomically(
     tmp.as_file().sync_all().map_err(|e| io_error(path, e))?;
     tmp.persist(path).map_err(|e| io_error(path, e.error))?;
     Ok(())
+}
+
+/// Removes `<prefix>….part` files in `dir`; a file that cannot be removed
+/// is left alone (it costs disk space, never correctness).
+fn remove_leftovers(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(prefix) && file.ends_with(".part") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes one badge to `out`: `.png` / `.svg` as a baked image, `.json` as
