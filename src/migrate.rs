@@ -513,8 +513,8 @@ impl Run<'_> {
                 "if you still have this badge's image or address, import it with `satchel import <file|URL>` and add it with `satchel collection add`",
             );
             let mut members = Vec::new();
-            for (i, badge) in entries.items.into_iter().enumerate() {
-                let label = format!("{label}#badge{}", i + 1);
+            for badge in entries.items {
+                let label = format!("{label}#badge {}", badge.position);
                 if let Some(id) = self.group_badge(label, badge).await {
                     members.push(id);
                 }
@@ -777,6 +777,8 @@ pub struct Group {
 /// One badge of a `group/<id>.json` answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupBadge {
+    /// Its place in the group's `badges` list, counting from 1.
+    pub position: usize,
     /// What to import: the embedded assertion as JSON text, else the hosted URL.
     pub text: String,
     /// Every address the entry says the badge is hosted at, best first: its
@@ -941,7 +943,11 @@ pub fn parse_group(bytes: &[u8]) -> Result<Listing<Vec<GroupBadge>>, Error> {
                 continue;
             }
         };
-        listing.items.push(GroupBadge { text, hosted_urls });
+        listing.items.push(GroupBadge {
+            position: i + 1,
+            text,
+            hosted_urls,
+        });
     }
     Ok(listing)
 }

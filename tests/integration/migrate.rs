@@ -325,7 +325,7 @@ fn displayed(hosted_url: Option<&str>, assertion: Option<Value>) -> Value {
 
 /// Saved Displayer answers: three public groups, one named like a collection
 /// the learner already has, two groups with unusable ids, and one badge entry
-/// with nothing in it.
+/// with nothing in it (first, so the others keep their places in the report).
 fn displayer_folder(sb: &Sandbox) -> String {
     let groups = json!({"userId": 7, "groups": [
         {"groupId": 1, "name": "Web Skills", "badges": 3},
@@ -339,12 +339,12 @@ fn displayer_folder(sb: &Sandbox) -> String {
     let b1 = format!("{GONE}/assertions/b1");
     let d7 = badges::ob10_assertion(GONE, "d7", "ann@example.org");
     let group1 = json!({"userId": 7, "groupId": 1, "badges": [
+        {"lastValidated": null, "imageUrl": format!("{GONE}/images/x.png")},
         displayed(
             Some(&b1),
             Some(badges::ob05_assertion("ann@example.org", None, "Kept By The Backpack", GONE)),
         ),
         displayed(None, Some(d7.clone())),
-        {"lastValidated": null, "imageUrl": format!("{GONE}/images/x.png")}
     ]});
     sb.write("displayer/group/1.json", group1.to_string());
     let o5 = format!("{GONE}/assertions/o5");
@@ -409,7 +409,7 @@ fn displayer_answers_rebuild_public_collections_matched_by_hosted_address() {
     assert!(text(sneaky, "advice").contains("satchel collection new"));
     let no_id = failure(&r, "groups.json#group 4");
     assert!(text(no_id, "message").contains(r#"group 4 ("No Id") without a "groupId""#));
-    let empty = failure(&r, "group/1.json#badge 3");
+    let empty = failure(&r, "group/1.json#badge 1");
     assert!(text(empty, "message").contains(r#"neither an "assertion" nor a "hostedUrl""#));
     assert!(text(empty, "advice").contains("satchel import"));
     assert!(!sb.path("etc").exists());
@@ -456,10 +456,10 @@ fn displayer_answers_rebuild_public_collections_matched_by_hosted_address() {
 
     // New Mozilla-era badges whose issuers are gone are kept and marked.
     assert_eq!(r["unreachable"].as_array().unwrap().len(), 3, "{r:#}");
-    assert!(text(unreachable(&r, "group/1.json#badge2"), "reason").contains("old-issuer.invalid"));
-    assert!(text(unreachable(&r, "group/3.json#badge1"), "reason").contains("old-issuer.invalid"));
+    assert!(text(unreachable(&r, "group/1.json#badge 3"), "reason").contains("old-issuer.invalid"));
+    assert!(text(unreachable(&r, "group/3.json#badge 1"), "reason").contains("old-issuer.invalid"));
     assert!(
-        text(unreachable(&r, "group/2.json#badge1"), "reason").contains("names no hosted copy")
+        text(unreachable(&r, "group/2.json#badge 1"), "reason").contains("names no hosted copy")
     );
 
     // A 0.5 badge the backpack kept is known by its hosted address from now on.
