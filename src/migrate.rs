@@ -6,9 +6,13 @@
 //! (`groups.json` and `group/<id>.json`, which carry the public collections),
 //! and loose folders of baked images. Every badge goes through the normal
 //! import path ([`crate::import::import_bytes`]), so duplicates are skipped and
-//! a badge whose issuer is gone is kept, marked as awaiting details. The
-//! [`MigrationReport`] says what came over, what was already there, and for
-//! each file that did not come over, why and what the learner can do.
+//! a badge whose issuer is gone is kept, marked as awaiting details. Displayer
+//! badges are matched to the wallet's by hosted address before that, and each
+//! new hosted badge of the Mozilla era is checked once through
+//! [`crate::verify`], so those whose issuers are gone are marked `unreachable`
+//! in their history. The [`MigrationReport`] says what came over, what was
+//! already there, and for each file or entry that did not come over, why and
+//! what the learner can do.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
