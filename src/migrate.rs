@@ -6,21 +6,27 @@
 //! (`groups.json` and `group/<id>.json`, which carry the public collections),
 //! and loose folders of baked images. Every badge goes through the normal
 //! import path ([`crate::import::import_bytes`]), so duplicates are skipped and
-//! a badge whose issuer is gone is kept, marked as awaiting details. The
-//! [`MigrationReport`] says what came over, what was already there, and for
-//! each file that did not come over, why and what the learner can do.
+//! a badge whose issuer is gone is kept, marked as awaiting details. Displayer
+//! badges are matched to the wallet's by hosted address before that, and each
+//! new hosted badge of the Mozilla era is checked once through
+//! [`crate::verify`], so those whose issuers are gone are marked `unreachable`
+//! in their history. The [`MigrationReport`] says what came over, what was
+//! already there, and for each file or entry that did not come over, why and
+//! what the learner can do.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::credential::{ObVersion, Proof};
 use crate::files::{self, Archive};
 use crate::http::Fetcher;
 use crate::import::{ImportResult, ImportStatus, import_bytes};
-use crate::wallet::{IdentityKind, Wallet};
+use crate::verify::{self, Outcome, VerifyOptions};
+use crate::wallet::{IdentityKind, Resolved, Wallet};
 use crate::{Error, ErrorCode};
 
 /// The name of the shutdown export's index file.
@@ -50,12 +56,26 @@ pub struct Failure {
     pub advice: String,
 }
 
-/// A badge kept while its issuer could not be reached.
+/// A badge kept while its issuer could not be reached: its details could not
+/// be fetched at import, or its first check (kept in the badge's history)
+/// found the issuer unreachable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unreachable {
     pub path: String,
     pub badge_id: i64,
     pub reason: String,
+}
+
+/// A Displayer group that was not rebuilt because the learner already has a
+/// collection of that name, which is left as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CollectionNote {
+    pub name: String,
+    /// The learner's own collection of that name.
+    pub collection_id: i64,
+    /// The group's badges, in the wallet now, in the group's order.
+    pub badge_ids: Vec<i64>,
+    pub advice: String,
 }
 
 /// A badge that came over but is not (yet) matched to one of the learner's identities.
@@ -79,9 +99,13 @@ pub struct MigrationReport {
     pub identities_added: Vec<String>,
     /// Emails found in the export but not added (`--add-identities` adds them).
     pub identities_not_added: Vec<String>,
+    /// Public collections made from Displayer groups.
     pub collections_created: Vec<String>,
-    /// Collections that were already in the wallet and were left as they are.
+    /// Collections an earlier migration made from the same groups, completed
+    /// with any badge they lack (their flags are left as the learner set them).
     pub collections_existing: Vec<String>,
+    /// Groups not rebuilt because a collection of the learner's own has that name.
+    pub collections_untouched: Vec<CollectionNote>,
     pub unreachable: Vec<Unreachable>,
     pub recipient_notes: Vec<RecipientNote>,
     pub failures: Vec<Failure>,
@@ -215,12 +239,15 @@ pub async fn migrate_mozilla(
             identities_not_added: Vec::new(),
             collections_created: Vec::new(),
             collections_existing: Vec::new(),
+            collections_untouched: Vec::new(),
             unreachable: Vec::new(),
             recipient_notes: Vec::new(),
             failures: Vec::new(),
         },
         export_emails: Vec::new(),
         imported: Vec::new(),
+        new_badges: Vec::new(),
+        hosted: HashMap::new(),
     };
     let mut done: Vec<String> = Vec::new();
     if let Some(manifest) = manifest {
@@ -245,6 +272,7 @@ pub async fn migrate_mozilla(
         }
     }
     run.check_recipients()?;
+    run.check_mozilla_era().await?;
     Ok(run.report)
 }
 
@@ -258,6 +286,11 @@ struct Run<'a> {
     export_emails: Vec<String>,
     /// Badges that came over or were already there: (label, badge id).
     imported: Vec<(String, i64)>,
+    /// Badges this run added: (label, badge id).
+    new_badges: Vec<(String, i64)>,
+    /// The wallet's badges by hosted address, for matching Displayer entries
+    /// (filled when the first group is read).
+    hosted: HashMap<String, i64>,
 }
 
 impl Run<'_> {
@@ -279,6 +312,7 @@ impl Run<'_> {
                         reason,
                     });
                 }
+                self.new_badges.push((r.path.clone(), id));
                 self.imported.push((r.path, id));
                 Some(id)
             }
@@ -313,6 +347,18 @@ impl Run<'_> {
         });
     }
 
+    /// Reports each entry a saved file listed but that cannot be used.
+    fn skipped(&mut self, label: &str, skipped: Vec<Skipped>, advice: &str) {
+        for s in skipped {
+            self.report.failures.push(Failure {
+                path: format!("{label}#{}", s.entry),
+                code: ErrorCode::MalformedCredential,
+                message: s.reason,
+                advice: advice.to_owned(),
+            });
+        }
+    }
+
     /// The shutdown export: identities from the manifest's emails, then every
     /// image it lists, each reported if it is missing or unreadable.
     async fn shutdown_export(
@@ -329,7 +375,14 @@ impl Run<'_> {
             .unwrap_or_default();
         let label = bundle.label(manifest_name);
         let listing = match bundle.read(manifest_name).and_then(|b| parse_manifest(&b)) {
-            Ok(listing) => listing,
+            Ok(listing) => {
+                self.skipped(
+                    &label,
+                    listing.skipped,
+                    "the images this entry meant are still imported if they are in the export; check that none is missing from the report's badges",
+                );
+                listing.items
+            }
             Err(e) => {
                 // The images are still worth bringing over without their index.
                 self.fail(label, &e);
@@ -395,8 +448,9 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Saved Displayer answers: the badges of each public group, then the
-    /// group itself as a public collection holding them in order.
+    /// Saved Displayer answers: the badges of each public group, matched to
+    /// badges already in the wallet or imported, then the group itself as a
+    /// public collection holding them in order.
     async fn displayer(
         &mut self,
         bundle: &mut Bundle,
@@ -416,47 +470,158 @@ impl Run<'_> {
                 return Ok(());
             }
         };
-        for (group_id, group_name) in groups {
-            let name = format!("{folder}group/{group_id}.json");
+        self.skipped(
+            &label,
+            groups.skipped,
+            "this group cannot be rebuilt; make it again with `satchel collection new <name>` and `satchel collection add`",
+        );
+        for badge in self.wallet.list_badges()? {
+            if let Some(url) = badge.hosted_url {
+                self.hosted.entry(url).or_insert(badge.id);
+            }
+        }
+        for group in groups.items {
+            let name = format!("{folder}group/{}.json", group.id);
             done.push(name.clone());
             let label = bundle.label(&name);
-            let entries = match bundle.read(&name).and_then(|b| parse_group(&b)) {
+            let read = if bundle.contains(&name) {
+                bundle.read(&name)
+            } else {
+                Err(Error::other(
+                    ErrorCode::NotFound,
+                    format!(
+                        "groups.json lists the group \"{}\" (id {}), but group/{}.json is not beside it",
+                        group.name, group.id, group.id
+                    ),
+                ))
+            };
+            let entries = match read.and_then(|b| parse_group(&b)) {
                 Ok(entries) => entries,
                 Err(e) => {
-                    self.fail(label, &e);
+                    let code = e.code();
+                    self.report.failures.push(Failure {
+                        path: label,
+                        code,
+                        message: e.to_string(),
+                        advice: format!(
+                            "save the Displayer answer /displayer/<userId>/group/{}.json into the group folder and migrate again; the group's collection is not made until then",
+                            group.id
+                        ),
+                    });
                     continue;
                 }
             };
+            self.skipped(
+                &label,
+                entries.skipped,
+                "if you still have this badge's image or address, import it with `satchel import <file|URL>` and add it with `satchel collection add`",
+            );
             let mut members = Vec::new();
-            for (i, text) in entries.into_iter().enumerate() {
-                let label = format!("{label}#badge{}", i + 1);
-                if let Some(id) = self.import(label, text.into_bytes()).await {
+            for badge in entries.items {
+                let label = format!("{label}#badge {}", badge.position);
+                if let Some(id) = self.group_badge(label, badge).await {
                     members.push(id);
                 }
             }
-            self.collection(&group_name, &members)?;
+            if let Err(e) = self.collection(&group, &members) {
+                self.fail(label, &e);
+            }
         }
         Ok(())
     }
 
-    /// Puts `members` into the collection named `name`, creating it as a
-    /// public collection when there is none. Adding is idempotent, so a
-    /// migration cut short and run again completes the collection.
-    fn collection(&mut self, name: &str, members: &[i64]) -> Result<(), Error> {
+    /// Finds a Displayer badge in the wallet by any of its hosted addresses,
+    /// else imports it (the import matches it by assertion id, then by content).
+    async fn group_badge(&mut self, label: String, badge: GroupBadge) -> Option<i64> {
+        let known = badge
+            .hosted_urls
+            .iter()
+            .find_map(|url| self.hosted.get(url).copied());
+        let id = match known {
+            Some(id) => {
+                self.report.duplicates += 1;
+                self.imported.push((label, id));
+                id
+            }
+            None => {
+                let id = self.import(label, badge.text.into_bytes()).await?;
+                if let Err(e) = self.remember_hosted_url(id, &badge.hosted_urls) {
+                    self.fail(format!("badge {id}"), &e);
+                }
+                id
+            }
+        };
+        for url in badge.hosted_urls {
+            self.hosted.entry(url).or_insert(id);
+        }
+        Some(id)
+    }
+
+    /// A 0.5 assertion does not say where it is hosted; the Displayer entry
+    /// does. Storing that address with the badge lets a later import of the
+    /// same badge by its address be recognised as the same badge.
+    fn remember_hosted_url(&mut self, id: i64, urls: &[String]) -> Result<(), Error> {
+        let Some(url) = urls.first() else {
+            return Ok(());
+        };
+        let badge = self.wallet.badge(id)?;
+        if badge.credential.hosted_url.is_some() {
+            return Ok(());
+        }
+        let mut credential = badge.credential;
+        credential.hosted_url = Some(url.clone());
+        let resolved = Resolved {
+            credential,
+            fetched: badge.fetched.map(|f| f.to_string()),
+            details: badge.summary.details,
+            details_error: badge.details_error,
+        };
+        self.wallet.update_details(id, &resolved)?;
+        Ok(())
+    }
+
+    /// Puts `members` into the public collection rebuilt from `group`. A
+    /// collection an earlier migration made from it (known by its
+    /// description) is completed, so a migration cut short and run again
+    /// finishes it; a collection of the learner's own with the same name is
+    /// left untouched, and the report says how to bring the badges together.
+    fn collection(&mut self, group: &Group, members: &[i64]) -> Result<(), Error> {
+        let description = format!(
+            "Public group {} of your Mozilla Backpack, rebuilt by `satchel migrate mozilla`.",
+            group.id
+        );
         let existing = self
             .wallet
             .collections()?
             .into_iter()
-            .find(|c| c.name == name);
+            .find(|c| c.name == group.name);
         let id = match existing {
-            Some(c) => {
-                self.report.collections_existing.push(name.to_owned());
+            Some(c) if c.description == description => {
+                self.report.collections_existing.push(group.name.clone());
                 c.id
             }
+            Some(c) => {
+                let ids: Vec<String> = members.iter().map(i64::to_string).collect();
+                self.report.collections_untouched.push(CollectionNote {
+                    name: group.name.clone(),
+                    collection_id: c.id,
+                    badge_ids: members.to_vec(),
+                    advice: format!(
+                        "you already have a collection named \"{}\" (collection {}), so Satchel left it as it is and did not rebuild the Mozilla group into it; the group's badges are in your wallet: add them with `satchel collection add {} {}`, or rename your collection and migrate again",
+                        group.name,
+                        c.id,
+                        c.id,
+                        ids.join(" ")
+                    ),
+                });
+                return Ok(());
+            }
             None => {
-                let c = self.wallet.create_collection(name, "", self.now)?;
+                let c = self
+                    .wallet
+                    .create_collection(&group.name, &description, self.now)?;
                 self.wallet.set_collection_public(c.id, true)?;
-                self.report.collections_created.push(name.to_owned());
+                self.report.collections_created.push(group.name.clone());
                 c.id
             }
         };
@@ -506,6 +671,61 @@ impl Run<'_> {
     }
 }
 
+impl Run<'_> {
+    /// Checks once, against their issuers, the hosted badges of the Mozilla
+    /// era (0.5 and 1.x, and badges baked as a bare address) this run added;
+    /// each check joins the badge's history, and those whose issuer could not
+    /// be reached are reported. Badges already in the wallet are not checked
+    /// again, so a second run changes nothing.
+    async fn check_mozilla_era(&mut self) -> Result<(), Error> {
+        let mut labels = HashMap::new();
+        let mut ids = Vec::new();
+        for (label, id) in &self.new_badges {
+            let badge = self.wallet.badge(*id)?;
+            let c = &badge.credential;
+            let era = matches!(
+                c.ob_version,
+                Some(ObVersion::V0_5 | ObVersion::V1_0 | ObVersion::V1_1)
+            ) && c.proof == Some(Proof::Hosted);
+            if era || badge.payload_kind == "url" {
+                labels.insert(*id, label.clone());
+                ids.push(*id);
+            }
+        }
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let identities = self.wallet.identities()?;
+        let checks = verify::verify_badges(
+            self.wallet,
+            self.fetcher,
+            &identities,
+            &ids,
+            self.now,
+            VerifyOptions::default(),
+            &mut |_| {},
+        )
+        .await
+        .map_err(|verify::VerifyError::Wallet(e)| Error::from(e))?;
+        for check in checks {
+            let known = self
+                .report
+                .unreachable
+                .iter()
+                .any(|u| u.badge_id == check.badge_id);
+            if check.outcome != Outcome::Unreachable || known {
+                continue;
+            }
+            self.report.unreachable.push(Unreachable {
+                path: labels.remove(&check.badge_id).unwrap_or_default(),
+                badge_id: check.badge_id,
+                reason: check.message,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// What a learner can do about a file that failed, by error code.
 fn advice(code: ErrorCode) -> &'static str {
     match code {
@@ -534,31 +754,93 @@ fn parse_json(bytes: &[u8], what: &str) -> Result<Value, Error> {
     })
 }
 
-/// `manifest.txt`: a JSON object mapping each email to its image file names.
-fn parse_manifest(bytes: &[u8]) -> Result<BTreeMap<String, Vec<String>>, Error> {
-    let value = parse_json(bytes, MANIFEST)?;
-    let shape_error = || {
-        Error::other(
-            ErrorCode::MalformedCredential,
-            "manifest.txt should map each email address to a list of image file names",
-        )
-    };
-    let object = value.as_object().ok_or_else(shape_error)?;
-    let mut out = BTreeMap::new();
-    for (email, images) in object {
-        let list = images.as_array().ok_or_else(shape_error)?;
-        let names = list
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect();
-        out.insert(email.clone(), names);
-    }
-    Ok(out)
+/// What a saved file listed: the entries that can be used, and a sentence
+/// for each one that cannot, so none is dropped without a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing<T> {
+    pub items: T,
+    pub skipped: Vec<Skipped>,
 }
 
-/// `groups.json`: the public groups, as (group id, name).
-fn parse_groups(bytes: &[u8]) -> Result<Vec<(String, String)>, Error> {
+/// An entry of a saved file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Where it sits: `Ann@example.org` (a manifest key), `group 3`, `badge 2`.
+    pub entry: String,
+    pub reason: String,
+}
+
+/// A public group listed in `groups.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The group id, letters and digits only (it names `group/<id>.json`).
+    pub id: String,
+    pub name: String,
+}
+
+/// One badge of a `group/<id>.json` answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupBadge {
+    /// Its place in the group's `badges` list, counting from 1.
+    pub position: usize,
+    /// What to import: the embedded assertion as JSON text, else the hosted URL.
+    pub text: String,
+    /// Every address the entry says the badge is hosted at, best first: its
+    /// `hostedUrl` (for a 0.5 badge the only place its hosted copy is named),
+    /// then the assertion's `verify.url`, then its http(s) `id`.
+    pub hosted_urls: Vec<String>,
+}
+
+/// Reads `manifest.txt`: a JSON object mapping each email to its image file
+/// names. A value that is not a list, or a name that is not a string, is
+/// skipped with a reason.
+pub fn parse_manifest(bytes: &[u8]) -> Result<Listing<BTreeMap<String, Vec<String>>>, Error> {
+    let value = parse_json(bytes, MANIFEST)?;
+    let object = value.as_object().ok_or_else(|| {
+        Error::other(
+            ErrorCode::MalformedCredential,
+            format!(
+                "manifest.txt should map each email address to a list of image file names, but it holds {}",
+                kind_of(&value)
+            ),
+        )
+    })?;
+    let mut listing = Listing {
+        items: BTreeMap::new(),
+        skipped: Vec::new(),
+    };
+    for (email, images) in object {
+        let Some(list) = images.as_array() else {
+            listing.skipped.push(Skipped {
+                entry: email.clone(),
+                reason: format!(
+                    "manifest.txt gives {} for {email} instead of a list of image file names",
+                    kind_of(images)
+                ),
+            });
+            continue;
+        };
+        let mut names = Vec::new();
+        for image in list {
+            match image.as_str() {
+                Some(name) => names.push(name.to_owned()),
+                None => listing.skipped.push(Skipped {
+                    entry: email.clone(),
+                    reason: format!(
+                        "manifest.txt lists {} for {email} where an image file name belongs",
+                        kind_of(image)
+                    ),
+                }),
+            }
+        }
+        listing.items.insert(email.clone(), names);
+    }
+    Ok(listing)
+}
+
+/// Reads `groups.json`: the public groups. A group without a usable id is
+/// skipped with a reason; a group without a name is named after its id.
+pub fn parse_groups(bytes: &[u8]) -> Result<Listing<Vec<Group>>, Error> {
     let value = parse_json(bytes, "groups.json")?;
     let groups = value["groups"].as_array().ok_or_else(|| {
         Error::other(
@@ -566,43 +848,129 @@ fn parse_groups(bytes: &[u8]) -> Result<Vec<(String, String)>, Error> {
             "groups.json has no \"groups\" list; is it a saved Displayer API answer?",
         )
     })?;
-    Ok(groups
-        .iter()
-        .filter_map(|g| {
-            let id = match &g["groupId"] {
-                Value::Number(n) => n.to_string(),
-                Value::String(s) => s.clone(),
-                _ => return None,
-            };
-            // Group ids name files; anything but digits and letters is refused.
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return None;
+    let mut listing = Listing {
+        items: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for (i, g) in groups.iter().enumerate() {
+        let entry = format!("group {}", i + 1);
+        let name = g["name"].as_str().map(str::trim).filter(|n| !n.is_empty());
+        let shown = name.map_or_else(String::new, |n| format!(" (\"{n}\")"));
+        let id = match &g["groupId"] {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            Value::Null => {
+                listing.skipped.push(Skipped {
+                    entry,
+                    reason: format!(
+                        "groups.json lists group {}{shown} without a \"groupId\", so its badges cannot be found",
+                        i + 1
+                    ),
+                });
+                continue;
             }
-            let name = g["name"]
-                .as_str()
-                .unwrap_or("Untitled collection")
-                .to_owned();
-            Some((id, name))
-        })
-        .collect())
+            other => {
+                listing.skipped.push(Skipped {
+                    entry,
+                    reason: format!(
+                        "groups.json gives group {}{shown} {} as its \"groupId\" instead of a number",
+                        i + 1,
+                        kind_of(other)
+                    ),
+                });
+                continue;
+            }
+        };
+        // Group ids name files; anything but digits and letters could reach outside.
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            listing.skipped.push(Skipped {
+                entry,
+                reason: format!(
+                    "groups.json gives group {}{shown} the id \"{}\", which is not letters and digits, so Satchel will not look for a file by that name",
+                    i + 1,
+                    id.escape_debug()
+                ),
+            });
+            continue;
+        }
+        let name = name.map_or_else(|| format!("Mozilla Backpack group {id}"), str::to_owned);
+        listing.items.push(Group { id, name });
+    }
+    Ok(listing)
 }
 
-/// `group/<id>.json`: each badge's credential text (the embedded assertion,
-/// else its hosted URL).
-fn parse_group(bytes: &[u8]) -> Result<Vec<String>, Error> {
+/// Reads `group/<id>.json`: each badge's credential and hosted addresses. An
+/// entry with neither an `assertion` object nor a `hostedUrl` is skipped
+/// with a reason.
+pub fn parse_group(bytes: &[u8]) -> Result<Listing<Vec<GroupBadge>>, Error> {
     let value = parse_json(bytes, "the group file")?;
     let badges = value["badges"].as_array().ok_or_else(|| {
         Error::other(
             ErrorCode::MalformedCredential,
-            "the group file has no \"badges\" list",
+            "the group file has no \"badges\" list; is it a saved Displayer API answer?",
         )
     })?;
-    Ok(badges
-        .iter()
-        .filter_map(|b| match (&b["assertion"], b["hostedUrl"].as_str()) {
-            (Value::Object(_), _) => Some(b["assertion"].to_string()),
-            (_, Some(url)) => Some(url.to_owned()),
-            _ => None,
-        })
-        .collect())
+    let mut listing = Listing {
+        items: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for (i, b) in badges.iter().enumerate() {
+        let assertion = b.get("assertion").filter(|a| a.is_object());
+        let hosted = b["hostedUrl"]
+            .as_str()
+            .map(str::trim)
+            .filter(|u| !u.is_empty());
+        let candidates = [
+            hosted,
+            assertion
+                .and_then(|a| a.pointer("/verify/url"))
+                .and_then(web_address),
+            assertion.and_then(|a| a.get("id")).and_then(web_address),
+        ];
+        let mut hosted_urls: Vec<String> = Vec::new();
+        for url in candidates.into_iter().flatten() {
+            if !hosted_urls.iter().any(|u| u == url) {
+                hosted_urls.push(url.to_owned());
+            }
+        }
+        let text = match (assertion, hosted) {
+            (Some(a), _) => a.to_string(),
+            (None, Some(url)) => url.to_owned(),
+            (None, None) => {
+                listing.skipped.push(Skipped {
+                    entry: format!("badge {}", i + 1),
+                    reason: format!(
+                        "badge {} of the group has neither an \"assertion\" nor a \"hostedUrl\", so there is nothing to import",
+                        i + 1
+                    ),
+                });
+                continue;
+            }
+        };
+        listing.items.push(GroupBadge {
+            position: i + 1,
+            text,
+            hosted_urls,
+        });
+    }
+    Ok(listing)
+}
+
+/// A string value that is an http(s) address.
+fn web_address(v: &Value) -> Option<&str> {
+    v.as_str()
+        .map(str::trim)
+        .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+}
+
+/// Names the kind of a JSON value for a sentence.
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }

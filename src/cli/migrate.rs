@@ -55,10 +55,16 @@ fn print_report(r: &MigrationReport) {
         &r.identities_not_added,
     );
     list("collections created", &r.collections_created);
-    list("collections already there", &r.collections_existing);
+    list(
+        "collections from an earlier migration, completed",
+        &r.collections_existing,
+    );
+    for c in &r.collections_untouched {
+        println!("  collection {:?} left as it is: {}", c.name, c.advice);
+    }
     if !r.unreachable.is_empty() {
         println!(
-            "  {} badges kept whose issuers could not be reached (run `satchel refresh` later):",
+            "  {} badges kept whose issuers could not be reached (`satchel refresh` fetches missing details, `satchel verify` checks them again):",
             r.unreachable.len()
         );
         for u in &r.unreachable {

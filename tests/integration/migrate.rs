@@ -86,13 +86,28 @@ fn migrate(sb: &Sandbox, path: &str, add_identities: bool) -> (Value, i32) {
     (v, out.status.code().unwrap())
 }
 
-fn failure<'a>(report: &'a Value, suffix: &str) -> &'a Value {
-    report["failures"]
+/// The entry of the report's list `list` whose path ends with `suffix`.
+fn entry<'a>(report: &'a Value, list: &str, suffix: &str) -> &'a Value {
+    report[list]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["path"].as_str().unwrap().ends_with(suffix))
-        .unwrap_or_else(|| panic!("no failure for {suffix}: {report}"))
+        .unwrap_or_else(|| panic!("no {list} entry for {suffix}: {report:#}"))
+}
+
+fn failure<'a>(report: &'a Value, suffix: &str) -> &'a Value {
+    entry(report, "failures", suffix)
+}
+
+fn unreachable<'a>(report: &'a Value, suffix: &str) -> &'a Value {
+    entry(report, "unreachable", suffix)
+}
+
+fn text<'a>(v: &'a Value, field: &str) -> &'a str {
+    v[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field} in {v}"))
 }
 
 #[test]
@@ -124,21 +139,48 @@ fn a_shutdown_export_comes_over_with_a_report_that_names_every_problem() {
             .unwrap()
             .contains("satchel import")
     );
-    assert_eq!(failure(&r, "corrupt.png")["code"], "malformed_image");
-    assert_eq!(failure(&r, "bomb.png")["code"], "too_large");
+    let corrupt = failure(&r, "corrupt.png");
+    assert_eq!(corrupt["code"], "malformed_image");
+    assert!(
+        text(corrupt, "message").contains("the file is damaged or not really a PNG"),
+        "{corrupt}"
+    );
+    assert!(
+        text(corrupt, "advice").contains("another copy"),
+        "{corrupt}"
+    );
+    let bomb = failure(&r, "bomb.png");
+    assert_eq!(bomb["code"], "too_large");
+    assert!(
+        text(bomb, "message").contains("bomb.png is larger than 32 MiB"),
+        "{bomb}"
+    );
+    assert!(text(bomb, "advice").contains("not a badge"), "{bomb}");
+    assert_eq!(r["collections_created"], json!([]));
 
-    let unreachable = r["unreachable"].as_array().unwrap();
-    assert!(
-        unreachable
-            .iter()
-            .any(|u| u["path"].as_str().unwrap().ends_with("b.png")),
-        "{r:#}"
-    );
-    assert!(
-        unreachable
-            .iter()
-            .all(|u| u["reason"].as_str().unwrap().contains("old-issuer.invalid"))
-    );
+    // Every badge came over, and every one of them is from an issuer long gone.
+    let reason = |suffix: &str| text(unreachable(&r, suffix), "reason").to_owned();
+    assert_eq!(r["unreachable"].as_array().unwrap().len(), 5, "{r:#}");
+    for fetched_at_import in ["b.png", "extra.png"] {
+        assert!(
+            reason(fetched_at_import).contains("old-issuer.invalid"),
+            "{r:#}"
+        );
+    }
+    for embedded_05 in ["/a.png", "nested/c.png", "escaped.png"] {
+        assert!(
+            reason(embedded_05).contains("names no hosted copy"),
+            "{r:#}"
+        );
+    }
+    // Each is marked unreachable in its history, to be checked again on `satchel verify`.
+    for b in sb.list() {
+        assert_eq!(b["status"]["outcome"], "unreachable", "{b}");
+    }
+    let id = unreachable(&r, "/a.png")["badge_id"].as_i64().unwrap();
+    let shown = sb.json(&["show", &id.to_string()]).0;
+    assert_eq!(shown["checks"].as_array().unwrap().len(), 1, "{shown:#}");
+    assert_eq!(shown["checks"][0]["outcome"], "unreachable");
 
     // Both the case-different plain recipient and the hashed one match the added identities.
     let notes = r["recipient_notes"].as_array().unwrap();
@@ -238,4 +280,226 @@ fn a_loose_folder_of_downloaded_badges_comes_over() {
     assert_eq!(r["shape"], "loose_images");
     assert_eq!(r["badges_imported"], 2, "{r:#}");
     assert_eq!(code, 0, "{r:#}");
+}
+
+#[test]
+fn an_unpacked_shutdown_export_folder_comes_over_like_the_zip() {
+    let sb = Sandbox::new();
+    let manifest = json!({"ann@example.org": ["a.png", "sub/b.png", "gone.png"]});
+    sb.write("unpacked/manifest.txt", manifest.to_string());
+    sb.write(
+        "unpacked/a.png",
+        png(
+            &badges::ob05_assertion("ann@example.org", None, "Unpacked A", GONE).to_string(),
+            11,
+        ),
+    );
+    sb.write(
+        "unpacked/sub/b.png",
+        png(&format!("{GONE}/assertions/unpacked-b"), 12),
+    );
+    let (r, code) = migrate(&sb, sb.path("unpacked").to_str().unwrap(), true);
+    assert_eq!(code, 1, "gone.png is missing: {r:#}");
+    assert_eq!(r["shape"], "shutdown_export");
+    assert_eq!(r["badges_imported"], 2, "{r:#}");
+    assert_eq!(r["identities_added"], json!(["ann@example.org"]));
+    assert_eq!(r["failures"].as_array().unwrap().len(), 1, "{r:#}");
+    let gone = failure(&r, "unpacked/gone.png");
+    assert_eq!(gone["code"], "not_found");
+    assert!(text(gone, "message").contains("manifest.txt lists gone.png for ann@example.org"));
+    assert_eq!(r["unreachable"].as_array().unwrap().len(), 2, "{r:#}");
+    assert!(text(unreachable(&r, "sub/b.png"), "reason").contains("old-issuer.invalid"));
+    assert_eq!(r["recipient_notes"], json!([]), "a.png is ann's: {r:#}");
+}
+
+/// A Displayer answer entry, as the old backpack served it.
+fn displayed(hosted_url: Option<&str>, assertion: Option<Value>) -> Value {
+    json!({
+        "lastValidated": "2019-03-01T10:00:00.000Z",
+        "assertionType": "hosted",
+        "hostedUrl": hosted_url,
+        "assertion": assertion,
+        "imageUrl": format!("{GONE}/images/badge.png")
+    })
+}
+
+/// Saved Displayer answers: three public groups, one named like a collection
+/// the learner already has, two groups with unusable ids, and one badge entry
+/// with nothing in it (first, so the others keep their places in the report).
+fn displayer_folder(sb: &Sandbox) -> String {
+    let groups = json!({"userId": 7, "groups": [
+        {"groupId": 1, "name": "Web Skills", "badges": 3},
+        {"groupId": "2", "name": "Old Stuff", "badges": 2},
+        {"groupId": "../../etc", "name": "Sneaky", "badges": 1},
+        {"name": "No Id", "badges": 1},
+        {"groupId": 3, "name": "Mine", "badges": 1}
+    ]});
+    sb.write("displayer/groups.json", groups.to_string());
+    // Imported earlier from a file of another name, as a baked address.
+    let b1 = format!("{GONE}/assertions/b1");
+    let d7 = badges::ob10_assertion(GONE, "d7", "ann@example.org");
+    let group1 = json!({"userId": 7, "groupId": 1, "badges": [
+        {"lastValidated": null, "imageUrl": format!("{GONE}/images/x.png")},
+        displayed(
+            Some(&b1),
+            Some(badges::ob05_assertion("ann@example.org", None, "Kept By The Backpack", GONE)),
+        ),
+        displayed(None, Some(d7.clone())),
+    ]});
+    sb.write("displayer/group/1.json", group1.to_string());
+    let o5 = format!("{GONE}/assertions/o5");
+    let group2 = json!({"userId": 7, "groupId": 2, "badges": [
+        displayed(
+            Some(&o5),
+            Some(badges::ob05_assertion("ann@example.org", None, "Only In Group Two", GONE)),
+        ),
+        displayed(None, Some(d7)),
+    ]});
+    sb.write("displayer/group/2.json", group2.to_string());
+    let group3 = json!({"userId": 7, "groupId": 3, "badges": [
+        displayed(Some(&format!("{GONE}/assertions/m1")), None)
+    ]});
+    sb.write("displayer/group/3.json", group3.to_string());
+    sb.path("displayer").display().to_string()
+}
+
+fn collections(sb: &Sandbox) -> Vec<Value> {
+    sb.json(&["collection", "list"])
+        .0
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn collection<'a>(list: &'a [Value], name: &str) -> &'a Value {
+    list.iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no collection {name}: {list:?}"))
+}
+
+#[test]
+fn displayer_answers_rebuild_public_collections_matched_by_hosted_address() {
+    let sb = Sandbox::new();
+    let earlier = sb.write(
+        "downloads/renamed-by-the-learner.png",
+        png(&format!("{GONE}/assertions/b1"), 20),
+    );
+    let earlier_id = sb.import(&[&earlier])[0]["badge_id"].as_i64().unwrap();
+    let mine = sb.json(&["collection", "new", "Mine"]).0["id"]
+        .as_i64()
+        .unwrap();
+    let folder = displayer_folder(&sb);
+
+    let (r, code) = migrate(&sb, &folder, false);
+    assert_eq!(code, 1, "three entries could not be used: {r:#}");
+    assert_eq!(r["shape"], "displayer");
+    // d7, o5 and m1 are new; b1 is the badge imported earlier, and d7 sits in two groups.
+    assert_eq!(r["badges_imported"], 3, "{r:#}");
+    assert_eq!(r["duplicates"], 2, "{r:#}");
+    assert_eq!(sb.list().len(), 4, "b1 is not imported twice");
+    assert_eq!(r["collections_created"], json!(["Web Skills", "Old Stuff"]));
+    assert_eq!(r["collections_existing"], json!([]));
+
+    let failures = r["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 3, "{r:#}");
+    let sneaky = failure(&r, "groups.json#group 3");
+    assert!(
+        text(sneaky, "message").contains(r#"the id "../../etc", which is not letters and digits"#)
+    );
+    assert!(text(sneaky, "advice").contains("satchel collection new"));
+    let no_id = failure(&r, "groups.json#group 4");
+    assert!(text(no_id, "message").contains(r#"group 4 ("No Id") without a "groupId""#));
+    let empty = failure(&r, "group/1.json#badge 1");
+    assert!(text(empty, "message").contains(r#"neither an "assertion" nor a "hostedUrl""#));
+    assert!(text(empty, "advice").contains("satchel import"));
+    assert!(!sb.path("etc").exists());
+
+    // The learner's own "Mine" is left as it was, and the report says how to fill it.
+    let untouched = r["collections_untouched"].as_array().unwrap();
+    assert_eq!(untouched.len(), 1, "{r:#}");
+    assert_eq!(untouched[0]["name"], "Mine");
+    assert_eq!(untouched[0]["collection_id"], mine);
+    let m1 = untouched[0]["badge_ids"][0].as_i64().unwrap();
+    assert!(
+        text(&untouched[0], "advice").contains(&format!("satchel collection add {mine} {m1}")),
+        "{r:#}"
+    );
+
+    let list = collections(&sb);
+    assert_eq!(list.len(), 3);
+    let own = collection(&list, "Mine");
+    assert_eq!(
+        (own["public"].clone(), own["badge_count"].clone()),
+        (json!(false), json!(0))
+    );
+    for (name, count) in [("Web Skills", 2), ("Old Stuff", 2)] {
+        let c = collection(&list, name);
+        assert_eq!(c["public"], true, "{c}");
+        assert_eq!(c["badge_count"], count, "{c}");
+    }
+    let id_of = |name: &str| collection(&list, name)["id"].to_string();
+    let members = |name: &str| -> Vec<i64> {
+        sb.json(&["collection", "show", &id_of(name)]).0["badges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_i64().unwrap())
+            .collect()
+    };
+    let web = members("Web Skills");
+    assert_eq!(
+        web[0], earlier_id,
+        "matched by hostedUrl, not imported again"
+    );
+    let old = members("Old Stuff");
+    assert_eq!(old[1], web[1], "the same 1.0 badge, matched by verify.url");
+
+    // New Mozilla-era badges whose issuers are gone are kept and marked.
+    assert_eq!(r["unreachable"].as_array().unwrap().len(), 3, "{r:#}");
+    assert!(text(unreachable(&r, "group/1.json#badge 3"), "reason").contains("old-issuer.invalid"));
+    assert!(text(unreachable(&r, "group/3.json#badge 1"), "reason").contains("old-issuer.invalid"));
+    assert!(
+        text(unreachable(&r, "group/2.json#badge 1"), "reason").contains("names no hosted copy")
+    );
+
+    // A 0.5 badge the backpack kept is known by its hosted address from now on.
+    let o5 = sb.import(&[&format!("{GONE}/assertions/o5")]);
+    assert_eq!(o5[0]["status"], "duplicate", "{o5:?}");
+    assert_eq!(o5[0]["badge_id"], old[0]);
+
+    // Running it again changes nothing.
+    let badges_before = sb.list();
+    let (again, _) = migrate(&sb, &folder, false);
+    assert_eq!(again["badges_imported"], 0, "{again:#}");
+    assert_eq!(again["duplicates"], 5, "{again:#}");
+    assert_eq!(again["collections_created"], json!([]));
+    assert_eq!(
+        again["collections_existing"],
+        json!(["Web Skills", "Old Stuff"])
+    );
+    assert_eq!(again["unreachable"], json!([]));
+    assert_eq!(sb.list(), badges_before);
+    assert_eq!(collections(&sb), list);
+}
+
+#[test]
+fn the_text_report_names_collections_and_what_to_do() {
+    let sb = Sandbox::new();
+    sb.json(&["collection", "new", "Mine"]);
+    let folder = displayer_folder(&sb);
+    let out = sb.run_with(&["migrate", "mozilla", &folder], false);
+    let printed = crate::util::stdout(&out);
+    assert!(
+        printed.contains("collections created: Web Skills, Old Stuff"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(r#"collection "Mine" left as it is"#),
+        "{printed}"
+    );
+    assert!(printed.contains("3 files did not come over"), "{printed}");
+    assert!(
+        printed.contains("badges kept whose issuers could not be reached"),
+        "{printed}"
+    );
 }
