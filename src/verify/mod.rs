@@ -160,12 +160,16 @@ impl<'a> Verifier<'a> {
         match input.payload_kind.as_str() {
             "url" => self.hosted_at(r, text).await,
             _ => {
-                let credential = crate::credential::parse(text).map_err(|e| {
+                let mut credential = crate::credential::parse(text).map_err(|e| {
                     r.halt(
                         Outcome::Malformed,
                         format!("the badge's own text cannot be read: {e}"),
                     )
                 })?;
+                // A 0.5 badge does not name its address; the wallet may know it.
+                if credential.hosted_url.is_none() {
+                    credential.hosted_url = input.hosted_url.clone();
+                }
                 self.check_credential(r, text, credential).await
             }
         }

@@ -105,6 +105,9 @@ pub struct CheckInput {
     pub raw_text: String,
     /// `url`, `json` or `jws`.
     pub payload_kind: String,
+    /// Where the badge is hosted, as the wallet knows it: the credential's
+    /// own address, or one a Mozilla Displayer answer named for a 0.5 badge.
+    pub hosted_url: Option<String>,
 }
 
 impl Wallet {
@@ -155,7 +158,7 @@ impl Wallet {
     pub fn check_inputs(&self, ids: &[i64]) -> Result<Vec<CheckInput>, WalletError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT raw_text, payload_kind FROM badge WHERE id = ?1")?;
+            .prepare_cached("SELECT raw_text, payload_kind, hosted_url FROM badge WHERE id = ?1")?;
         ids.iter()
             .map(|&id| {
                 let row = stmt
@@ -164,6 +167,7 @@ impl Wallet {
                             badge_id: id,
                             raw_text: r.get(0)?,
                             payload_kind: r.get(1)?,
+                            hosted_url: r.get(2)?,
                         })
                     })
                     .optional()?;
