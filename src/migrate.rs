@@ -201,6 +201,32 @@ fn walk_folder(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Err
     Ok(())
 }
 
+/// What `path` (a ZIP or a folder) holds, judged by its file names alone: a
+/// `manifest.txt` makes a shutdown export, a `groups.json` saved Displayer
+/// answers; anything else is loose images. Cheap: a ZIP's entries are not read.
+pub fn detect(path: &Path) -> Result<Shape, Error> {
+    Ok(landmarks(&Bundle::open(path)?.names()).2)
+}
+
+/// The shutdown manifest and the Displayer `groups.json` nearest the top of
+/// `names`, and the shape they make.
+fn landmarks(names: &[String]) -> (Option<String>, Option<String>, Shape) {
+    let nearest = |file: &str| {
+        names
+            .iter()
+            .filter(|n| n.rsplit('/').next() == Some(file))
+            .min_by_key(|n| n.len())
+            .cloned()
+    };
+    let (manifest, groups) = (nearest(MANIFEST), nearest("groups.json"));
+    let shape = match (&manifest, &groups) {
+        (Some(_), _) => Shape::ShutdownExport,
+        (None, Some(_)) => Shape::Displayer,
+        (None, None) => Shape::LooseImages,
+    };
+    (manifest, groups, shape)
+}
+
 /// Migrates a Mozilla Backpack export, Displayer folder or image folder at `path`.
 pub async fn migrate_mozilla(
     wallet: &mut Wallet,
@@ -211,21 +237,7 @@ pub async fn migrate_mozilla(
 ) -> Result<MigrationReport, Error> {
     let mut bundle = Bundle::open(path)?;
     let names = bundle.names();
-    let manifest = names
-        .iter()
-        .filter(|n| n.rsplit('/').next() == Some(MANIFEST))
-        .min_by_key(|n| n.len())
-        .cloned();
-    let groups = names
-        .iter()
-        .filter(|n| n.rsplit('/').next() == Some("groups.json"))
-        .min_by_key(|n| n.len())
-        .cloned();
-    let shape = match (&manifest, &groups) {
-        (Some(_), _) => Shape::ShutdownExport,
-        (None, Some(_)) => Shape::Displayer,
-        (None, None) => Shape::LooseImages,
-    };
+    let (manifest, groups, shape) = landmarks(&names);
     let mut run = Run {
         wallet,
         fetcher,

@@ -315,6 +315,25 @@ pub async fn publish_site<R: Runtime>(
     .await
 }
 
+/// Of the dropped or picked `paths`, the folders and ZIPs that are Mozilla
+/// Backpack exports (a shutdown export or saved Displayer answers): the
+/// window offers to migrate those, asking about their emails first.
+#[tauri::command]
+pub fn find_mozilla_exports(paths: Vec<String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .filter(|p| {
+            let path = Path::new(p);
+            let candidate = path.is_dir() || satchel::files::extension(p) == "zip";
+            candidate
+                && matches!(
+                    migrate::detect(path),
+                    Ok(migrate::Shape::ShutdownExport | migrate::Shape::Displayer)
+                )
+        })
+        .collect()
+}
+
 /// Brings a Mozilla Backpack export (ZIP or folder) in; the export's emails
 /// become identities only when `add_identities` is set.
 #[tauri::command]

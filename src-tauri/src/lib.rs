@@ -58,6 +58,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::refresh_details,
             commands::export_wallet,
             commands::publish_site,
+            commands::find_mozilla_exports,
             commands::migrate_mozilla,
             commands::backup_wallet,
             commands::restore_wallet,

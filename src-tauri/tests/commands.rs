@@ -654,6 +654,39 @@ fn stored_zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
 }
 
 #[test]
+fn dropped_mozilla_exports_are_told_apart_from_badges() {
+    let w = Window::open();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = mozilla_export(dir.path());
+    let unpacked = dir.path().join("unpacked");
+    std::fs::create_dir_all(unpacked.join("group")).unwrap();
+    std::fs::write(
+        unpacked.join("groups.json"),
+        r#"{"userId": 1, "groups": []}"#,
+    )
+    .unwrap();
+    let badge = dir.path().join("fixtures/good-0.png");
+    let plain_zip = dir.path().join("plain.zip");
+    std::fs::write(
+        &plain_zip,
+        stored_zip(&[("a.png", std::fs::read(&badge).unwrap())]),
+    )
+    .unwrap();
+    let paths = json!([
+        zip,
+        badge,
+        samples_dir(),
+        unpacked,
+        plain_zip,
+        dir.path().join("gone.zip")
+    ]);
+    let found = w
+        .invoke("find_mozilla_exports", json!({ "paths": paths }))
+        .unwrap();
+    assert_eq!(found, json!([zip, unpacked]));
+}
+
+#[test]
 fn a_mozilla_export_migrates_and_adds_emails_only_when_asked() {
     let w = Window::open();
     let dir = tempfile::tempdir().unwrap();

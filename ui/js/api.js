@@ -53,6 +53,8 @@ export const refreshDetails = () => call("refresh_details");
 export const exportWallet = (path) => call("export_wallet", { path });
 /** Writes the public collections as a static site into `dir` (`baseUrl` may be null). */
 export const publishSite = (dir, baseUrl) => call("publish_site", { dir, baseUrl });
+/** Of `paths`, the folders and ZIPs that are Mozilla Backpack exports. */
+export const findMozillaExports = (paths) => call("find_mozilla_exports", { paths });
 /** Migrates a Mozilla Backpack export; its emails become identities only when `addIdentities`. */
 export const migrateMozilla = (path, addIdentities) =>
   call("migrate_mozilla", { path, addIdentities });

@@ -13,6 +13,8 @@ export class Importer {
    * @param {(message: string) => void} notify shows a one-line status
    */
   constructor(notify) {
+    /** Set by the wallet tools: offers a Mozilla export for migration. */
+    this.onMozillaExport = null;
     this.notify = notify;
     this.running = 0;
     this.progress = document.getElementById("progress");
@@ -50,10 +52,30 @@ export class Importer {
     }
   }
 
-  /** Imports dropped or picked paths: the code path of every file import. */
-  importPaths(paths) {
-    const label = paths.length === 1 ? "1 item" : `${paths.length} items`;
-    return this.run(`Importing ${label}…`, async () => (await api.importPaths(paths)));
+  /**
+   * Imports dropped or picked paths: the code path of every file import. A
+   * Mozilla Backpack export among them goes to `onMozillaExport` instead,
+   * which asks about its emails before migrating it.
+   */
+  async importPaths(paths) {
+    let mozilla = [];
+    try {
+      mozilla = await api.findMozillaExports(paths);
+    } catch (e) {
+      this.notify(e.message || String(e));
+    }
+    const rest = paths.filter((p) => !mozilla.includes(p));
+    if (mozilla.length && this.onMozillaExport) {
+      this.onMozillaExport(mozilla[0]);
+      if (mozilla.length > 1) {
+        this.notify(`${mozilla.length} Mozilla Backpack exports were dropped; migrate them one at a time.`);
+      }
+    } else {
+      rest.push(...mozilla);
+    }
+    if (!rest.length) return;
+    const label = rest.length === 1 ? "1 item" : `${rest.length} items`;
+    await this.run(`Importing ${label}…`, async () => (await api.importPaths(rest)));
   }
 
   openPaste() {

@@ -33,6 +33,8 @@ export class WalletTools {
     $("tool-export").addEventListener("click", () => this.exportAll());
     $("tool-publish").addEventListener("click", () => this.openPublish());
     $("tool-migrate").addEventListener("click", () => this.openMigrate());
+    // A Mozilla export dropped or picked as badges is offered for migration.
+    importer.onMozillaExport = (path) => this.openMigrate(path);
     $("tool-backup").addEventListener("click", () => this.backup());
     $("tool-restore").addEventListener("click", () => this.restore());
     $("publish-cancel").addEventListener("click", () => this.publishDialog.close());
@@ -115,25 +117,35 @@ export class WalletTools {
     });
   }
 
-  openMigrate() {
+  /** Opens the migration dialog: to pick an export, or for the `given` one (a drop). */
+  openMigrate(given = null) {
     // The learner decides every time: emails are only added when ticked here.
     $("migrate-add-identities").checked = false;
-    this.migrateDialog.showModal();
+    this.givenExport = given;
+    setText($("migrate-given-path"), given);
+    show($("migrate-given-hint"), Boolean(given));
+    show($("migrate-given"), Boolean(given));
+    for (const id of ["migrate-choose-hint", "migrate-folder", "migrate-file"]) show($(id), !given);
+    if (!this.migrateDialog.open) this.migrateDialog.showModal();
   }
 
   async migrate(event) {
     event.preventDefault();
-    const directory = event.submitter?.value === "folder";
+    const choice = event.submitter?.value;
+    const directory = choice === "folder";
     const addIdentities = $("migrate-add-identities").checked;
     this.migrateDialog.close();
-    const path = await this.ask(() =>
-      api.pickOne({
-        title: directory ? "The Mozilla Backpack folder" : "The Mozilla Backpack export",
-        directory,
-        name: "Mozilla Backpack export",
-        extensions: ["zip"],
-      }),
-    );
+    const path =
+      choice === "given"
+        ? this.givenExport
+        : await this.ask(() =>
+            api.pickOne({
+              title: directory ? "The Mozilla Backpack folder" : "The Mozilla Backpack export",
+              directory,
+              name: "Mozilla Backpack export",
+              extensions: ["zip"],
+            }),
+          );
     if (!path) return;
     await this.run("Importing from Mozilla Backpack…", async () => {
       const report = await api.migrateMozilla(path, addIdentities);
