@@ -39,16 +39,16 @@ fn respond(desktop: &Desktop, request: &Request<Vec<u8>>) -> Response<Cow<'stati
     let Some(id) = badge_id(request.uri()) else {
         return status(StatusCode::NOT_FOUND);
     };
-    let badge = match desktop.wallet().badge(id) {
-        Ok(b) => b,
+    let (media_type, original) = match desktop.wallet().badge_original(id) {
+        Ok(found) => found,
         Err(WalletError::NoSuchBadge(_)) => return status(StatusCode::NOT_FOUND),
         Err(_) => return status(StatusCode::INTERNAL_SERVER_ERROR),
     };
-    if !IMAGE_TYPES.contains(&badge.media_type.as_str()) {
+    if !IMAGE_TYPES.contains(&media_type.as_str()) {
         return status(StatusCode::NOT_FOUND);
     }
     Response::builder()
-        .header(header::CONTENT_TYPE, badge.media_type)
+        .header(header::CONTENT_TYPE, media_type)
         .header(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'",
@@ -56,7 +56,7 @@ fn respond(desktop: &Desktop, request: &Request<Vec<u8>>) -> Response<Cow<'stati
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         // Ids are only unique within one wallet, and tests open many.
         .header(header::CACHE_CONTROL, "no-store")
-        .body(Cow::Owned(badge.original))
+        .body(Cow::Owned(original))
         .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR))
 }
 

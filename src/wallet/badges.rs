@@ -174,6 +174,17 @@ impl Wallet {
         badge.ok_or(WalletError::NoSuchBadge(id))
     }
 
+    /// A badge's original bytes and their media type, and nothing else: what
+    /// the window's image requests need, without parsing the credential.
+    pub fn badge_original(&self, id: i64) -> Result<(String, Vec<u8>), WalletError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT media_type, original FROM badge WHERE id = ?1")?;
+        stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or(WalletError::NoSuchBadge(id))
+    }
+
     /// Takes a badge out of the wallet for good, with its check history, its
     /// places in collections and its push records (the schema cascades).
     pub fn delete_badge(&mut self, id: i64) -> Result<(), WalletError> {

@@ -130,6 +130,10 @@ export class BadgeGrid {
       }
       const column = index % this.columns;
       const row = Math.floor(index / this.columns);
+      const place = `${this.cardWidth} ${column} ${row} ${index === this.focusIndex}`;
+      // A card already in place is left alone: scrolling only adds and drops cards.
+      if (node.dataset.place === place) continue;
+      node.dataset.place = place;
       node.style.width = `${this.cardWidth}px`;
       node.style.transform = `translate(${GAP + column * (this.cardWidth + GAP)}px, ${GAP + row * rowHeight}px)`;
       const tab = index === this.focusIndex ? 0 : -1;
@@ -163,6 +167,8 @@ export class BadgeGrid {
     setText(mono, monogram(name));
     const img = slot.querySelector(".card-image");
     img.addEventListener("error", () => img.remove(), { once: true });
+    // Decoding off the main thread keeps a fast scroll from waiting on pictures.
+    img.decoding = "async";
     img.src = badgeImageUrl(badge.id);
     return slot;
   }
