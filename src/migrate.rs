@@ -707,11 +707,9 @@ impl Run<'_> {
         if ids.is_empty() {
             return Ok(());
         }
-        let identities = self.wallet.identities()?;
         let checks = verify::verify_badges(
             self.wallet,
             self.fetcher,
-            &identities,
             &ids,
             self.now,
             VerifyOptions::default(),

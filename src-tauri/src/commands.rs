@@ -488,11 +488,9 @@ fn verify_in(
         Some(ids) => ids,
         None => wallet.badge_ids()?,
     };
-    let identities = wallet.identities()?;
     let run = verify::verify_badges(
         wallet,
         fetcher,
-        &identities,
         &ids,
         Utc::now(),
         VerifyOptions::default(),

@@ -24,14 +24,12 @@ pub fn run(
     } else {
         ids.to_vec()
     };
-    let identities = wallet.identities()?;
     let bar = ProgressBar::new(ids.len() as u64).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} checked").expect("valid template"),
     );
     let results = runtime()?.block_on(verify::verify_badges(
         wallet,
         fetcher,
-        &identities,
         &ids,
         Utc::now(),
         VerifyOptions::default(),

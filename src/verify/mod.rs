@@ -86,19 +86,20 @@ impl VerifyError {
     }
 }
 
-/// Checks the badges `ids` (in that order) and appends each result to the
-/// wallet's history. `progress` is called after each badge.
+/// Checks the badges `ids` (in that order) against the wallet's own
+/// identities and appends each result to the wallet's history. `progress`
+/// is called after each badge.
 pub async fn verify_badges(
     wallet: &mut Wallet,
     fetcher: &Fetcher,
-    identities: &[Identity],
     ids: &[i64],
     now: DateTime<Utc>,
     options: VerifyOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<CheckRecord>, VerifyError> {
+    let identities = wallet.identities()?;
     let inputs = wallet.check_inputs(ids)?;
-    let verifier = Verifier::new(fetcher, identities, now, options);
+    let verifier = Verifier::new(fetcher, &identities, now, options);
     let total = inputs.len();
     let mut checks = futures_util::stream::iter(inputs.iter().enumerate())
         .map(|(at, input)| {

@@ -151,11 +151,9 @@ impl World {
         if self.wallet.identities().unwrap().is_empty() {
             self.wallet.add_identity(USER, Utc::now()).unwrap();
         }
-        let identities = self.wallet.identities().unwrap();
         verify_badges(
             &mut self.wallet,
             &self.fetcher,
-            &identities,
             ids,
             Utc::now(),
             VerifyOptions::default(),

@@ -857,43 +857,41 @@ fn with_rdfc_proof(vc: &Value) -> Value {
     })
 }
 
-#[test]
-fn embedded_eddsa_jcs_proofs_verify_and_tampering_is_caught() {
+/// Signs an OB 3.0 credential with `sign`, checks that it verifies with
+/// `suite` and that a changed achievement name breaks the signature; returns
+/// the signed credential.
+fn signed_verifies_and_tampering_is_caught(
+    uuid: &str,
+    suite: &str,
+    sign: fn(&Value) -> Value,
+) -> Value {
     let did = did_key();
-    let vc = ob3(&did, "urn:uuid:20", ANN, "2024-01-01T00:00:00Z", None);
-    let signed = with_jcs_proof(&vc);
+    let signed = sign(&ob3(&did, uuid, ANN, "2024-01-01T00:00:00Z", None));
     let sb = Sandbox::new();
     add_identity(&sb, ANN);
     let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
     assert_outcome(&result, "valid");
     assert_eq!(code, 0);
-    assert_eq!(result["evidence"]["proof"], "eddsa-jcs-2022");
+    assert_eq!(result["evidence"]["proof"], suite);
 
     let mut changed = signed.clone();
     changed["credentialSubject"]["achievement"]["name"] = "Forged".into();
     let sb = Sandbox::new();
     let (result, _) = import_and_verify_text(&sb, "c.json", &changed.to_string());
     assert_outcome(&result, "bad_signature");
+    signed
+}
+
+#[test]
+fn embedded_eddsa_jcs_proofs_verify_and_tampering_is_caught() {
+    signed_verifies_and_tampering_is_caught("urn:uuid:20", "eddsa-jcs-2022", with_jcs_proof);
 }
 
 #[test]
 fn embedded_eddsa_rdfc_proofs_verify_and_unproven_credentials_are_never_valid() {
+    let signed =
+        signed_verifies_and_tampering_is_caught("urn:uuid:21", "eddsa-rdfc-2022", with_rdfc_proof);
     let did = did_key();
-    let vc = ob3(&did, "urn:uuid:21", ANN, "2024-01-01T00:00:00Z", None);
-    let signed = with_rdfc_proof(&vc);
-    let sb = Sandbox::new();
-    add_identity(&sb, ANN);
-    let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
-    assert_outcome(&result, "valid");
-    assert_eq!(code, 0);
-    assert_eq!(result["evidence"]["proof"], "eddsa-rdfc-2022");
-
-    let mut changed = signed.clone();
-    changed["credentialSubject"]["achievement"]["name"] = "Forged".into();
-    let sb = Sandbox::new();
-    let (result, _) = import_and_verify_text(&sb, "c.json", &changed.to_string());
-    assert_outcome(&result, "bad_signature");
-
     let unshipped = "https://contexts.example/badges/extension/v1";
     let mut foreign = signed.clone();
     foreign["@context"]
