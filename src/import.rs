@@ -66,6 +66,10 @@ pub struct ImportResult {
     pub awaiting_details: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// For an error: what the learner can do, which also ends the error's
+    /// message (kept apart for reports that show it on its own line).
+    #[serde(skip)]
+    pub advice: Option<&'static str>,
 }
 
 impl ImportResult {
@@ -75,7 +79,8 @@ impl ImportResult {
         if !message.contains(&path) {
             message = format!("{path}: {message}");
         }
-        if let Some(advice) = advice(error) {
+        let advice = advice(error);
+        if let Some(advice) = advice {
             message = format!("{message}; {advice}");
         }
         ImportResult {
@@ -88,7 +93,20 @@ impl ImportResult {
             badge_id: None,
             awaiting_details: None,
             warnings: Vec::new(),
+            advice,
         }
+    }
+
+    /// The error's sentence without the advice that ends it.
+    pub fn error_without_advice(&self) -> Option<&str> {
+        let message = self.error.as_ref()?.message.as_str();
+        Some(match self.advice {
+            Some(advice) => message
+                .strip_suffix(advice)
+                .and_then(|m| m.strip_suffix("; "))
+                .unwrap_or(message),
+            None => message,
+        })
     }
 }
 
@@ -110,7 +128,7 @@ fn advice(error: &Error) -> Option<&'static str> {
         }
         Error::Bake(BakeError::TooLarge { .. })
         | Error::Credential(CredentialError::TooLarge { .. }) => {
-            "check that this is the badge itself and not another file"
+            "it is far larger than any badge, so it is most likely not a badge; check that you picked the badge itself"
         }
         Error::Credential(_) => {
             "check that this file is the badge itself; the issuer can send it again as a baked image or as its JSON"
@@ -234,6 +252,7 @@ pub async fn import_bytes(
             error: None,
             awaiting_details: awaiting,
             warnings,
+            advice: None,
         },
         Ok(Inserted::Duplicate(id)) => {
             let e = Error::other(

@@ -46,6 +46,17 @@ pub enum Shape {
     LooseImages,
 }
 
+impl Shape {
+    /// The shape in words, for the report.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shape::ShutdownExport => "a Mozilla Backpack shutdown export",
+            Shape::Displayer => "saved Mozilla Displayer answers",
+            Shape::LooseImages => "a folder of badge images",
+        }
+    }
+}
+
 /// A file that did not come over, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
@@ -335,15 +346,13 @@ impl Run<'_> {
                 Some(id)
             }
             ImportStatus::Error => {
-                let (code, message) = r
-                    .error
-                    .map(|e| (e.code, e.message))
-                    .unwrap_or((ErrorCode::Unsupported, "unknown failure".into()));
+                let code = r.error.as_ref().map_or(ErrorCode::Unsupported, |e| e.code);
+                let message = r.error_without_advice().unwrap_or("unknown failure");
                 self.report.failures.push(Failure {
+                    message: message.to_owned(),
+                    advice: r.advice.unwrap_or_else(|| advice(code)).to_owned(),
                     path: r.path,
-                    advice: advice(code).to_owned(),
                     code,
-                    message,
                 });
                 None
             }

@@ -39,7 +39,7 @@ pub fn mozilla(
 }
 
 fn print_report(r: &MigrationReport) {
-    println!("migrated {} ({:?})", r.source, r.shape);
+    println!("migrated {} ({})", r.source, r.shape.describe());
     println!(
         "  {} badges imported, {} already in the wallet",
         r.badges_imported, r.duplicates
@@ -77,7 +77,11 @@ fn print_report(r: &MigrationReport) {
     if !r.failures.is_empty() {
         println!("  {} files did not come over:", r.failures.len());
         for f in &r.failures {
-            println!("    [{}] {}: {}", f.code, f.path, f.message);
+            // Import's sentences already name their file.
+            match f.message.starts_with(&f.path) {
+                true => println!("    [{}] {}", f.code, f.message),
+                false => println!("    [{}] {}: {}", f.code, f.path, f.message),
+            }
             println!("      what to do: {}", f.advice);
         }
     }

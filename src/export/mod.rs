@@ -336,6 +336,7 @@ pub fn restore_exports(wallet: &mut Wallet, inputs: &[String]) -> (Vec<ImportRes
                     error,
                     awaiting_details: None,
                     warnings: Vec::new(),
+                    advice: None,
                 }
             })),
             Err(e) => results.push(ImportResult {
@@ -345,6 +346,7 @@ pub fn restore_exports(wallet: &mut Wallet, inputs: &[String]) -> (Vec<ImportRes
                 error: Some(ErrorBody::from(&e)),
                 awaiting_details: None,
                 warnings: Vec::new(),
+                advice: None,
             }),
         }
     }
