@@ -295,9 +295,11 @@ pub async fn refresh_awaiting(
     Ok(out)
 }
 
-/// Says what a badge file holds without importing it or going online.
-pub fn inspect(bytes: &[u8]) -> Result<Inspection, Error> {
-    let found = find_payload(bytes, None)?;
+/// Says what a badge file holds without importing it or going online;
+/// `name` (the file's name) lets it say so when the bytes are not the image
+/// the name claims, as import does.
+pub fn inspect(bytes: &[u8], name: &str) -> Result<Inspection, Error> {
+    let found = find_payload(bytes, Some(name))?;
     let (credential, credential_error) = match found.payload {
         PayloadKind::Url => (None, None),
         _ => match credential::parse(&found.text) {

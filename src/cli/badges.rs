@@ -84,7 +84,8 @@ pub fn import(
 
 pub fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let found = import::inspect(&bytes).with_context(|| format!("{}", file.display()))?;
+    let name = file.display().to_string();
+    let found = import::inspect(&bytes, &name).with_context(|| name.clone())?;
     if json {
         print_json(&found)?;
         return Ok(ExitCode::SUCCESS);

@@ -303,6 +303,16 @@ fn inspect_reads_a_file_without_touching_the_wallet() {
     assert_eq!(v["credential"]["ob_version"], "3.0");
     assert_eq!(v["credential"]["name"], "Three");
     assert!(!sb.wallet.exists(), "inspect opens no wallet");
+
+    // Text named as an image is told as import tells it.
+    let fake = sb.write("fake.png", text.into_bytes());
+    let out = sb.run(&["inspect", &fake]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::util::stderr(&out).contains("fake.png is not a PNG image"),
+        "{}",
+        crate::util::stderr(&out)
+    );
 }
 
 #[test]
