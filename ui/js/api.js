@@ -3,10 +3,15 @@
 
 const tauri = window.__TAURI__;
 
-/** An error from a command, with the core's stable code. */
+/**
+ * An error from a command, with the core's stable code. The core's sentences
+ * start in lower case (the CLI prints them after "error: "); here they stand
+ * alone, so they start with a capital.
+ */
 export class AppError extends Error {
   constructor(code, message) {
-    super(message);
+    const text = String(message ?? "");
+    super(text.charAt(0).toUpperCase() + text.slice(1));
     this.code = code;
   }
 }
