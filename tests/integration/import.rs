@@ -149,16 +149,7 @@ fn a_badge_whose_issuer_is_down_is_kept_and_filled_in_later() {
     assert_eq!(code, 1, "still waiting is not success");
     assert_eq!(refreshed["results"][0]["complete"], false);
 
-    let base = issuer.base.clone();
-    issuer.json("/issuer.json", &badges::issuer(&base, "Back Online"));
-    issuer.json(
-        "/badges/rust.json",
-        &badges::badge_class(&base, "rust", "Rust Basics"),
-    );
-    issuer.json(
-        "/assertions/7.json",
-        &badges::assertion(&base, "rust", 7, "ann@example.org"),
-    );
+    crate::util::serve_hosted(&issuer, "Back Online", [7], "ann@example.org");
     let (refreshed, code) = sb.json(&["refresh"]);
     assert_eq!(code, 0, "{refreshed}");
     assert_eq!(refreshed["results"][0]["complete"], true);
@@ -408,16 +399,7 @@ fn an_issuer_address_that_answers_with_a_web_page_keeps_the_badge_awaiting() {
     }
 
     // Once the issuer serves the badge, refresh fills it in.
-    let base = issuer.base.clone();
-    issuer.json("/issuer.json", &badges::issuer(&base, "Back Again"));
-    issuer.json(
-        "/badges/rust.json",
-        &badges::badge_class(&base, "rust", "Rust Basics"),
-    );
-    issuer.json(
-        "/assertions/1.json",
-        &badges::assertion(&base, "rust", 1, "ann@example.org"),
-    );
+    crate::util::serve_hosted(&issuer, "Back Again", [1], "ann@example.org");
     let (refreshed, _) = sb.json(&["refresh"]);
     let complete: Vec<bool> = refreshed["results"]
         .as_array()

@@ -104,22 +104,30 @@ pub fn stderr(out: &Output) -> String {
 /// assertions (`/assertions/{i}.json`) issued to `email`.
 pub fn hosted_issuer(n: usize, email: &str) -> crate::server::Issuer {
     let issuer = crate::server::Issuer::start();
+    serve_hosted(&issuer, "Loopback Academy", 0..n, email);
+    issuer
+}
+
+/// Makes `issuer` serve a profile named `name`, the `rust` BadgeClass and
+/// the assertions `numbers` (`/assertions/{i}.json`) issued to `email`.
+pub fn serve_hosted(
+    issuer: &crate::server::Issuer,
+    name: &str,
+    numbers: impl IntoIterator<Item = usize>,
+    email: &str,
+) {
     let base = issuer.base.clone();
-    issuer.json(
-        "/issuer.json",
-        &crate::badges::issuer(&base, "Loopback Academy"),
-    );
+    issuer.json("/issuer.json", &crate::badges::issuer(&base, name));
     issuer.json(
         "/badges/rust.json",
         &crate::badges::badge_class(&base, "rust", "Rust Basics"),
     );
-    for i in 0..n {
+    for i in numbers {
         issuer.json(
             &format!("/assertions/{i}.json"),
             &crate::badges::assertion(&base, "rust", i, email),
         );
     }
-    issuer
 }
 
 /// Whether a test that needs `what` can go on. `missing` says why it cannot,
