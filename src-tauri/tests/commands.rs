@@ -3,8 +3,6 @@
 
 #[path = "../../tests/support/backpacks.rs"]
 mod fake_backpacks;
-#[path = "../../tests/support/server.rs"]
-mod server;
 mod support;
 
 use std::path::Path;
@@ -15,8 +13,9 @@ use satchel::http::HttpPolicy;
 use satchel_desktop::commands::{IMPORT_PROGRESS, VERIFY_PROGRESS};
 use satchel_desktop::{Desktop, app};
 use serde_json::{Value, json};
-use server::{Issuer, Route};
 use support::badges as issuer_docs;
+use support::loopback_issuer;
+use support::server::Route;
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
@@ -332,25 +331,6 @@ fn collections_are_created_filled_reordered_published_and_deleted() {
         .unwrap_err();
     assert_eq!(err["code"], "not_found");
     assert_eq!(err.as_object().unwrap().len(), 2);
-}
-
-/// An OB 2.0 issuer on 127.0.0.1 hosting one assertion for the learner.
-fn loopback_issuer() -> Issuer {
-    let issuer = Issuer::start();
-    let base = issuer.base.clone();
-    issuer.json(
-        "/issuer.json",
-        &issuer_docs::issuer(&base, "Loopback Academy"),
-    );
-    issuer.json(
-        "/badges/rust.json",
-        &issuer_docs::badge_class(&base, "rust", "Rust Basics"),
-    );
-    issuer.json(
-        "/assertions/0.json",
-        &issuer_docs::assertion(&base, "rust", 0, support::LEARNER),
-    );
-    issuer
 }
 
 #[test]

@@ -6,15 +6,12 @@
 //! Without a display or the drivers the tests say why and pass, unless
 //! `SATCHEL_E2E_REQUIRED` is set (as `scripts/test` does), when they fail.
 
-#[path = "../../tests/support/server.rs"]
-mod server;
 mod support;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
 use serde_json::{Value, json};
-use server::{Issuer, Route};
-use support::badges as issuer_docs;
+use support::server::Route;
 use support::{GOOD_NAMES, HOSTILE_NAME};
 use webdriver::Session;
 
@@ -287,21 +284,8 @@ fn collections_share_and_verify_in_the_window() {
     if !runnable("collections_share_and_verify_in_the_window") {
         return;
     }
-    let issuer = Issuer::start();
-    let base = issuer.base.clone();
-    issuer.json(
-        "/issuer.json",
-        &issuer_docs::issuer(&base, "Loopback Academy"),
-    );
-    issuer.json(
-        "/badges/rust.json",
-        &issuer_docs::badge_class(&base, "rust", "Rust Basics"),
-    );
+    let issuer = support::loopback_issuer();
     let assertion_url = issuer.url("/assertions/0.json");
-    issuer.json(
-        "/assertions/0.json",
-        &issuer_docs::assertion(&base, "rust", 0, support::LEARNER),
-    );
 
     let home = tempfile::tempdir().unwrap();
     let wallet = home.path().join("wallet.sqlite3");

@@ -7,6 +7,8 @@
 pub mod badges;
 #[path = "../../../tests/support/images.rs"]
 mod images;
+#[path = "../../../tests/support/server.rs"]
+pub mod server;
 
 use std::path::{Path, PathBuf};
 
@@ -81,4 +83,21 @@ pub fn write_many(dir: &Path, count: usize) -> PathBuf {
         std::fs::write(dir.join(format!("{n:05}.png")), baked).expect("write fixture");
     }
     dir.to_owned()
+}
+
+/// An OB 2.0 issuer on 127.0.0.1 hosting one assertion
+/// (`/assertions/0.json`) for [`LEARNER`].
+pub fn loopback_issuer() -> server::Issuer {
+    let issuer = server::Issuer::start();
+    let base = issuer.base.clone();
+    issuer.json("/issuer.json", &badges::issuer(&base, "Loopback Academy"));
+    issuer.json(
+        "/badges/rust.json",
+        &badges::badge_class(&base, "rust", "Rust Basics"),
+    );
+    issuer.json(
+        "/assertions/0.json",
+        &badges::assertion(&base, "rust", 0, LEARNER),
+    );
+    issuer
 }
