@@ -74,7 +74,7 @@ pub struct ImportResult {
 
 impl ImportResult {
     /// An error result whose sentence names the file and says what to do.
-    fn failed(path: String, error: &Error) -> Self {
+    pub(crate) fn failed(path: String, error: &Error) -> Self {
         let mut message = error.to_string();
         if !message.contains(&path) {
             message = format!("{path}: {message}");

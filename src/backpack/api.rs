@@ -155,7 +155,7 @@ impl<'a> Session<'a> {
         &mut self,
         first: &str,
         items: impl Fn(Value) -> Vec<Value>,
-    ) -> Result<Vec<Value>, BackpackError> {
+    ) -> Result<Paged<Value>, BackpackError> {
         let mut all = Vec::new();
         let mut seen = Vec::new();
         let mut next = Some(first.to_owned());
@@ -163,12 +163,43 @@ impl<'a> Session<'a> {
             if seen.contains(&url) || seen.len() >= MAX_PAGES {
                 break;
             }
-            let (page, response) = self.get_json(&url).await?;
+            let (page, response) = match self.get_json(&url).await {
+                Ok(answer) => answer,
+                // Nothing read yet: the listing itself failed.
+                Err(e) if seen.is_empty() => return Err(e),
+                Err(e) => {
+                    return Ok(Paged {
+                        items: all,
+                        stopped: Some(e),
+                    });
+                }
+            };
             all.extend(items(page));
             next = next_link(&response, &url);
             seen.push(url);
         }
-        Ok(all)
+        Ok(Paged {
+            items: all,
+            stopped: None,
+        })
+    }
+}
+
+/// What a paged listing gave: the items of every page read, and why it
+/// stopped before the last page, when it did (what was read still counts).
+#[derive(Debug)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub stopped: Option<BackpackError>,
+}
+
+impl<T> Paged<T> {
+    /// The same listing with each item turned into something else.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            stopped: self.stopped,
+        }
     }
 }
 

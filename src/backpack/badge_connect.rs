@@ -115,7 +115,7 @@ pub async fn push_badge(
 pub async fn pull(
     session: &mut Session<'_>,
     endpoints: &Endpoints,
-) -> Result<Vec<Pulled>, BackpackError> {
+) -> Result<api::Paged<Pulled>, BackpackError> {
     let url = format!("{}/assertions", endpoints.api_base);
     let items = session
         .get_pages(&url, |page| {
@@ -129,7 +129,7 @@ pub async fn pull(
                 .unwrap_or_default()
         })
         .await?;
-    Ok(items.into_iter().map(pulled).collect())
+    Ok(items.map(pulled))
 }
 
 /// A listed assertion: fetched again from its issuer when it is hosted

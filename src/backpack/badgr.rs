@@ -207,7 +207,7 @@ fn collection_refusal(session: &Session<'_>, response: &crate::http::Response) -
 pub async fn pull(
     session: &mut Session<'_>,
     endpoints: &Endpoints,
-) -> Result<Vec<super::Pulled>, BackpackError> {
+) -> Result<api::Paged<super::Pulled>, BackpackError> {
     let url = format!("{}/backpack/assertions", endpoints.api_base);
     let items = session
         .get_pages(&url, |page| match api::unwrap_result(page) {
@@ -215,16 +215,13 @@ pub async fn pull(
             _ => Vec::new(),
         })
         .await?;
-    Ok(items
-        .into_iter()
-        .map(|item| super::Pulled {
-            remote_id: entity_id(&item),
-            text: item
-                .get("openBadgeId")
-                .and_then(Value::as_str)
-                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-                .map(str::to_owned)
-                .unwrap_or_else(|| item.to_string()),
-        })
-        .collect())
+    Ok(items.map(|item| super::Pulled {
+        remote_id: entity_id(&item),
+        text: item
+            .get("openBadgeId")
+            .and_then(Value::as_str)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| item.to_string()),
+    }))
 }

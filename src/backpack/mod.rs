@@ -658,6 +658,7 @@ pub async fn pull(
         BackpackKind::BadgeConnect => badge_connect::pull(&mut session, &endpoints).await?,
         BackpackKind::Ob3 => ob3::pull(&mut session, &endpoints).await?,
     };
+    let (listed, stopped) = (listed.items, listed.stopped);
     let known: HashMap<i64, PushRecord> = wallet
         .push_records(account.id)?
         .into_iter()
@@ -690,6 +691,11 @@ pub async fn pull(
             )?;
         }
         results.push(result);
+    }
+    // What the pages read so far gave is in; the rest waits for another pull.
+    if let Some(e) = stopped {
+        let label = format!("{name}: the badges after the first {}", results.len());
+        results.push(ImportResult::failed(label, &e.into()));
     }
     Ok(results)
 }

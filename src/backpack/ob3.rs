@@ -150,7 +150,7 @@ pub async fn push_badge(
 pub async fn pull(
     session: &mut Session<'_>,
     endpoints: &Endpoints,
-) -> Result<Vec<Pulled>, BackpackError> {
+) -> Result<api::Paged<Pulled>, BackpackError> {
     let url = format!("{}/credentials", endpoints.api_base);
     let items = session
         .get_pages(&url, |mut page| {
@@ -163,19 +163,16 @@ pub async fn pull(
             out
         })
         .await?;
-    Ok(items
-        .into_iter()
-        .map(|item| match item {
-            Value::String(jws) => Pulled {
-                remote_id: None,
-                text: jws,
-            },
-            json => Pulled {
-                remote_id: json.get("id").and_then(Value::as_str).map(str::to_owned),
-                text: json.to_string(),
-            },
-        })
-        .collect())
+    Ok(items.map(|item| match item {
+        Value::String(jws) => Pulled {
+            remote_id: None,
+            text: jws,
+        },
+        json => Pulled {
+            remote_id: json.get("id").and_then(Value::as_str).map(str::to_owned),
+            text: json.to_string(),
+        },
+    }))
 }
 
 /// The learner's profile (`GET /profile`).

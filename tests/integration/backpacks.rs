@@ -481,6 +481,49 @@ async fn badgr_collections_are_created_empty_then_filled_and_published() {
 }
 
 #[tokio::test]
+async fn a_pull_cut_off_by_the_server_keeps_the_pages_it_read_and_a_second_pull_gets_the_rest() {
+    let host = Backpack::start();
+    let issuer = hosted_issuer(5, USER);
+    host.state().page_size = 2;
+    host.state().listed = (0..5)
+        .map(|i| json!({"entityId": format!("remote-{i}"), "openBadgeId": issuer.url(&format!("/assertions/{i}.json"))}))
+        .collect();
+    let mut w = World::new();
+    w.add_badgr(&host).await.unwrap();
+    // The first page is answered, then the server is in trouble.
+    host.state().fail_after = Some((1, 503));
+    let results = w.pull("badgr").await.unwrap();
+    let statuses: Vec<ImportStatus> = results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ImportStatus::Imported,
+            ImportStatus::Imported,
+            ImportStatus::Error
+        ],
+        "{results:?}"
+    );
+    let cut = results[2].error.as_ref().unwrap();
+    assert_eq!(cut.code.as_str(), "unreachable");
+    assert!(cut.message.contains("503"), "{}", cut.message);
+    assert_eq!(results[2].path, "badgr: the badges after the first 2");
+    assert_eq!(w.wallet.badge_count().unwrap(), 2);
+
+    host.state().fail_after = None;
+    let again = w.pull("badgr").await.unwrap();
+    let count = |s| again.iter().filter(|r| r.status == s).count();
+    assert_eq!(
+        (
+            count(ImportStatus::Duplicate),
+            count(ImportStatus::Imported)
+        ),
+        (2, 3),
+        "{again:?}"
+    );
+    assert_eq!(w.wallet.badge_count().unwrap(), 5);
+}
+
+#[tokio::test]
 async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() {
     let host = Backpack::start();
     let issuer = hosted_issuer(5, USER);
