@@ -346,25 +346,26 @@ impl Run<'_> {
                 Some(id)
             }
             ImportStatus::Error => {
-                let code = r.error.as_ref().map_or(ErrorCode::Unsupported, |e| e.code);
-                let message = r.error_without_advice().unwrap_or("unknown failure");
-                self.report.failures.push(Failure {
-                    message: message.to_owned(),
-                    advice: r.advice.unwrap_or_else(|| advice(code)).to_owned(),
-                    path: r.path,
-                    code,
-                });
+                self.record_failure(r);
                 None
             }
         }
     }
 
     fn fail(&mut self, path: String, e: &Error) {
+        self.record_failure(ImportResult::failed(path, e));
+    }
+
+    /// A file that did not come over: import's sentence, and its advice (or,
+    /// where import has none, the advice for the error's code) on its own.
+    fn record_failure(&mut self, r: ImportResult) {
+        let code = r.error.as_ref().map_or(ErrorCode::Unsupported, |e| e.code);
+        let message = r.error_without_advice().unwrap_or("unknown failure");
         self.report.failures.push(Failure {
-            path,
-            code: e.code(),
-            message: e.to_string(),
-            advice: advice(e.code()).to_owned(),
+            message: message.to_owned(),
+            advice: r.advice.unwrap_or_else(|| advice(code)).to_owned(),
+            path: r.path,
+            code,
         });
     }
 
