@@ -212,11 +212,14 @@ fn walk_folder(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Err
     Ok(())
 }
 
-/// What `path` (a ZIP or a folder) holds, judged by its file names alone: a
-/// `manifest.txt` makes a shutdown export, a `groups.json` saved Displayer
-/// answers; anything else is loose images. Cheap: a ZIP's entries are not read.
-pub fn detect(path: &Path) -> Result<Shape, Error> {
-    Ok(landmarks(&Bundle::open(path)?.names()).2)
+/// Whether `path` is a folder or ZIP holding a Mozilla Backpack export (a
+/// `manifest.txt` shutdown export or saved Displayer answers), judged by its
+/// file names alone, so that a window can offer to migrate what was dropped.
+/// Cheap: a ZIP's entries are not read; anything unreadable is no export.
+pub fn is_mozilla_export(path: &Path) -> bool {
+    let candidate = path.is_dir() || files::extension(&path.to_string_lossy()) == "zip";
+    candidate
+        && Bundle::open(path).is_ok_and(|bundle| landmarks(&bundle.names()).2 != Shape::LooseImages)
 }
 
 /// The shutdown manifest and the Displayer `groups.json` nearest the top of

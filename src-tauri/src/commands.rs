@@ -322,15 +322,7 @@ pub async fn publish_site<R: Runtime>(
 pub fn find_mozilla_exports(paths: Vec<String>) -> Vec<String> {
     paths
         .into_iter()
-        .filter(|p| {
-            let path = Path::new(p);
-            let candidate = path.is_dir() || satchel::files::extension(p) == "zip";
-            candidate
-                && matches!(
-                    migrate::detect(path),
-                    Ok(migrate::Shape::ShutdownExport | migrate::Shape::Displayer)
-                )
-        })
+        .filter(|p| migrate::is_mozilla_export(Path::new(p)))
         .collect()
 }
 

@@ -94,7 +94,7 @@ impl Desktop {
     pub fn secrets(&self) -> Result<Secrets, CommandError> {
         match &self.secrets {
             Some(s) => Ok(s.clone()),
-            None => Ok(Secrets::system().map_err(satchel::Error::from)?),
+            None => Ok(Secrets::system()?),
         }
     }
 }
