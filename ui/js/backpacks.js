@@ -5,6 +5,7 @@
 
 import * as api from "./api.js";
 import { fromTemplate, setLink, setText, show } from "./dom.js";
+import { runTask } from "./tools.js";
 
 const $ = (id) => document.getElementById(id);
 const plural = (n, one, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
@@ -136,25 +137,10 @@ export class Backpacks {
     if (this.busy) return;
     this.busy = true;
     const controls = [...this.form.elements, ...this.list.querySelectorAll("button, select")];
-    for (const c of controls) c.disabled = true;
-    show(this.error, false);
-    setText(this.status, message);
-    this.notify(message);
-    this.importer.showProgress({ done: 0, total: 0 });
     try {
-      const outcome = await work();
-      setText(this.status, outcome);
-      this.notify(outcome);
-    } catch (e) {
-      const text = e.message || String(e);
-      setText(this.status, "");
-      setText(this.error, text);
-      show(this.error, true);
-      this.notify(text);
+      await runTask(this, controls, message, work);
     } finally {
-      for (const c of controls) c.disabled = false;
       this.busy = false;
-      this.importer.endProgress();
       await this.refresh().catch((e) => this.notify(e.message));
     }
   }

@@ -46,28 +46,8 @@ export class WalletTools {
   }
 
   /** Runs one task with the buttons disabled, and reports its outcome or error. */
-  async run(message, work) {
-    show(this.error, false);
-    for (const b of this.buttons) b.disabled = true;
-    this.notify(message);
-    setText(this.status, message);
-    this.importer.showProgress({ done: 0, total: 0 });
-    try {
-      const outcome = await work();
-      if (outcome) {
-        this.notify(outcome);
-        setText(this.status, outcome);
-      }
-    } catch (e) {
-      const text = e.message || String(e);
-      this.notify(text);
-      setText(this.status, "");
-      setText(this.error, text);
-      show(this.error, true);
-    } finally {
-      for (const b of this.buttons) b.disabled = false;
-      this.importer.endProgress();
-    }
+  run(message, work) {
+    return runTask(this, this.buttons, message, work);
   }
 
   async refreshDetails() {
@@ -269,4 +249,35 @@ function migrationSummary(r) {
   if (r.unreachable.length) parts.push(`${r.unreachable.length.toLocaleString()} kept without their issuer`);
   parts.push(`${plural(r.failures.length, "file")} did not come over`);
   return `${parts.join(", ")}.`;
+}
+
+/**
+ * Runs one background task of a settings panel: `controls` are disabled
+ * meanwhile, the progress bar shows it runs, and its outcome (the sentence
+ * `work` resolves to) or its error is written to the panel and the status bar.
+ * @param {{ notify: (m: string) => void, status: HTMLElement, error: HTMLElement,
+ *           importer: import("./importer.js").Importer }} panel
+ */
+export async function runTask(panel, controls, message, work) {
+  show(panel.error, false);
+  for (const c of controls) c.disabled = true;
+  panel.notify(message);
+  setText(panel.status, message);
+  panel.importer.showProgress({ done: 0, total: 0 });
+  try {
+    const outcome = await work();
+    if (outcome) {
+      panel.notify(outcome);
+      setText(panel.status, outcome);
+    }
+  } catch (e) {
+    const text = e.message || String(e);
+    panel.notify(text);
+    setText(panel.status, "");
+    setText(panel.error, text);
+    show(panel.error, true);
+  } finally {
+    for (const c of controls) c.disabled = false;
+    panel.importer.endProgress();
+  }
 }
