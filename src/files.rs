@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::{Error, ErrorCode};
+use crate::outcome::{Coded, ErrorCode};
 
 /// Largest single file (or ZIP entry, once inflated) that is read.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -27,28 +27,70 @@ pub fn extension(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// An I/O failure on `path`, in words a learner can act on.
-pub fn io_error(path: &Path, e: std::io::Error) -> Error {
-    let what = match e.kind() {
-        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "cannot be read (permission denied)".to_owned(),
-        _ => format!("cannot be read: {e}"),
-    };
-    Error::other(ErrorCode::Io, format!("{} {what}", path.display()))
+/// Why a file or an archive entry could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{} does not exist", path.display())]
+    Missing { path: PathBuf },
+    #[error("{} cannot be read (permission denied)", path.display())]
+    Denied { path: PathBuf },
+    #[error("{} cannot be read: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{what} is larger than {} MiB, far more than any badge needs; it was not read",
+        MAX_FILE_BYTES / 1024 / 1024
+    )]
+    TooLarge { what: String },
+    #[error(
+        "{} holds {count} entries, more than the {MAX_ZIP_ENTRIES} Satchel reads from one archive; split it into smaller ones",
+        path.display()
+    )]
+    TooManyEntries { path: PathBuf, count: usize },
+    #[error(
+        "{} inflates to more than {} GiB; the rest of it was not read",
+        path.display(),
+        MAX_ZIP_TOTAL_BYTES >> 30
+    )]
+    Inflates { path: PathBuf },
+    #[error("{} is not a readable ZIP archive: {reason}", path.display())]
+    NotZip { path: PathBuf, reason: String },
 }
 
-fn too_large(what: &str) -> Error {
-    Error::other(
-        ErrorCode::TooLarge,
-        format!(
-            "{what} is larger than {} MiB, far more than any badge needs; it was not read",
-            MAX_FILE_BYTES / 1024 / 1024
-        ),
-    )
+impl Coded for FileError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            FileError::Missing { .. } | FileError::Denied { .. } | FileError::Io { .. } => {
+                ErrorCode::Io
+            }
+            FileError::TooLarge { .. }
+            | FileError::TooManyEntries { .. }
+            | FileError::Inflates { .. } => ErrorCode::TooLarge,
+            FileError::NotZip { .. } => ErrorCode::MalformedImage,
+        }
+    }
+}
+
+/// An I/O failure on `path`, in words a learner can act on.
+pub fn io_error(path: &Path, e: std::io::Error) -> FileError {
+    let path = path.to_owned();
+    match e.kind() {
+        std::io::ErrorKind::NotFound => FileError::Missing { path },
+        std::io::ErrorKind::PermissionDenied => FileError::Denied { path },
+        _ => FileError::Io { path, source: e },
+    }
+}
+
+fn too_large(what: &str) -> FileError {
+    FileError::TooLarge {
+        what: what.to_owned(),
+    }
 }
 
 /// Reads a whole file, refusing one larger than [`MAX_FILE_BYTES`].
-pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+pub fn read_file(path: &Path) -> Result<Vec<u8>, FileError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     read_capped(file).map_err(|e| match e {
         CappedRead::TooLarge => too_large(&path.display().to_string()),
@@ -106,18 +148,14 @@ pub struct Entry {
 
 impl Archive {
     /// Opens a ZIP archive, refusing one with more than [`MAX_ZIP_ENTRIES`] entries.
-    pub fn open(path: &Path) -> Result<Archive, Error> {
+    pub fn open(path: &Path) -> Result<Archive, FileError> {
         let file = File::open(path).map_err(|e| io_error(path, e))?;
         let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
         if zip.len() > MAX_ZIP_ENTRIES {
-            return Err(Error::other(
-                ErrorCode::TooLarge,
-                format!(
-                    "{} holds {} entries, more than the {MAX_ZIP_ENTRIES} Satchel reads from one archive; split it into smaller ones",
-                    path.display(),
-                    zip.len()
-                ),
-            ));
+            return Err(FileError::TooManyEntries {
+                path: path.to_owned(),
+                count: zip.len(),
+            });
         }
         Ok(Archive {
             path: path.to_owned(),
@@ -137,7 +175,7 @@ impl Archive {
     }
 
     /// The file entries (not folders), in archive order.
-    pub fn entries(&mut self) -> Result<Vec<Entry>, Error> {
+    pub fn entries(&mut self) -> Result<Vec<Entry>, FileError> {
         let mut out = Vec::new();
         for index in 0..self.zip.len() {
             let entry = self
@@ -158,7 +196,7 @@ impl Archive {
 
     /// Inflates one entry into memory, with the per-entry cap and the
     /// archive's running total cap.
-    pub fn read(&mut self, index: usize) -> Result<Vec<u8>, Error> {
+    pub fn read(&mut self, index: usize) -> Result<Vec<u8>, FileError> {
         let entry = self
             .zip
             .by_index(index)
@@ -174,22 +212,17 @@ impl Archive {
         })?;
         self.inflated += bytes.len() as u64;
         if self.inflated > MAX_ZIP_TOTAL_BYTES {
-            return Err(Error::other(
-                ErrorCode::TooLarge,
-                format!(
-                    "{} inflates to more than {} GiB; the rest of it was not read",
-                    self.path.display(),
-                    MAX_ZIP_TOTAL_BYTES >> 30
-                ),
-            ));
+            return Err(FileError::Inflates {
+                path: self.path.clone(),
+            });
         }
         Ok(bytes)
     }
 }
 
-fn zip_error(archive: &Path, e: impl std::fmt::Display) -> Error {
-    Error::other(
-        ErrorCode::MalformedImage,
-        format!("{} is not a readable ZIP archive: {e}", archive.display()),
-    )
+fn zip_error(archive: &Path, e: impl std::fmt::Display) -> FileError {
+    FileError::NotZip {
+        path: archive.to_owned(),
+        reason: e.to_string(),
+    }
 }

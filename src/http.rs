@@ -19,7 +19,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use url::{Host, Url};
 
-use crate::ErrorCode;
+use crate::outcome::{Coded, ErrorCode};
 
 /// What the client accepts, as Open Badges hosts expect.
 const ACCEPT_JSON: &str = "application/ld+json, application/json";
@@ -91,16 +91,17 @@ pub enum FetchError {
     TooManyRedirects { url: String, limit: usize },
 }
 
-impl FetchError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for FetchError {
+    fn code(&self) -> ErrorCode {
         match self {
             FetchError::TooLarge { .. } => ErrorCode::TooLarge,
             FetchError::BadUrl { .. } => ErrorCode::InvalidInput,
             _ => ErrorCode::Unreachable,
         }
     }
+}
 
+impl FetchError {
     /// The HTTP status, when the server answered with one.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -1,15 +1,22 @@
 //! Satchel's core: everything the backpack does, without a window.
 //!
-//! The modules layer in one direction: [`bake`] reads and writes credentials
-//! embedded in images (pure functions over bytes), [`credential`] turns any
-//! Open Badges payload into one normalized model, [`http`] is the single
-//! policy-bound client for remote documents, [`wallet`] keeps everything in
-//! SQLite, and [`import`] ties them together for files, folders and ZIPs.
-//! The core never prints and never reads global state: callers hand it a
-//! wallet path, an HTTP policy and the current time. [`files`] reads
-//! untrusted files and ZIP archives with caps for every module that needs to.
-//! [`share`] builds LinkedIn links from checked http(s) URLs, and [`export`]
-//! writes full backups, single badges and the published static site.
+//! The modules layer in one direction; each uses only those listed before it:
+//! - [`outcome`]: error codes, per-item results, progress and advice (a leaf);
+//! - [`bake`] (credentials embedded in PNG and SVG, pure functions over
+//!   bytes), [`credential`] (any Open Badges payload into one model),
+//!   [`http`] (the one policy-bound client for remote documents) and
+//!   [`files`] (untrusted files and ZIP archives, with caps);
+//! - [`wallet`]: everything kept, in SQLite;
+//! - [`verify`] (checks against issuers), [`share`] (LinkedIn links),
+//!   [`export`] (writes only: backups, single badges, the published site) and
+//!   [`backpack`] (other backpacks' APIs);
+//! - [`intake`]: the one way in for files, folders, ZIPs, URLs, pasted text,
+//!   Satchel exports and Mozilla Backpack exports;
+//! - [`ops`]: the steps the CLI and the window share.
+//!
+//! [`error`] wraps every module's error for the two faces. The core never
+//! prints and never reads global state: callers hand it a wallet path, an
+//! HTTP policy and the current time.
 
 pub mod backpack;
 pub mod bake;
@@ -18,10 +25,12 @@ pub mod error;
 pub mod export;
 pub mod files;
 pub mod http;
-pub mod import;
-pub mod migrate;
+pub mod intake;
+pub mod ops;
+pub mod outcome;
 pub mod share;
 pub mod verify;
 pub mod wallet;
 
-pub use error::{Error, ErrorCode};
+pub use error::Error;
+pub use outcome::{Coded, ErrorCode};

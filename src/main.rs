@@ -50,10 +50,15 @@ enum Command {
         #[command(subcommand)]
         action: IdentityAction,
     },
-    /// Import badge files, folders, ZIP archives or hosted assertion URLs.
+    /// Import badge files, folders, ZIP archives or hosted assertion URLs;
+    /// a Satchel export is restored whole and a Mozilla Backpack export is
+    /// migrated, as `migrate mozilla` does.
     Import {
         #[arg(required = true, value_name = "FILE|FOLDER|ZIP|URL")]
         inputs: Vec<String>,
+        /// With a Mozilla Backpack export: add its emails to your identities.
+        #[arg(long)]
+        add_identities: bool,
         /// Print the results as JSON.
         #[arg(long)]
         json: bool,
@@ -199,9 +204,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Push(ref args) => cli::backpack::push(&mut open()?, &fetcher()?, args),
         Command::Pull(ref args) => cli::backpack::pull(&mut open()?, &fetcher()?, args),
         Command::Identity { ref action } => cli::identity::run(&mut open()?, action),
-        Command::Import { ref inputs, json } => {
-            cli::badges::import(&mut open()?, &fetcher()?, inputs, json)
-        }
+        Command::Import {
+            ref inputs,
+            add_identities,
+            json,
+        } => cli::badges::import(&mut open()?, &fetcher()?, inputs, add_identities, json),
         Command::Inspect { ref file, json } => cli::badges::inspect(file, json),
         Command::List { json } => cli::badges::list(&open()?, json),
         Command::Show { id, json } => cli::badges::show(&open()?, id, json),

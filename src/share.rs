@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use url::form_urlencoded;
 
-use crate::ErrorCode;
+use crate::outcome::{Coded, ErrorCode};
 use crate::wallet::{Badge, Wallet, WalletError};
 
 /// LinkedIn's "add to profile" address.
@@ -79,9 +79,8 @@ pub enum ShareError {
     Wallet(#[from] WalletError),
 }
 
-impl ShareError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for ShareError {
+    fn code(&self) -> ErrorCode {
         match self {
             ShareError::NoName(_) | ShareError::NoPublicUrl(_) => ErrorCode::InvalidInput,
             ShareError::Wallet(e) => e.code(),

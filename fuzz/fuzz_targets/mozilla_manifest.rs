@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use satchel::migrate::{parse_group, parse_groups, parse_manifest};
+use satchel::intake::mozilla::{parse_group, parse_groups, parse_manifest};
 
 fuzz_target!(|data: &[u8]| {
     let _ = parse_manifest(data);

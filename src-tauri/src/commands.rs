@@ -12,20 +12,16 @@
 //! the core, not here.
 
 use std::path::Path;
-use std::time::Duration;
 
 use chrono::Utc;
 use satchel::ErrorCode;
-use satchel::backpack::{
-    self, Added, BackpackKind, Browser, Context, PushReport, Secrets, Selection, SignIn,
-    SystemBrowser,
-};
+use satchel::backpack::{self, Added, BackpackKind, Browser, PushReport, SystemBrowser};
 use satchel::export::{self, ExportSummary, PublishSummary};
 use satchel::http::Fetcher;
-use satchel::import::{self, ImportResult, Progress};
-use satchel::migrate::{self, MigrationReport};
+use satchel::intake::{self, InputKind, MigrationReport};
+use satchel::ops;
+use satchel::outcome::{ImportResult, Progress};
 use satchel::share::{self, LinkedInShare};
-use satchel::verify::{self, VerifyOptions};
 use satchel::wallet::{
     BackpackAccount, Badge, BadgeSummary, CheckRecord, Collection, CollectionContents, Identity,
     Wallet,
@@ -49,9 +45,6 @@ pub const WALLET_CHANGED: &str = "wallet-changed";
 /// The event a browser sign-in emits with the address it asked the system
 /// browser to open (a string), so the window can offer it as a link too.
 pub const SIGN_IN_URL: &str = "sign-in-url";
-
-/// How long a browser sign-in may take before Satchel gives up.
-const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
 /// What the settings view shows about the wallet.
 #[derive(Debug, Clone, Serialize)]
@@ -125,10 +118,9 @@ pub async fn import_paths<R: Runtime>(
     paths: Vec<String>,
 ) -> Result<Vec<ImportResult>, CommandError> {
     in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
-        let now = Utc::now();
-        block_on(import::import_inputs(
-            wallet, fetcher, &paths, now, progress,
-        ))
+        let options = intake::Options::default();
+        let run = intake::take(wallet, fetcher, &paths, options, Utc::now(), progress);
+        block_on(run).results
     })
     .await
 }
@@ -140,14 +132,7 @@ pub async fn import_text<R: Runtime>(
     text: String,
 ) -> Result<ImportResult, CommandError> {
     in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
-        let bytes = text.into_bytes();
-        let result = block_on(import::import_bytes(
-            wallet,
-            fetcher,
-            "pasted".to_owned(),
-            bytes,
-            Utc::now(),
-        ));
+        let result = block_on(intake::take_text(wallet, fetcher, text, Utc::now()));
         progress(Progress { done: 1, total: 1 });
         result
     })
@@ -166,13 +151,7 @@ pub fn add_identity(state: State<'_, Desktop>, value: String) -> Result<Identity
 
 #[tauri::command]
 pub fn remove_identity(state: State<'_, Desktop>, value: String) -> Result<(), CommandError> {
-    match state.wallet().remove_identity(&value)? {
-        true => Ok(()),
-        false => Err(CommandError::new(
-            ErrorCode::NotFound,
-            format!("{value} is not one of your identities"),
-        )),
-    }
+    Ok(ops::remove_identity(&mut state.wallet(), &value)?)
 }
 
 #[tauri::command]
@@ -262,7 +241,13 @@ pub async fn verify_badges<R: Runtime>(
     ids: Option<Vec<i64>>,
 ) -> Result<Vec<CheckRecord>, CommandError> {
     in_background(app, VERIFY_PROGRESS, move |wallet, fetcher, progress| {
-        verify_in(wallet, fetcher, ids, progress)
+        Ok(block_on(ops::verify(
+            wallet,
+            fetcher,
+            ids,
+            Utc::now(),
+            progress,
+        ))?)
     })
     .await?
 }
@@ -280,7 +265,7 @@ pub async fn refresh_details<R: Runtime>(
     app: AppHandle<R>,
 ) -> Result<Vec<DetailsRefresh>, CommandError> {
     in_task(app, TASK_PROGRESS, move |w, fetcher, _| {
-        let done = block_on(import::refresh_awaiting(w, fetcher))?;
+        let done = block_on(intake::refresh_awaiting(w, fetcher))?;
         Ok(done
             .into_iter()
             .map(|(badge_id, error)| DetailsRefresh { badge_id, error })
@@ -322,7 +307,7 @@ pub async fn publish_site<R: Runtime>(
 pub fn find_mozilla_exports(paths: Vec<String>) -> Vec<String> {
     paths
         .into_iter()
-        .filter(|p| migrate::is_mozilla_export(Path::new(p)))
+        .filter(|p| intake::classify(p) == InputKind::MozillaExport)
         .collect()
 }
 
@@ -335,9 +320,9 @@ pub async fn migrate_mozilla<R: Runtime>(
     add_identities: bool,
 ) -> Result<MigrationReport, CommandError> {
     in_task(app, IMPORT_PROGRESS, move |w, fetcher, _| {
-        let options = migrate::Options { add_identities };
-        let run = migrate::migrate_mozilla(w, fetcher, Path::new(&path), options, Utc::now());
-        Ok(block_on(run)?)
+        let options = intake::Options { add_identities };
+        let run = intake::mozilla::migrate(w, fetcher, Path::new(&path), options, Utc::now());
+        Ok(block_on(run)?.report)
     })
     .await
 }
@@ -401,16 +386,9 @@ pub async fn add_backpack<R: Runtime>(
             let _ = SystemBrowser.open(url);
             Ok(())
         };
-        let sign_in = match (&username, &password) {
-            (Some(username), Some(password)) if kind == BackpackKind::Badgr => {
-                SignIn::Password { username, password }
-            }
-            _ => SignIn::Browser {
-                browser: &browser,
-                wait: BROWSER_WAIT,
-            },
-        };
-        let ctx = context(fetcher, &secrets);
+        let password = username.as_deref().zip(password.as_deref());
+        let sign_in = ops::sign_in(kind, password, &browser);
+        let ctx = ops::context(fetcher, &secrets, Utc::now());
         let run = backpack::add(wallet, &ctx, &name, &base_url, kind, sign_in);
         Ok(block_on(run)?)
     })
@@ -433,14 +411,11 @@ pub async fn push_to_backpack<R: Runtime>(
     ids: Option<Vec<i64>>,
     collection: Option<String>,
 ) -> Result<PushReport, CommandError> {
-    let selection = match (ids, collection) {
-        (Some(ids), _) => Selection::Ids(ids),
-        (None, Some(c)) => Selection::Collection(c),
-        (None, None) => Selection::All,
-    };
+    let ids = ids.unwrap_or_default();
+    let selection = ops::selection(&ids, collection.as_deref(), true)?;
     let secrets = app.state::<Desktop>().secrets()?;
     in_task(app, TASK_PROGRESS, move |wallet, fetcher, _| {
-        let ctx = context(fetcher, &secrets);
+        let ctx = ops::context(fetcher, &secrets, Utc::now());
         Ok(block_on(backpack::push(wallet, &ctx, &name, &selection))?)
     })
     .await
@@ -454,41 +429,10 @@ pub async fn pull_from_backpack<R: Runtime>(
 ) -> Result<Vec<ImportResult>, CommandError> {
     let secrets = app.state::<Desktop>().secrets()?;
     in_task(app, TASK_PROGRESS, move |wallet, fetcher, _| {
-        let ctx = context(fetcher, &secrets);
-        Ok(block_on(backpack::pull(wallet, &ctx, &name))?)
+        let ctx = ops::context(fetcher, &secrets, Utc::now());
+        Ok(block_on(ops::pull(wallet, &ctx, &name))?)
     })
     .await
-}
-
-fn context<'a>(fetcher: &'a Fetcher, secrets: &'a Secrets) -> Context<'a> {
-    Context {
-        fetcher,
-        secrets,
-        now: Utc::now(),
-    }
-}
-
-/// One verification run on its own connection (the core writes results in
-/// short transactions between network waits).
-fn verify_in(
-    wallet: &mut Wallet,
-    fetcher: &Fetcher,
-    ids: Option<Vec<i64>>,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Vec<CheckRecord>, CommandError> {
-    let ids = match ids {
-        Some(ids) => ids,
-        None => wallet.badge_ids()?,
-    };
-    let run = verify::verify_badges(
-        wallet,
-        fetcher,
-        &ids,
-        Utc::now(),
-        VerifyOptions::default(),
-        progress,
-    );
-    Ok(block_on(run)?)
 }
 
 /// [`in_background`] for a task without progress of its own: reports that it

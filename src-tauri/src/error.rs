@@ -6,7 +6,7 @@
 //! the core.
 
 use satchel::ErrorCode;
-use satchel::import::ErrorBody;
+use satchel::outcome::ErrorBody;
 use serde::Serialize;
 
 /// A command's failure, serialized as `{"code": "...", "message": "..."}`.
@@ -30,40 +30,26 @@ impl CommandError {
     }
 }
 
-impl From<satchel::Error> for CommandError {
-    fn from(e: satchel::Error) -> Self {
-        CommandError(ErrorBody::from(&e))
-    }
+/// Every core error crosses as its code and its sentence.
+macro_rules! from_core {
+    ($($error:ty),* $(,)?) => {
+        $(impl From<$error> for CommandError {
+            fn from(e: $error) -> Self {
+                CommandError(ErrorBody::of(&e))
+            }
+        })*
+    };
 }
 
-impl From<satchel::wallet::WalletError> for CommandError {
-    fn from(e: satchel::wallet::WalletError) -> Self {
-        satchel::Error::from(e).into()
-    }
-}
-
-impl From<satchel::wallet::CollectionError> for CommandError {
-    fn from(e: satchel::wallet::CollectionError) -> Self {
-        satchel::Error::from(e).into()
-    }
-}
-
-impl From<satchel::share::ShareError> for CommandError {
-    fn from(e: satchel::share::ShareError) -> Self {
-        satchel::Error::from(e).into()
-    }
-}
-
-impl From<satchel::verify::VerifyError> for CommandError {
-    fn from(e: satchel::verify::VerifyError) -> Self {
-        match e {
-            satchel::verify::VerifyError::Wallet(e) => e.into(),
-        }
-    }
-}
-
-impl From<satchel::backpack::BackpackError> for CommandError {
-    fn from(e: satchel::backpack::BackpackError) -> Self {
-        satchel::Error::from(e).into()
-    }
-}
+from_core!(
+    satchel::Error,
+    satchel::backpack::BackpackError,
+    satchel::export::ExportError,
+    satchel::http::FetchError,
+    satchel::intake::IntakeError,
+    satchel::ops::OpsError,
+    satchel::share::ShareError,
+    satchel::verify::VerifyError,
+    satchel::wallet::CollectionError,
+    satchel::wallet::WalletError,
+);

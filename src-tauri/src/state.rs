@@ -36,7 +36,7 @@ impl Desktop {
     /// Opens the wallet at `path` with the given HTTP policy.
     pub fn open(path: &Path, policy: HttpPolicy) -> Result<Self, CommandError> {
         let reader = Wallet::open(path)?;
-        let fetcher = Fetcher::new(policy).map_err(satchel::Error::from)?;
+        let fetcher = Fetcher::new(policy)?;
         Ok(Desktop {
             path: path.to_owned(),
             reader: Mutex::new(reader),

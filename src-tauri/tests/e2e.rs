@@ -531,14 +531,15 @@ fn measure_a_10k_badge_wallet() {
     let mut wallet = satchel::wallet::Wallet::open(&wallet_path).unwrap();
     let fetcher = satchel::http::Fetcher::new(satchel::http::HttpPolicy::default()).unwrap();
     let inputs = [files.display().to_string()];
-    let results = tauri::async_runtime::block_on(satchel::import::import_inputs(
+    let intake = tauri::async_runtime::block_on(satchel::intake::take(
         &mut wallet,
         &fetcher,
         &inputs,
+        satchel::intake::Options::default(),
         chrono::Utc::now(),
         &mut |_| {},
     ));
-    assert_eq!(results.len(), COUNT);
+    assert_eq!(intake.results.len(), COUNT);
     drop(wallet);
 
     let app = Session::start(&wallet_path, home.path());

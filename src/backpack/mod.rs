@@ -3,10 +3,11 @@
 //! Three protocols are spoken: the Badgr API v2 ([`badgr`]), Open Badges 2.1
 //! Badge Connect ([`badge_connect`]) and the Open Badges 3.0 API ([`ob3`]).
 //! This module owns the use-cases the CLI and the window call — [`add`],
-//! [`remove`], [`push`], [`pull`] — written against a small [`Context`]
+//! [`remove`], [`push`], [`list_held`] — written against a small [`Context`]
 //! (HTTP client, secret store, clock). Sign-ins go through [`oauth`]; tokens
 //! live in the OS keyring ([`secrets`]) and never in the wallet. Pulled
-//! badges enter through [`crate::import::import_bytes`] like any other.
+//! badges are listed here ([`list_held`]) and enter through
+//! [`crate::intake`] like any other.
 //! Each badge's push state is written as soon as its answer arrives, so a
 //! batch that stops half-way loses nothing and the rest can be retried.
 
@@ -27,9 +28,9 @@ use url::Url;
 pub use oauth::{Browser, SystemBrowser};
 pub use secrets::{Secrets, Tokens};
 
-use crate::ErrorCode;
 use crate::http::{FetchError, Fetcher};
-use crate::import::{self, ErrorBody, ImportResult};
+use crate::outcome::ErrorBody;
+use crate::outcome::{Coded, ErrorCode};
 use crate::wallet::{
     BackpackAccount, Badge, Collection, CollectionError, NewBackpack, PushRecord, PushStatus,
     RemoteCollection, Wallet, WalletError, timestamp,
@@ -145,9 +146,8 @@ fn wait(seconds: &Option<u64>) -> String {
     }
 }
 
-impl BackpackError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for BackpackError {
+    fn code(&self) -> ErrorCode {
         match self {
             BackpackError::NoSuchBackpack(_) => ErrorCode::NotFound,
             BackpackError::InvalidInput(_) => ErrorCode::InvalidInput,
@@ -165,7 +165,9 @@ impl BackpackError {
             BackpackError::Collection(e) => e.code(),
         }
     }
+}
 
+impl BackpackError {
     /// The backpack's own words about this failure, when it sent any.
     pub fn evidence(&self) -> Option<&str> {
         match self {
@@ -643,14 +645,26 @@ pub struct Pulled {
     pub text: String,
 }
 
-/// Brings every badge the backpack holds into the wallet through the normal
-/// import path (de-duplicated, checked like any import), and remembers that
-/// the backpack holds them so they are not pushed back.
-pub async fn pull(
-    wallet: &mut Wallet,
+/// What a backpack lists, read page by page, before any of it is imported.
+#[derive(Debug)]
+pub struct Listed {
+    account_id: i64,
+    /// Each badge with the label its import result carries (`<name>:<remote id>`).
+    pub items: Vec<(String, Pulled)>,
+    /// Why the listing stopped part-way, if it did: the pages read so far
+    /// are in `items`, and the rest waits for another pull.
+    pub stopped: Option<BackpackError>,
+    /// The wallet's push records for this backpack, by badge.
+    known: HashMap<i64, PushRecord>,
+}
+
+/// Reads every badge the backpack holds; the caller brings them in through
+/// the import path and calls [`Listed::remember`] for each one stored.
+pub async fn list_held(
+    wallet: &Wallet,
     ctx: &Context<'_>,
     name: &str,
-) -> Result<Vec<ImportResult>, BackpackError> {
+) -> Result<Listed, BackpackError> {
     let account = find(wallet, name)?;
     let (kind, mut session, endpoints) = open_session(ctx, &account)?;
     let listed = match kind {
@@ -658,46 +672,61 @@ pub async fn pull(
         BackpackKind::BadgeConnect => badge_connect::pull(&mut session, &endpoints).await?,
         BackpackKind::Ob3 => ob3::pull(&mut session, &endpoints).await?,
     };
-    let (listed, stopped) = (listed.items, listed.stopped);
-    let known: HashMap<i64, PushRecord> = wallet
+    let known = wallet
         .push_records(account.id)?
         .into_iter()
         .map(|r| (r.badge_id, r))
         .collect();
-    let mut results = Vec::with_capacity(listed.len());
-    for (n, item) in listed.into_iter().enumerate() {
-        let label = format!(
-            "{name}:{}",
-            item.remote_id
+    let items = listed
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let id = item
+                .remote_id
                 .clone()
-                .unwrap_or_else(|| (n + 1).to_string())
-        );
-        let result =
-            import::import_bytes(wallet, ctx.fetcher, label, item.text.into_bytes(), ctx.now).await;
-        if let Some(id) = result
-            .badge_id
-            .filter(|id| !known.get(id).is_some_and(|r| r.status.is_present()))
+                .unwrap_or_else(|| (n + 1).to_string());
+            (format!("{name}:{id}"), item)
+        })
+        .collect();
+    Ok(Listed {
+        account_id: account.id,
+        items,
+        stopped: listed.stopped,
+        known,
+    })
+}
+
+impl Listed {
+    /// Remembers that the backpack holds `badge_id` (pulled as `remote_id`),
+    /// so it is not pushed back; a badge already recorded as present is left.
+    pub fn remember(
+        &self,
+        wallet: &mut Wallet,
+        badge_id: i64,
+        remote_id: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<(), BackpackError> {
+        if self
+            .known
+            .get(&badge_id)
+            .is_some_and(|r| r.status.is_present())
         {
-            wallet.record_push(
-                account.id,
-                &PushRecord {
-                    badge_id: id,
-                    status: PushStatus::Pulled,
-                    remote_id: item.remote_id,
-                    message: None,
-                    evidence: None,
-                    pushed_at: timestamp(ctx.now),
-                },
-            )?;
+            return Ok(());
         }
-        results.push(result);
+        wallet.record_push(
+            self.account_id,
+            &PushRecord {
+                badge_id,
+                status: PushStatus::Pulled,
+                remote_id,
+                message: None,
+                evidence: None,
+                pushed_at: timestamp(now),
+            },
+        )?;
+        Ok(())
     }
-    // What the pages read so far gave is in; the rest waits for another pull.
-    if let Some(e) = stopped {
-        let label = format!("{name}: the badges after the first {}", results.len());
-        results.push(ImportResult::failed(label, &e.into()));
-    }
-    Ok(results)
 }
 
 /// The learner's profile on a backpack, as it answers.

@@ -11,7 +11,7 @@ mod svg;
 
 use serde::Serialize;
 
-use crate::ErrorCode;
+use crate::outcome::{Coded, ErrorCode};
 
 /// Hard cap on the size of badge text, after inflation if it was compressed.
 pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
@@ -123,9 +123,8 @@ fn size_text(bytes: usize) -> String {
     }
 }
 
-impl BakeError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for BakeError {
+    fn code(&self) -> ErrorCode {
         match self {
             BakeError::NotBaked(_) => ErrorCode::NotBaked,
             BakeError::Malformed(_) => ErrorCode::MalformedImage,

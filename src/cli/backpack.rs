@@ -6,22 +6,17 @@
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
-use satchel::backpack::{
-    self, BackpackKind, Browser, Context, PushOutcome, Secrets, Selection, SignIn, SystemBrowser,
-};
+use satchel::backpack::{self, BackpackKind, Browser, PushOutcome, Secrets, SystemBrowser};
 use satchel::http::Fetcher;
-use satchel::import::ImportStatus;
+use satchel::ops;
+use satchel::outcome::ImportStatus;
 use satchel::wallet::Wallet;
 
 use super::{print_json, runtime};
-
-/// How long the browser sign-in may take before Satchel gives up.
-const BROWSER_WAIT: Duration = Duration::from_secs(300);
 
 /// The protocols, as typed on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -108,11 +103,7 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
             json,
         } => {
             let secrets = Secrets::system()?;
-            let ctx = Context {
-                fetcher,
-                secrets: &secrets,
-                now: Utc::now(),
-            };
+            let ctx = ops::context(fetcher, &secrets, Utc::now());
             let kind = BackpackKind::from(*kind);
             let browser = |url: &str| -> Result<(), String> {
                 eprintln!("Sign in to {name} in your browser. If it did not open, visit:\n  {url}");
@@ -121,19 +112,16 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
                 }
                 Ok(())
             };
-            let credentials;
-            let sign_in = if kind == BackpackKind::Badgr {
-                credentials = read_credentials(name, username.as_deref(), *password_stdin)?;
-                SignIn::Password {
-                    username: &credentials.0,
-                    password: &credentials.1,
-                }
-            } else {
-                SignIn::Browser {
-                    browser: &browser,
-                    wait: BROWSER_WAIT,
-                }
+            let credentials = match kind {
+                BackpackKind::Badgr => Some(read_credentials(
+                    name,
+                    username.as_deref(),
+                    *password_stdin,
+                )?),
+                _ => None,
             };
+            let password = credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
+            let sign_in = ops::sign_in(kind, password, &browser);
             let added =
                 runtime()?.block_on(backpack::add(wallet, &ctx, name, base_url, kind, sign_in))?;
             if *json {
@@ -228,18 +216,9 @@ fn describe_profile(profile: &serde_json::Value) -> Option<String> {
 }
 
 pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<ExitCode> {
-    let selection = match (&args.collection, args.all) {
-        (Some(c), _) => Selection::Collection(c.clone()),
-        (None, true) => Selection::All,
-        (None, false) if !args.ids.is_empty() => Selection::Ids(args.ids.clone()),
-        _ => bail!("say what to push: badge ids, --collection NAME or --all"),
-    };
+    let selection = ops::selection(&args.ids, args.collection.as_deref(), args.all)?;
     let secrets = Secrets::system()?;
-    let ctx = Context {
-        fetcher,
-        secrets: &secrets,
-        now: Utc::now(),
-    };
+    let ctx = ops::context(fetcher, &secrets, Utc::now());
     let name = &args.backpack;
     let report = runtime()?.block_on(backpack::push(wallet, &ctx, name, &selection))?;
     if args.json {
@@ -290,28 +269,13 @@ pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<E
 
 pub fn pull(wallet: &mut Wallet, fetcher: &Fetcher, args: &PullArgs) -> Result<ExitCode> {
     let secrets = Secrets::system()?;
-    let ctx = Context {
-        fetcher,
-        secrets: &secrets,
-        now: Utc::now(),
-    };
-    let results = runtime()?.block_on(backpack::pull(wallet, &ctx, &args.backpack))?;
+    let ctx = ops::context(fetcher, &secrets, Utc::now());
+    let results = runtime()?.block_on(ops::pull(wallet, &ctx, &args.backpack))?;
     let failed = results.iter().any(|r| r.status == ImportStatus::Error);
     if args.json {
         print_json(&serde_json::json!({ "results": results }))?;
     } else {
-        for r in &results {
-            match (&r.status, &r.error, r.badge_id) {
-                (ImportStatus::Imported, _, Some(id)) => {
-                    println!("imported  {} as badge {id}", r.path)
-                }
-                (ImportStatus::Duplicate, _, Some(id)) => {
-                    println!("duplicate {} is badge {id}", r.path)
-                }
-                (_, Some(e), _) => println!("error     {} [{}] {}", r.path, e.code, e.message),
-                _ => {}
-            }
-        }
+        super::badges::print_results(&results);
         println!("{} badges listed by {}", results.len(), args.backpack);
     }
     Ok(if failed {

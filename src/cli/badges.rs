@@ -10,7 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use satchel::bake::{self, BakeSlot};
 use satchel::credential::{self, ObVersion};
 use satchel::http::Fetcher;
-use satchel::import::{self, ImportStatus};
+use satchel::intake;
+use satchel::outcome::{ImportResult, ImportStatus};
 use satchel::wallet::{Badge, BadgeSummary, Wallet};
 
 use super::{print_json, runtime};
@@ -19,15 +20,18 @@ pub fn import(
     wallet: &mut Wallet,
     fetcher: &Fetcher,
     inputs: &[String],
+    add_identities: bool,
     json: bool,
 ) -> Result<ExitCode> {
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"),
     );
-    let results = runtime()?.block_on(import::import_inputs(
+    let options = intake::Options { add_identities };
+    let intake = runtime()?.block_on(intake::take(
         wallet,
         fetcher,
         inputs,
+        options,
         Utc::now(),
         &mut |p| {
             bar.set_length(p.total as u64);
@@ -35,39 +39,14 @@ pub fn import(
         },
     ));
     bar.finish_and_clear();
-    let failed = results.iter().any(|r| r.status == ImportStatus::Error);
     if json {
-        print_json(&serde_json::json!({ "results": results }))?;
+        print_json(&intake)?;
     } else {
-        let count = |s| results.iter().filter(|r| r.status == s).count();
-        for r in &results {
-            match (&r.status, &r.error) {
-                (ImportStatus::Imported, _) => {
-                    let id = r.badge_id.unwrap_or_default();
-                    match &r.awaiting_details {
-                        Some(why) => {
-                            println!("imported  {} as badge {id} (details later: {why})", r.path)
-                        }
-                        None => println!("imported  {} as badge {id}", r.path),
-                    }
-                }
-                (_, Some(e)) if r.status == ImportStatus::Duplicate => {
-                    println!("duplicate {}", e.message)
-                }
-                (_, Some(e)) => {
-                    // The sentence names the file too; say it once, first.
-                    let sentence = e
-                        .message
-                        .strip_prefix(&format!("{}: ", r.path))
-                        .unwrap_or(&e.message);
-                    println!("error     {} [{}] {sentence}", r.path, e.code)
-                }
-                (_, None) => {}
-            }
-            for w in &r.warnings {
-                println!("          note: {w}");
-            }
+        for report in &intake.migrations {
+            super::migrate::print_report(report);
         }
+        print_results(&intake.results);
+        let count = |s| intake.results.iter().filter(|r| r.status == s).count();
         println!(
             "{} imported, {} duplicates, {} failed",
             count(ImportStatus::Imported),
@@ -75,17 +54,49 @@ pub fn import(
             count(ImportStatus::Error)
         );
     }
-    Ok(if failed {
+    Ok(if intake.failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
+/// One line per item (and a line per warning), as `import` and `pull` print them.
+pub fn print_results(results: &[ImportResult]) {
+    for r in results {
+        match (&r.status, &r.error) {
+            (ImportStatus::Imported, _) => {
+                let id = r.badge_id.unwrap_or_default();
+                match &r.awaiting_details {
+                    Some(why) => {
+                        println!("imported  {} as badge {id} (details later: {why})", r.path)
+                    }
+                    None => println!("imported  {} as badge {id}", r.path),
+                }
+            }
+            (_, Some(e)) if r.status == ImportStatus::Duplicate => {
+                println!("duplicate {}", e.message)
+            }
+            (_, Some(e)) => {
+                // The sentence names the file too; say it once, first.
+                let sentence = e
+                    .message
+                    .strip_prefix(&format!("{}: ", r.path))
+                    .unwrap_or(&e.message);
+                println!("error     {} [{}] {sentence}", r.path, e.code)
+            }
+            (_, None) => {}
+        }
+        for w in &r.warnings {
+            println!("          note: {w}");
+        }
+    }
+}
+
 pub fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.display().to_string();
-    let found = import::inspect(&bytes, &name).with_context(|| name.clone())?;
+    let found = intake::inspect(&bytes, &name).with_context(|| name.clone())?;
     if json {
         print_json(&found)?;
         return Ok(ExitCode::SUCCESS);
@@ -235,7 +246,7 @@ pub fn bake(image: &Path, credential_file: &Path, output: &Path) -> Result<ExitC
 }
 
 pub fn refresh(wallet: &mut Wallet, fetcher: &Fetcher, json: bool) -> Result<ExitCode> {
-    let results = runtime()?.block_on(import::refresh_awaiting(wallet, fetcher))?;
+    let results = runtime()?.block_on(intake::refresh_awaiting(wallet, fetcher))?;
     let pending = results.iter().filter(|(_, e)| e.is_some()).count();
     if json {
         let rows: Vec<_> = results

@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use chrono::Utc;
+use satchel::ops;
 use satchel::wallet::Wallet;
 
 use super::print_json;
@@ -16,9 +17,7 @@ pub fn run(wallet: &mut Wallet, action: &IdentityAction) -> Result<ExitCode> {
             println!("added {} {}", id.kind_name(), id.value);
         }
         IdentityAction::Remove { value } => {
-            if !wallet.remove_identity(value)? {
-                bail!("{value} is not one of your identities; `satchel identity list` shows them");
-            }
+            ops::remove_identity(wallet, value)?;
             println!("removed {value}");
         }
         IdentityAction::List { json } => {

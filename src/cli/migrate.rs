@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use chrono::Utc;
 use satchel::http::Fetcher;
-use satchel::migrate::{self, MigrationReport, Options};
+use satchel::intake::{self, MigrationReport, Options};
 use satchel::wallet::Wallet;
 
 use super::{print_json, runtime};
@@ -19,13 +19,14 @@ pub fn mozilla(
     json: bool,
 ) -> Result<ExitCode> {
     let options = Options { add_identities };
-    let report = runtime()?.block_on(migrate::migrate_mozilla(
+    let migration = runtime()?.block_on(intake::mozilla::migrate(
         wallet,
         fetcher,
         path,
         options,
         Utc::now(),
     ))?;
+    let report = migration.report;
     if json {
         print_json(&report)?;
     } else {
@@ -38,7 +39,8 @@ pub fn mozilla(
     })
 }
 
-fn print_report(r: &MigrationReport) {
+/// The report of a migration, as `migrate mozilla` and `import` print it.
+pub fn print_report(r: &MigrationReport) {
     println!("migrated {} ({})", r.source, r.shape.describe());
     println!(
         "  {} badges imported, {} already in the wallet",

@@ -6,7 +6,8 @@ use anyhow::Result;
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
 use satchel::http::Fetcher;
-use satchel::verify::{self, Outcome, VerifyOptions};
+use satchel::ops;
+use satchel::verify::Outcome;
 use satchel::wallet::{Badge, CheckRecord, LatestCheck, Wallet};
 
 use super::{print_json, runtime};
@@ -19,22 +20,14 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode> {
     // clap requires ids or --all, never both.
-    let ids = if all {
-        wallet.badge_ids()?
-    } else {
-        ids.to_vec()
-    };
-    let bar = ProgressBar::new(ids.len() as u64).with_style(
+    let ids = (!all).then(|| ids.to_vec());
+    let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} checked").expect("valid template"),
     );
-    let results = runtime()?.block_on(verify::verify_badges(
-        wallet,
-        fetcher,
-        &ids,
-        Utc::now(),
-        VerifyOptions::default(),
-        &mut |p| bar.set_position(p.done as u64),
-    ))?;
+    let results = runtime()?.block_on(ops::verify(wallet, fetcher, ids, Utc::now(), &mut |p| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    }))?;
     bar.finish_and_clear();
     let all_valid = results.iter().all(|c| c.outcome == Outcome::Valid);
     if json {

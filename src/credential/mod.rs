@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::ErrorCode;
+use crate::outcome::{Coded, ErrorCode};
 use fields::{Node, Object, describe, quote};
 
 /// Largest credential text accepted, in bytes.
@@ -147,9 +147,8 @@ pub enum CredentialError {
     Unsupported(String),
 }
 
-impl CredentialError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for CredentialError {
+    fn code(&self) -> ErrorCode {
         match self {
             CredentialError::TooLarge { .. } => ErrorCode::TooLarge,
             CredentialError::Unsupported(_) => ErrorCode::Unsupported,

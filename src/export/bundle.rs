@@ -16,7 +16,7 @@
 //! goes through [`crate::files::Archive`] (entry, total and count caps), looks
 //! entries up by exact name only and never writes them to disk.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,11 +27,10 @@ use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
 use super::{BakeSource, ExportError, baked_image, write_atomically};
-use crate::Error;
 use crate::bake::ImageKind;
 use crate::credential::Credential;
-use crate::files::{self, Archive};
-use crate::wallet::{BadgeRecord, BadgeWithOriginal, RestoredBadge, Snapshot, Wallet, timestamp};
+use crate::files;
+use crate::wallet::{BadgeRecord, Snapshot, Wallet, timestamp};
 
 /// The name of Satchel's own manifest; its presence marks an archive as a Satchel export.
 pub const MANIFEST: &str = "satchel-export.json";
@@ -51,21 +50,21 @@ const PART_BYTES: usize = 8 * 1024 * 1024;
 
 /// The versioned manifest, `satchel-export.json`.
 #[derive(Debug, Serialize, Deserialize)]
-struct Manifest {
-    format: String,
-    version: u32,
-    generator: String,
-    exported_at: String,
-    badge_count: usize,
+pub(crate) struct Manifest {
+    pub format: String,
+    pub version: u32,
+    pub generator: String,
+    pub exported_at: String,
+    pub badge_count: usize,
     /// The `satchel/badges-<n>.json` entries, in order.
-    badge_parts: Vec<String>,
-    wallet: Snapshot,
+    pub badge_parts: Vec<String>,
+    pub wallet: Snapshot,
 }
 
 /// Where a badge's original bytes are kept in the archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "stored", rename_all = "snake_case")]
-enum Original {
+pub(crate) enum Original {
     /// The baked image file is the original, byte for byte.
     Image { file: String },
     /// The original is exactly the badge's `raw_text`.
@@ -76,14 +75,14 @@ enum Original {
 
 /// One badge in a part file.
 #[derive(Debug, Serialize, Deserialize)]
-struct BadgeEntry {
+pub(crate) struct BadgeEntry {
     #[serde(flatten)]
-    record: BadgeRecord,
+    pub record: BadgeRecord,
     /// The baked image file in the archive.
-    image: String,
-    original: Original,
+    pub image: String,
+    pub original: Original,
     /// Hex SHA-256 of the original bytes, checked on restore.
-    original_sha256: String,
+    pub original_sha256: String,
 }
 
 /// What an export wrote.
@@ -107,13 +106,13 @@ struct Writer<'a, W: Write + std::io::Seek> {
 }
 
 impl<W: Write + std::io::Seek> Writer<'_, W> {
-    fn add(&mut self, name: &str, bytes: &[u8], compress: bool) -> Result<(), Error> {
+    fn add(&mut self, name: &str, bytes: &[u8], compress: bool) -> Result<(), ExportError> {
         let method = if compress {
             CompressionMethod::Deflated
         } else {
             CompressionMethod::Stored
         };
-        let zip_error = |e: &dyn std::fmt::Display| -> Error {
+        let zip_error = |e: &dyn std::fmt::Display| -> ExportError {
             ExportError::Zip {
                 path: self.path.to_owned(),
                 message: e.to_string(),
@@ -138,7 +137,7 @@ impl<W: Write + std::io::Seek> Writer<'_, W> {
         Ok(())
     }
 
-    fn push_entry(&mut self, entry: &BadgeEntry) -> Result<(), Error> {
+    fn push_entry(&mut self, entry: &BadgeEntry) -> Result<(), ExportError> {
         self.part
             .push(if self.part.is_empty() { b'[' } else { b',' });
         serde_json::to_writer(&mut self.part, entry).expect("records serialize");
@@ -148,7 +147,7 @@ impl<W: Write + std::io::Seek> Writer<'_, W> {
         Ok(())
     }
 
-    fn close_part(&mut self) -> Result<(), Error> {
+    fn close_part(&mut self) -> Result<(), ExportError> {
         if self.part.is_empty() {
             return Ok(());
         }
@@ -184,7 +183,7 @@ pub fn export_wallet(
     wallet: &mut Wallet,
     path: &Path,
     now: DateTime<Utc>,
-) -> Result<ExportSummary, Error> {
+) -> Result<ExportSummary, ExportError> {
     let snapshot = wallet.snapshot()?;
     let count = wallet.badge_count()? as usize;
     let limit = files::MAX_ZIP_ENTRIES - 3;
@@ -272,132 +271,6 @@ pub fn export_wallet(
         Ok(())
     })?;
     Ok(summary)
-}
-
-/// Whether `path` is a ZIP archive holding Satchel's manifest.
-pub fn is_export(path: &Path) -> bool {
-    Archive::open(path)
-        .and_then(|mut a| a.entries())
-        .is_ok_and(|entries| entries.iter().any(|e| e.name == MANIFEST))
-}
-
-/// An archive being restored, with its entries by name.
-struct Reader {
-    archive: Archive,
-    index: HashMap<String, usize>,
-}
-
-impl Reader {
-    fn manifest_error(&self, message: String) -> Error {
-        ExportError::Manifest {
-            path: self.archive.path().to_owned(),
-            message,
-        }
-        .into()
-    }
-
-    fn read(&mut self, name: &str) -> Result<Vec<u8>, Error> {
-        let index = *self
-            .index
-            .get(name)
-            .ok_or_else(|| self.manifest_error(format!("the entry {name} is missing")))?;
-        self.archive.read(index)
-    }
-
-    fn read_json<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Result<T, Error> {
-        let bytes = self.read(name)?;
-        serde_json::from_slice(&bytes).map_err(|e| self.manifest_error(format!("{name}: {e}")))
-    }
-
-    /// The original bytes of a badge entry, checked against their hash.
-    fn original(&mut self, entry: BadgeEntry) -> Result<BadgeWithOriginal, Error> {
-        let bytes = match &entry.original {
-            Original::Image { file } => self.read(file)?,
-            Original::RawText => entry.record.raw_text.clone().into_bytes(),
-            Original::Text { text } => text.clone().into_bytes(),
-        };
-        if hex::encode(Sha256::digest(&bytes)) != entry.original_sha256 {
-            return Err(self.manifest_error(format!(
-                "the original of badge {} does not match its checksum",
-                entry.record.id
-            )));
-        }
-        Ok((entry.record, bytes))
-    }
-}
-
-/// Badges read part by part, so only one part is in memory at a time. Ends
-/// with an error if the parts hold another number of badges than announced,
-/// so the restore's transaction is rolled back.
-struct Badges<'a> {
-    reader: &'a mut Reader,
-    parts: std::vec::IntoIter<String>,
-    current: std::vec::IntoIter<BadgeEntry>,
-    expected: usize,
-    seen: usize,
-}
-
-impl Iterator for Badges<'_> {
-    type Item = Result<BadgeWithOriginal, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(entry) = self.current.next() {
-                self.seen += 1;
-                return Some(self.reader.original(entry));
-            }
-            let Some(part) = self.parts.next() else {
-                let (expected, seen) = (
-                    self.expected,
-                    std::mem::replace(&mut self.seen, self.expected),
-                );
-                return (seen != expected).then(|| {
-                    Err(self
-                        .reader
-                        .manifest_error(format!("it announces {expected} badges but holds {seen}")))
-                });
-            };
-            match self.reader.read_json::<Vec<BadgeEntry>>(&part) {
-                Ok(entries) => self.current = entries.into_iter(),
-                Err(e) => return Some(Err(e)),
-            }
-        }
-    }
-}
-
-/// Restores a Satchel export into `wallet` in one transaction (see
-/// [`Wallet::restore`]): all of it, or nothing.
-pub fn restore(wallet: &mut Wallet, path: &Path) -> Result<Vec<RestoredBadge>, Error> {
-    let mut archive = Archive::open(path)?;
-    let index = archive
-        .entries()?
-        .into_iter()
-        .map(|e| (e.name, e.index))
-        .collect();
-    let mut reader = Reader { archive, index };
-    let manifest: Manifest = reader.read_json(MANIFEST)?;
-    if manifest.format != FORMAT {
-        return Err(reader.manifest_error(format!(
-            "its manifest is of format {:?}, not {FORMAT:?}",
-            manifest.format
-        )));
-    }
-    if manifest.version > FORMAT_VERSION {
-        return Err(ExportError::TooNew {
-            path: path.to_owned(),
-            found: manifest.version,
-            known: FORMAT_VERSION,
-        }
-        .into());
-    }
-    let badges = Badges {
-        reader: &mut reader,
-        parts: manifest.badge_parts.into_iter(),
-        current: Vec::new().into_iter(),
-        expected: manifest.badge_count,
-        seen: 0,
-    };
-    wallet.restore(&manifest.wallet, badges)
 }
 
 #[cfg(test)]

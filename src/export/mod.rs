@@ -16,13 +16,15 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use serde_json::Value;
 
+use crate::bake::BakeError;
 use crate::bake::{self, BakeSlot, ImageKind};
 use crate::files;
-use crate::import::{ErrorBody, ImportResult, ImportStatus};
+use crate::outcome::{Coded, ErrorCode};
+use crate::share::ShareError;
 use crate::wallet::{Badge, BadgeRecord, Wallet};
-use crate::{Error, ErrorCode};
+use crate::wallet::{CollectionError, WalletError};
 
-pub use bundle::{ExportSummary, export_wallet, is_export, restore};
+pub use bundle::{ExportSummary, export_wallet};
 pub use site::{PublishSummary, publish};
 
 /// The picture a badge without one of its own is baked into, as PNG.
@@ -33,6 +35,14 @@ const DEFAULT_SVG: &[u8] = include_bytes!("../../assets/default-badge.svg");
 /// Why an export, restore or publish could not be done.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    #[error(transparent)]
+    Bake(#[from] BakeError),
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
+    #[error(transparent)]
+    Collection(#[from] CollectionError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -40,16 +50,6 @@ pub enum ExportError {
     },
     #[error("cannot write the archive {path}: {message}")]
     Zip { path: PathBuf, message: String },
-    #[error("{path} is not a readable Satchel export: {message}")]
-    Manifest { path: PathBuf, message: String },
-    #[error(
-        "{path} was written by a newer Satchel (export format {found}, this one reads up to {known}); update Satchel to import it"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: u32,
-        known: u32,
-    },
     #[error(
         "the wallet holds {count} badges, more than the {limit} one export archive can carry; export fewer badges or split the wallet"
     )]
@@ -76,13 +76,15 @@ pub enum ExportError {
     },
 }
 
-impl ExportError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for ExportError {
+    fn code(&self) -> ErrorCode {
         match self {
             ExportError::Io { .. } | ExportError::Zip { .. } => ErrorCode::Io,
-            ExportError::Manifest { .. } => ErrorCode::MalformedCredential,
-            ExportError::TooNew { .. } | ExportError::UnknownFormat(_) => ErrorCode::Unsupported,
+            ExportError::Bake(e) => e.code(),
+            ExportError::Wallet(e) => e.code(),
+            ExportError::Collection(e) => e.code(),
+            ExportError::Share(e) => e.code(),
+            ExportError::UnknownFormat(_) => ErrorCode::Unsupported,
             ExportError::NoSuchForm { .. } | ExportError::NoAtomicSwap { .. } => {
                 ErrorCode::Unsupported
             }
@@ -92,12 +94,11 @@ impl ExportError {
     }
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> Error {
+fn io_error(path: &Path, source: std::io::Error) -> ExportError {
     ExportError::Io {
         path: path.to_owned(),
         source,
     }
-    .into()
 }
 
 /// What [`baked_image`] needs to know of a badge, from a live [`Badge`] or a
@@ -142,7 +143,7 @@ impl<'a> BakeSource<'a> {
 pub fn baked_image(
     source: BakeSource<'_>,
     wanted: Option<ImageKind>,
-) -> Result<(ImageKind, Vec<u8>), Error> {
+) -> Result<(ImageKind, Vec<u8>), ExportError> {
     if let Some(kind) = bake::sniff(source.original)
         && wanted.is_none_or(|w| w == kind)
     {
@@ -221,8 +222,8 @@ pub fn credential_document(badge: &Badge) -> Option<Value> {
 /// before its rename are recognized and removed first.
 pub fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> Result<(), Error>,
-) -> Result<(), Error> {
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -259,9 +260,9 @@ fn remove_leftovers(dir: &Path, prefix: &str) {
 
 /// Writes one badge to `out`: `.png` / `.svg` as a baked image, `.json` as
 /// its credential document, `.jws` as its signed text.
-pub fn export_badge(wallet: &Wallet, id: i64, out: &Path) -> Result<(), Error> {
+pub fn export_badge(wallet: &Wallet, id: i64, out: &Path) -> Result<(), ExportError> {
     let badge = wallet.badge(id)?;
-    let no_form = |wanted, why: &str| -> Error {
+    let no_form = |wanted, why: &str| -> ExportError {
         ExportError::NoSuchForm {
             id,
             wanted,
@@ -299,58 +300,6 @@ pub fn export_badge(wallet: &Wallet, id: i64, out: &Path) -> Result<(), Error> {
         _ => return Err(ExportError::UnknownFormat(out.to_owned()).into()),
     };
     write_atomically(out, |f| f.write_all(&bytes).map_err(|e| io_error(out, e)))
-}
-
-/// The import hook: inputs that are Satchel exports are restored whole (with
-/// collections, identities and checks); the rest are returned for the
-/// ordinary import pipeline. Each restored badge gets a result; a failed
-/// restore changes nothing and gets one error result.
-pub fn restore_exports(wallet: &mut Wallet, inputs: &[String]) -> (Vec<ImportResult>, Vec<String>) {
-    let mut results = Vec::new();
-    let mut rest = Vec::new();
-    for input in inputs {
-        let path = Path::new(input);
-        if files::extension(input) != "zip" || !is_export(path) {
-            rest.push(input.clone());
-            continue;
-        }
-        let label = |old_id: i64| format!("{input}!/badge-{old_id}");
-        match restore(wallet, path) {
-            Ok(restored) => results.extend(restored.into_iter().map(|r| {
-                let error = r.duplicate.then(|| ErrorBody {
-                    code: ErrorCode::Duplicate,
-                    message: format!(
-                        "{} is already in the wallet as badge {}; nothing was changed",
-                        label(r.old_id),
-                        r.badge_id
-                    ),
-                });
-                ImportResult {
-                    path: label(r.old_id),
-                    status: if r.duplicate {
-                        ImportStatus::Duplicate
-                    } else {
-                        ImportStatus::Imported
-                    },
-                    badge_id: Some(r.badge_id),
-                    error,
-                    awaiting_details: None,
-                    warnings: Vec::new(),
-                    advice: None,
-                }
-            })),
-            Err(e) => results.push(ImportResult {
-                path: input.clone(),
-                status: ImportStatus::Error,
-                badge_id: None,
-                error: Some(ErrorBody::from(&e)),
-                awaiting_details: None,
-                warnings: Vec::new(),
-                advice: None,
-            }),
-        }
-    }
-    (results, rest)
 }
 
 #[cfg(test)]

@@ -30,7 +30,6 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{BakeSource, ExportError, baked_image, credential_document, io_error};
-use crate::Error;
 use crate::bake::ImageKind;
 use crate::credential::Proof;
 use crate::share::{self, CertSource, HttpUrl, LinkedInShare};
@@ -104,7 +103,7 @@ pub fn publish(
     dir: &Path,
     base_url: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<PublishSummary, Error> {
+) -> Result<PublishSummary, ExportError> {
     let base = match base_url {
         Some(text) => {
             Some(HttpUrl::parse(text).ok_or_else(|| ExportError::BadBaseUrl(text.to_owned()))?)
@@ -171,7 +170,7 @@ pub fn publish(
 }
 
 /// Whether `dir` exists and may be replaced; an error if it may not.
-fn check_target(dir: &Path) -> Result<bool, Error> {
+fn check_target(dir: &Path) -> Result<bool, ExportError> {
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(io_error(dir, e)),
@@ -194,7 +193,7 @@ fn check_target(dir: &Path) -> Result<bool, Error> {
 /// existing one is exchanged with the staging folder in one system call, so
 /// `dir` is never missing nor half written, and the old site, now in the
 /// staging folder, is deleted with it.
-fn swap_in(staging: tempfile::TempDir, dir: &Path, replace: bool) -> Result<(), Error> {
+fn swap_in(staging: tempfile::TempDir, dir: &Path, replace: bool) -> Result<(), ExportError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -217,7 +216,7 @@ fn swap_in(staging: tempfile::TempDir, dir: &Path, replace: bool) -> Result<(), 
 
 /// Swaps two folders atomically (`renameat2` with `RENAME_EXCHANGE`).
 #[cfg(target_os = "linux")]
-fn exchange(staged: &Path, dir: &Path) -> Result<(), Error> {
+fn exchange(staged: &Path, dir: &Path) -> Result<(), ExportError> {
     use rustix::fs::{CWD, RenameFlags, renameat_with};
     renameat_with(CWD, staged, CWD, dir, RenameFlags::EXCHANGE).map_err(|e| {
         ExportError::NoAtomicSwap {
@@ -231,7 +230,7 @@ fn exchange(staged: &Path, dir: &Path) -> Result<(), Error> {
 /// Other systems have no call that swaps two folders in one step here; an
 /// existing site is left alone rather than replaced in two.
 #[cfg(not(target_os = "linux"))]
-fn exchange(_staged: &Path, dir: &Path) -> Result<(), Error> {
+fn exchange(_staged: &Path, dir: &Path) -> Result<(), ExportError> {
     Err(ExportError::NoAtomicSwap {
         dir: dir.to_owned(),
         reason: "this system has no call that swaps two folders in one step".to_owned(),
@@ -239,7 +238,7 @@ fn exchange(_staged: &Path, dir: &Path) -> Result<(), Error> {
     .into())
 }
 
-fn site_badge(wallet: &Wallet, id: i64) -> Result<SiteBadge, Error> {
+fn site_badge(wallet: &Wallet, id: i64) -> Result<SiteBadge, ExportError> {
     let badge = wallet.badge(id)?;
     let slug = badge_slug(&wallet.badge_key(id)?);
     let (kind, image) = baked_image(BakeSource::of_badge(&badge), None)?;
@@ -276,7 +275,7 @@ impl Site<'_> {
         self.base.and_then(|b| b.join_path(path))
     }
 
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), ExportError> {
         let full = self.root.join(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
@@ -284,13 +283,13 @@ impl Site<'_> {
         std::fs::write(&full, bytes).map_err(|e| io_error(&full, e))
     }
 
-    fn put_json(&self, path: &str, value: &Value) -> Result<(), Error> {
+    fn put_json(&self, path: &str, value: &Value) -> Result<(), ExportError> {
         let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialize");
         bytes.push(b'\n');
         self.put(path, &bytes)
     }
 
-    fn put_page(&self, path: &str, page: Markup) -> Result<(), Error> {
+    fn put_page(&self, path: &str, page: Markup) -> Result<(), ExportError> {
         self.put(path, page.into_string().as_bytes())
     }
 
@@ -299,7 +298,7 @@ impl Site<'_> {
         members: &[(Collection, Vec<i64>)],
         badges: &BTreeMap<i64, SiteBadge>,
         now: DateTime<Utc>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), ExportError> {
         self.put_json(
             MARKER,
             &json!({"generator": format!("satchel {}", env!("CARGO_PKG_VERSION")), "published_at": crate::wallet::timestamp(now)}),
@@ -344,7 +343,7 @@ impl Site<'_> {
         self.put_page("index.html", self.index_page(members))
     }
 
-    fn write_badge(&self, b: &SiteBadge) -> Result<(), Error> {
+    fn write_badge(&self, b: &SiteBadge) -> Result<(), ExportError> {
         self.put(&format!("badges/{}", b.image_file), &b.image)?;
         if let Some(doc) = &b.document {
             self.put_json(&format!("badges/{}.json", b.slug), doc)?;

@@ -31,14 +31,13 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt as _;
 use serde_json::Value;
 
-pub use crate::import::Progress;
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
 pub use proof::{ProofError, verify_eddsa_jcs, verify_eddsa_rdfc};
 pub use rdfc::canonical_nquads;
 
-use crate::ErrorCode;
 use crate::http::{FetchError, Fetched, Fetcher};
+use crate::outcome::{Coded, ErrorCode, Progress};
 use crate::wallet::{Identity, Wallet, WalletError, timestamp};
 use fetch::RunFetcher;
 use report::{Report, Step};
@@ -77,9 +76,8 @@ pub enum VerifyError {
     Wallet(#[from] WalletError),
 }
 
-impl VerifyError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for VerifyError {
+    fn code(&self) -> ErrorCode {
         match self {
             VerifyError::Wallet(e) => e.code(),
         }

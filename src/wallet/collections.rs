@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{BadgeSummary, Wallet, WalletError, badges, timestamp};
-use crate::ErrorCode;
+use crate::outcome::{Coded, ErrorCode};
 
 /// Longest collection name accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -36,8 +36,6 @@ pub enum CollectionError {
         chars: usize,
         limit: usize,
     },
-    #[error("no random source to name the collection's public page: {0}")]
-    Random(String),
     #[error(transparent)]
     Wallet(#[from] WalletError),
 }
@@ -48,16 +46,14 @@ impl From<rusqlite::Error> for CollectionError {
     }
 }
 
-impl CollectionError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for CollectionError {
+    fn code(&self) -> ErrorCode {
         match self {
             CollectionError::NoSuchCollection(_) | CollectionError::NotInCollection { .. } => {
                 ErrorCode::NotFound
             }
             CollectionError::BlankName => ErrorCode::InvalidInput,
             CollectionError::TooLong { .. } => ErrorCode::TooLarge,
-            CollectionError::Random(_) => ErrorCode::Io,
             CollectionError::Wallet(e) => e.code(),
         }
     }
@@ -123,9 +119,9 @@ fn check_length(what: &'static str, text: &str, limit: usize) -> Result<(), Coll
 
 /// 16 random hex digits: unguessable enough that an unpublished collection's
 /// future URL cannot be predicted, short enough to read.
-pub(crate) fn new_public_id() -> Result<String, CollectionError> {
+pub(crate) fn new_public_id() -> Result<String, WalletError> {
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| CollectionError::Random(e.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(|e| WalletError::NoRandom(e.to_string()))?;
     Ok(hex::encode(bytes))
 }
 

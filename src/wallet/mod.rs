@@ -14,7 +14,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use serde::Serialize;
 
-use crate::ErrorCode;
+use crate::outcome::{Coded, ErrorCode};
 
 mod backpacks;
 mod backup;
@@ -78,6 +78,14 @@ pub enum WalletError {
     DiskFull,
     #[error("wallet database error: {0}")]
     Sqlite(rusqlite::Error),
+    #[error(
+        "the backup comes from a newer Satchel (wallet schema {found}, this one knows {known}); update Satchel to restore it"
+    )]
+    BackupTooNew { found: i64, known: i64 },
+    #[error("{0}")]
+    BadBackup(String),
+    #[error("no random source to name a collection's public page: {0}")]
+    NoRandom(String),
 }
 
 impl From<rusqlite::Error> for WalletError {
@@ -91,13 +99,15 @@ impl From<rusqlite::Error> for WalletError {
     }
 }
 
-impl WalletError {
-    /// The stable code of this error.
-    pub fn code(&self) -> ErrorCode {
+impl Coded for WalletError {
+    fn code(&self) -> ErrorCode {
         match self {
             WalletError::Io { .. } => ErrorCode::Io,
             WalletError::NoSuchBadge(_) => ErrorCode::NotFound,
             WalletError::BadIdentity(_) => ErrorCode::InvalidInput,
+            WalletError::BackupTooNew { .. } => ErrorCode::Unsupported,
+            WalletError::BadBackup(_) => ErrorCode::MalformedCredential,
+            WalletError::NoRandom(_) => ErrorCode::Io,
             _ => ErrorCode::Wallet,
         }
     }

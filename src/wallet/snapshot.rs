@@ -22,7 +22,6 @@ use serde_json::{Map, Value};
 
 use super::collections::new_public_id;
 use super::{Wallet, WalletError};
-use crate::{Error, ErrorCode};
 
 /// Every column of one `badge` row except the original bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,8 +177,8 @@ fn badge_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
 }
 
 /// A malformed backup, said so.
-fn malformed(message: String) -> Error {
-    Error::other(ErrorCode::MalformedCredential, message)
+fn malformed(message: String) -> WalletError {
+    WalletError::BadBackup(message)
 }
 
 fn sql_to_json(v: SqlValue) -> Value {
@@ -192,7 +191,7 @@ fn sql_to_json(v: SqlValue) -> Value {
     }
 }
 
-fn json_to_sql(column: &str, v: &Value) -> Result<SqlValue, Error> {
+fn json_to_sql(column: &str, v: &Value) -> Result<SqlValue, WalletError> {
     Ok(match v {
         Value::Null => SqlValue::Null,
         Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
@@ -318,10 +317,10 @@ impl Wallet {
 
     /// Calls `f` with every badge record and its original bytes, oldest
     /// first, one at a time.
-    pub fn for_each_badge_record(
+    pub fn for_each_badge_record<E: From<WalletError>>(
         &self,
-        f: &mut dyn FnMut(BadgeRecord, Vec<u8>) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+        f: &mut dyn FnMut(BadgeRecord, Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
         let mut stmt = self
             .conn
             .prepare(&format!(
@@ -343,20 +342,18 @@ impl Wallet {
     /// history of the badges added, and the publishing state if this wallet
     /// has none. Into an empty wallet, this reproduces the backed-up wallet
     /// exactly. Any error leaves the wallet as it was.
-    pub fn restore(
+    pub fn restore<E: From<WalletError>>(
         &mut self,
         snapshot: &Snapshot,
-        badges: impl Iterator<Item = Result<BadgeWithOriginal, Error>>,
-    ) -> Result<Vec<RestoredBadge>, Error> {
+        badges: impl Iterator<Item = Result<BadgeWithOriginal, E>>,
+    ) -> Result<Vec<RestoredBadge>, E> {
         let known = self.schema_version()?;
         if snapshot.schema_version > known {
-            return Err(Error::other(
-                ErrorCode::Unsupported,
-                format!(
-                    "the backup comes from a newer Satchel (wallet schema {}, this one knows {known}); update Satchel to restore it",
-                    snapshot.schema_version
-                ),
-            ));
+            return Err(WalletError::BackupTooNew {
+                found: snapshot.schema_version,
+                known,
+            }
+            .into());
         }
         let tx = self.write_transaction().map_err(WalletError::from)?;
         let mut restored = Vec::new();
@@ -529,9 +526,9 @@ fn backpacks(conn: &Connection) -> Result<Vec<BackpackRecord>, WalletError> {
 fn restore_backpacks(
     tx: &Transaction<'_>,
     backpacks: &[BackpackRecord],
-    new_badge_id: &dyn Fn(i64) -> Result<i64, Error>,
+    new_badge_id: &dyn Fn(i64) -> Result<i64, WalletError>,
     collection_ids: &HashMap<i64, i64>,
-) -> Result<(), Error> {
+) -> Result<(), WalletError> {
     for b in backpacks {
         let existing: Option<i64> = tx
             .query_row("SELECT id FROM backpack WHERE name = ?1", [&b.name], |r| {
@@ -670,7 +667,7 @@ fn restore_checks(
     tx: &Transaction<'_>,
     checks: &[Map<String, Value>],
     ids: &HashMap<i64, &RestoredBadge>,
-) -> Result<(), Error> {
+) -> Result<(), WalletError> {
     let columns = check_columns(tx)?;
     for row in checks {
         if let Some(unknown) = row.keys().find(|k| !columns.contains(k)) {

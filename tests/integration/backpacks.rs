@@ -11,12 +11,15 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
+use satchel::Coded;
 use satchel::backpack::{
     self, BackpackError, BackpackKind, Context, PushOutcome, PushReport, Secrets, Selection, SignIn,
 };
 use satchel::bake::{BakeSlot, bake};
 use satchel::http::{Fetcher, HttpPolicy};
-use satchel::import::{ImportResult, ImportStatus, import_bytes};
+use satchel::intake::import_bytes;
+use satchel::ops;
+use satchel::outcome::{ImportResult, ImportStatus};
 use satchel::verify::{Outcome, VerifyOptions, verify_badges};
 use satchel::wallet::{PushStatus, Wallet};
 use serde_json::{Value, json};
@@ -142,7 +145,7 @@ impl World {
             secrets: &self.secrets,
             now: Utc::now(),
         };
-        backpack::pull(&mut self.wallet, &ctx, name).await
+        ops::pull(&mut self.wallet, &ctx, name).await
     }
 
     /// Checks badges against their issuers as `satchel verify` does, for
@@ -542,7 +545,7 @@ async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() 
         secrets: &w.secrets,
         now: Utc::now(),
     };
-    let results = backpack::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
+    let results = ops::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
     assert_eq!(results.len(), 5);
     assert!(
         results.iter().all(|r| r.status == ImportStatus::Imported),
@@ -559,7 +562,7 @@ async fn badgr_pull_reads_every_page_imports_from_the_issuer_and_deduplicates() 
         now: Utc::now(),
     };
 
-    let again = backpack::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
+    let again = ops::pull(&mut w.wallet, &ctx, "badgr").await.unwrap();
     assert!(again.iter().all(|r| r.status == ImportStatus::Duplicate));
     assert_eq!(w.wallet.list_badges().unwrap().len(), 5);
     // Pulled badges are known to be there: pushing sends none back.
@@ -704,7 +707,7 @@ async fn ob3_discovers_upserts_json_and_jws_lists_both_and_updates_the_profile()
         secrets: &w.secrets,
         now: Utc::now(),
     };
-    let results = backpack::pull(&mut w.wallet, &ctx, "ob3").await.unwrap();
+    let results = ops::pull(&mut w.wallet, &ctx, "ob3").await.unwrap();
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].status, ImportStatus::Duplicate);
     assert_eq!(host.state().count("GET /ims/ob/v3p0/credentials"), 1);

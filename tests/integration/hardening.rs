@@ -17,7 +17,8 @@ use crate::{badges, images};
 use chrono::Utc;
 use satchel::bake::{BakeSlot, bake};
 use satchel::http::{Fetcher, HttpPolicy};
-use satchel::import::{ImportStatus, import_bytes};
+use satchel::intake::import_bytes;
+use satchel::outcome::ImportStatus;
 use satchel::wallet::Wallet;
 
 /// Writes `n` distinct baked badges into `folder` inside the sandbox.

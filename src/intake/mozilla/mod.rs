@@ -5,7 +5,7 @@
 //! email to the baked images issued to it), saved Displayer API answers
 //! (`groups.json` and `group/<id>.json`, which carry the public collections),
 //! and loose folders of baked images. Every badge goes through the normal
-//! import path ([`crate::import::import_bytes`]), so duplicates are skipped and
+//! import path ([`crate::intake::import_bytes`]), so duplicates are skipped and
 //! a badge whose issuer is gone is kept, marked as awaiting details. Displayer
 //! badges are matched to the wallet's by hosted address before that, and each
 //! new hosted badge of the Mozilla era is checked once through
@@ -14,48 +14,34 @@
 //! already there, and for each file or entry that did not come over, why and
 //! what the learner can do.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+mod detect;
+mod displayer;
+
+use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::Value;
 
+pub use detect::{Shape, is_mozilla_export};
+pub use displayer::{
+    DisplayerError, Group, GroupBadge, Listing, Skipped, parse_group, parse_groups, parse_manifest,
+};
+
+use super::{IntakeError, Options, import_bytes};
 use crate::credential::{ObVersion, Proof};
-use crate::files::{self, Archive};
+use crate::files;
 use crate::http::Fetcher;
-use crate::import::{ImportResult, ImportStatus, import_bytes};
+use crate::outcome::{Coded, ErrorCode, ImportResult, ImportStatus};
 use crate::verify::{self, Outcome, VerifyOptions};
 use crate::wallet::{IdentityKind, Resolved, Wallet};
-use crate::{Error, ErrorCode};
+use detect::{Bundle, landmarks};
+use displayer::MANIFEST;
 
-/// The name of the shutdown export's index file.
-const MANIFEST: &str = "manifest.txt";
 /// File endings that can hold a badge in a Mozilla export.
 const BADGE_FILES: &[&str] = &["png", "svg", "json"];
-
-/// What kind of Mozilla material was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Shape {
-    /// The shutdown export: `manifest.txt` and baked images.
-    ShutdownExport,
-    /// Saved Displayer API answers: `groups.json` and `group/<id>.json`.
-    Displayer,
-    /// Baked images with no index.
-    LooseImages,
-}
-
-impl Shape {
-    /// The shape in words, for the report.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Shape::ShutdownExport => "a Mozilla Backpack shutdown export",
-            Shape::Displayer => "saved Mozilla Displayer answers",
-            Shape::LooseImages => "a folder of badge images",
-        }
-    }
-}
+/// The advice for a failure whose code has none in the shared table.
+const SEE_MESSAGE: &str = "see the message for what went wrong";
 
 /// A file that did not come over, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -122,133 +108,21 @@ pub struct MigrationReport {
     pub failures: Vec<Failure>,
 }
 
-/// Options of a migration.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Add the emails of the export to the learner's identities.
-    pub add_identities: bool,
-}
-
-/// Where the files of a migration come from: a ZIP or a folder, read by the
-/// names they have inside it.
-enum Bundle {
-    Zip(Box<Archive>, BTreeMap<String, usize>),
-    Folder(PathBuf, Vec<String>),
-}
-
-impl Bundle {
-    fn open(path: &Path) -> Result<Bundle, Error> {
-        let meta = std::fs::metadata(path).map_err(|e| files::io_error(path, e))?;
-        if meta.is_dir() {
-            let mut names = Vec::new();
-            walk_folder(path, path, &mut names)?;
-            names.sort();
-            return Ok(Bundle::Folder(path.to_owned(), names));
-        }
-        let mut archive = Archive::open(path)?;
-        let entries = archive
-            .entries()?
-            .into_iter()
-            .map(|e| (e.name, e.index))
-            .collect();
-        Ok(Bundle::Zip(Box::new(archive), entries))
-    }
-
-    fn names(&self) -> Vec<String> {
-        match self {
-            Bundle::Zip(_, entries) => entries.keys().cloned().collect(),
-            Bundle::Folder(_, names) => names.clone(),
-        }
-    }
-
-    fn contains(&self, name: &str) -> bool {
-        match self {
-            Bundle::Zip(_, entries) => entries.contains_key(name),
-            Bundle::Folder(_, names) => names.iter().any(|n| n == name),
-        }
-    }
-
-    fn label(&self, name: &str) -> String {
-        match self {
-            Bundle::Zip(archive, _) => archive.label(name),
-            Bundle::Folder(root, _) => root.join(name).display().to_string(),
-        }
-    }
-
-    fn read(&mut self, name: &str) -> Result<Vec<u8>, Error> {
-        match self {
-            Bundle::Zip(archive, entries) => match entries.get(name) {
-                Some(&index) => archive.read(index),
-                None => Err(missing(name)),
-            },
-            Bundle::Folder(root, names) => {
-                if !names.iter().any(|n| n == name) {
-                    return Err(missing(name));
-                }
-                files::read_file(&root.join(name))
-            }
-        }
-    }
-}
-
-fn missing(name: &str) -> Error {
-    Error::other(ErrorCode::NotFound, format!("{name} is not there"))
-}
-
-/// Lists files below `dir` by their path relative to `root`, skipping hidden ones.
-fn walk_folder(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| files::io_error(dir, e))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            walk_folder(root, &path, out)?;
-        } else if let Ok(relative) = path.strip_prefix(root) {
-            out.push(relative.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(())
-}
-
-/// Whether `path` is a folder or ZIP holding a Mozilla Backpack export (a
-/// `manifest.txt` shutdown export or saved Displayer answers), judged by its
-/// file names alone, so that a window can offer to migrate what was dropped.
-/// Cheap: a ZIP's entries are not read; anything unreadable is no export.
-pub fn is_mozilla_export(path: &Path) -> bool {
-    let candidate = path.is_dir() || files::extension(&path.to_string_lossy()) == "zip";
-    candidate
-        && Bundle::open(path).is_ok_and(|bundle| landmarks(&bundle.names()).2 != Shape::LooseImages)
-}
-
-/// The shutdown manifest and the Displayer `groups.json` nearest the top of
-/// `names`, and the shape they make.
-fn landmarks(names: &[String]) -> (Option<String>, Option<String>, Shape) {
-    let nearest = |file: &str| {
-        names
-            .iter()
-            .filter(|n| n.rsplit('/').next() == Some(file))
-            .min_by_key(|n| n.len())
-            .cloned()
-    };
-    let (manifest, groups) = (nearest(MANIFEST), nearest("groups.json"));
-    let shape = match (&manifest, &groups) {
-        (Some(_), _) => Shape::ShutdownExport,
-        (None, Some(_)) => Shape::Displayer,
-        (None, None) => Shape::LooseImages,
-    };
-    (manifest, groups, shape)
+/// A migration's report, and each file's result as import gives it.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub report: MigrationReport,
+    pub results: Vec<ImportResult>,
 }
 
 /// Migrates a Mozilla Backpack export, Displayer folder or image folder at `path`.
-pub async fn migrate_mozilla(
+pub async fn migrate(
     wallet: &mut Wallet,
     fetcher: &Fetcher,
     path: &Path,
     options: Options,
     now: DateTime<Utc>,
-) -> Result<MigrationReport, Error> {
+) -> Result<Migration, IntakeError> {
     let mut bundle = Bundle::open(path)?;
     let names = bundle.names();
     let (manifest, groups, shape) = landmarks(&names);
@@ -274,6 +148,7 @@ pub async fn migrate_mozilla(
         imported: Vec::new(),
         new_badges: Vec::new(),
         hosted: HashMap::new(),
+        results: Vec::new(),
     };
     let mut done: Vec<String> = Vec::new();
     if let Some(manifest) = manifest {
@@ -299,7 +174,10 @@ pub async fn migrate_mozilla(
     }
     run.check_recipients()?;
     run.check_mozilla_era().await?;
-    Ok(run.report)
+    Ok(Migration {
+        report: run.report,
+        results: run.results,
+    })
 }
 
 /// The state of one migration while it runs.
@@ -317,6 +195,8 @@ struct Run<'a> {
     /// The wallet's badges by hosted address, for matching Displayer entries
     /// (filled when the first group is read).
     hosted: HashMap<String, i64>,
+    /// Every file's result, as import gives it.
+    results: Vec<ImportResult>,
 }
 
 impl Run<'_> {
@@ -327,6 +207,7 @@ impl Run<'_> {
     }
 
     fn record(&mut self, r: ImportResult) -> Option<i64> {
+        self.results.push(r.clone());
         match r.status {
             ImportStatus::Imported => {
                 self.report.badges_imported += 1;
@@ -355,8 +236,10 @@ impl Run<'_> {
         }
     }
 
-    fn fail(&mut self, path: String, e: &Error) {
-        self.record_failure(ImportResult::failed(path, e));
+    fn fail(&mut self, path: String, e: &IntakeError) {
+        let r = ImportResult::failed(path, e);
+        self.results.push(r.clone());
+        self.record_failure(r);
     }
 
     /// A file that did not come over: import's sentence, and its advice (or,
@@ -366,7 +249,7 @@ impl Run<'_> {
         let message = r.error_without_advice().unwrap_or("unknown failure");
         self.report.failures.push(Failure {
             message: message.to_owned(),
-            advice: r.advice.unwrap_or_else(|| advice(code)).to_owned(),
+            advice: r.advice.unwrap_or(SEE_MESSAGE).to_owned(),
             path: r.path,
             code,
         });
@@ -392,14 +275,17 @@ impl Run<'_> {
         manifest_name: &str,
         options: Options,
         done: &mut Vec<String>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), IntakeError> {
         done.push(manifest_name.to_owned());
         let folder = manifest_name
             .rsplit_once('/')
             .map(|(dir, _)| format!("{dir}/"))
             .unwrap_or_default();
         let label = bundle.label(manifest_name);
-        let listing = match bundle.read(manifest_name).and_then(|b| parse_manifest(&b)) {
+        let listing = match bundle
+            .read(manifest_name)
+            .and_then(|b| Ok(parse_manifest(&b)?))
+        {
             Ok(listing) => {
                 self.skipped(
                     &label,
@@ -449,7 +335,7 @@ impl Run<'_> {
     }
 
     /// Adds the export's emails as identities, or lists them when not asked to.
-    fn identities(&mut self, options: Options) -> Result<(), Error> {
+    fn identities(&mut self, options: Options) -> Result<(), IntakeError> {
         let known: Vec<String> = self
             .wallet
             .identities()?
@@ -481,14 +367,14 @@ impl Run<'_> {
         bundle: &mut Bundle,
         groups_name: &str,
         done: &mut Vec<String>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), IntakeError> {
         done.push(groups_name.to_owned());
         let folder = groups_name
             .rsplit_once('/')
             .map(|(dir, _)| format!("{dir}/"))
             .unwrap_or_default();
         let label = bundle.label(groups_name);
-        let groups = match bundle.read(groups_name).and_then(|b| parse_groups(&b)) {
+        let groups = match bundle.read(groups_name).and_then(|b| Ok(parse_groups(&b)?)) {
             Ok(groups) => groups,
             Err(e) => {
                 self.fail(label, &e);
@@ -512,15 +398,12 @@ impl Run<'_> {
             let read = if bundle.contains(&name) {
                 bundle.read(&name)
             } else {
-                Err(Error::other(
-                    ErrorCode::NotFound,
-                    format!(
-                        "groups.json lists the group \"{}\" (id {}), but group/{}.json is not beside it",
-                        group.name, group.id, group.id
-                    ),
-                ))
+                Err(IntakeError::GroupFileMissing {
+                    group: group.name.clone(),
+                    id: group.id.clone(),
+                })
             };
-            let entries = match read.and_then(|b| parse_group(&b)) {
+            let entries = match read.and_then(|b| Ok(parse_group(&b)?)) {
                 Ok(entries) => entries,
                 Err(e) => {
                     let code = e.code();
@@ -585,7 +468,7 @@ impl Run<'_> {
     /// A 0.5 assertion does not say where it is hosted; the Displayer entry
     /// does. Storing that address with the badge lets a later import of the
     /// same badge by its address be recognised as the same badge.
-    fn remember_hosted_url(&mut self, id: i64, urls: &[String]) -> Result<(), Error> {
+    fn remember_hosted_url(&mut self, id: i64, urls: &[String]) -> Result<(), IntakeError> {
         let Some(url) = urls.first() else {
             return Ok(());
         };
@@ -610,7 +493,7 @@ impl Run<'_> {
     /// description) is completed, so a migration cut short and run again
     /// finishes it; a collection of the learner's own with the same name is
     /// left untouched, and the report says how to bring the badges together.
-    fn collection(&mut self, group: &Group, members: &[i64]) -> Result<(), Error> {
+    fn collection(&mut self, group: &Group, members: &[i64]) -> Result<(), IntakeError> {
         let description = format!(
             "Public group {} of your Mozilla Backpack, rebuilt by `satchel migrate mozilla`.",
             group.id
@@ -656,7 +539,7 @@ impl Run<'_> {
 
     /// Notes every badge that matches none of the learner's identities, with
     /// the identity it was issued to when the file tells it.
-    fn check_recipients(&mut self) -> Result<(), Error> {
+    fn check_recipients(&mut self) -> Result<(), IntakeError> {
         let identities: Vec<String> = self
             .wallet
             .identities()?
@@ -702,7 +585,7 @@ impl Run<'_> {
     /// each check joins the badge's history, and those whose issuer could not
     /// be reached are reported. Badges already in the wallet are not checked
     /// again, so a second run changes nothing.
-    async fn check_mozilla_era(&mut self) -> Result<(), Error> {
+    async fn check_mozilla_era(&mut self) -> Result<(), IntakeError> {
         let mut labels = HashMap::new();
         let mut ids = Vec::new();
         for (label, id) in &self.new_badges {
@@ -728,8 +611,7 @@ impl Run<'_> {
             VerifyOptions::default(),
             &mut |_| {},
         )
-        .await
-        .map_err(|verify::VerifyError::Wallet(e)| Error::from(e))?;
+        .await?;
         for check in checks {
             let known = self
                 .report
@@ -746,254 +628,5 @@ impl Run<'_> {
             });
         }
         Ok(())
-    }
-}
-
-/// What a learner can do about a file that failed, by error code.
-fn advice(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::NotBaked => {
-            "this image holds no badge data; it may be only the picture of a badge — download the badge again from its issuer"
-        }
-        ErrorCode::MalformedImage => {
-            "the file is damaged; if you have another copy of it, import that one"
-        }
-        ErrorCode::MalformedCredential => {
-            "the badge data inside is broken; ask the issuer for a fresh copy of the badge"
-        }
-        ErrorCode::TooLarge => "the file is far larger than any badge; it is not a badge",
-        ErrorCode::Unsupported => "Satchel cannot read this kind of file as a badge",
-        ErrorCode::Unreachable => "the issuer could not be reached; try again later",
-        _ => "see the message for what went wrong",
-    }
-}
-
-fn parse_json(bytes: &[u8], what: &str) -> Result<Value, Error> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        Error::other(
-            ErrorCode::MalformedCredential,
-            format!("{what} is not valid JSON ({e})"),
-        )
-    })
-}
-
-/// What a saved file listed: the entries that can be used, and a sentence
-/// for each one that cannot, so none is dropped without a word.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listing<T> {
-    pub items: T,
-    pub skipped: Vec<Skipped>,
-}
-
-/// An entry of a saved file that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// Where it sits: `Ann@example.org` (a manifest key), `group 3`, `badge 2`.
-    pub entry: String,
-    pub reason: String,
-}
-
-/// A public group listed in `groups.json`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    /// The group id, letters and digits only (it names `group/<id>.json`).
-    pub id: String,
-    pub name: String,
-}
-
-/// One badge of a `group/<id>.json` answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupBadge {
-    /// Its place in the group's `badges` list, counting from 1.
-    pub position: usize,
-    /// What to import: the embedded assertion as JSON text, else the hosted URL.
-    pub text: String,
-    /// Every address the entry says the badge is hosted at, best first: its
-    /// `hostedUrl` (for a 0.5 badge the only place its hosted copy is named),
-    /// then the assertion's `verify.url`, then its http(s) `id`.
-    pub hosted_urls: Vec<String>,
-}
-
-/// Reads `manifest.txt`: a JSON object mapping each email to its image file
-/// names. A value that is not a list, or a name that is not a string, is
-/// skipped with a reason.
-pub fn parse_manifest(bytes: &[u8]) -> Result<Listing<BTreeMap<String, Vec<String>>>, Error> {
-    let value = parse_json(bytes, MANIFEST)?;
-    let object = value.as_object().ok_or_else(|| {
-        Error::other(
-            ErrorCode::MalformedCredential,
-            format!(
-                "manifest.txt should map each email address to a list of image file names, but it holds {}",
-                kind_of(&value)
-            ),
-        )
-    })?;
-    let mut listing = Listing {
-        items: BTreeMap::new(),
-        skipped: Vec::new(),
-    };
-    for (email, images) in object {
-        let Some(list) = images.as_array() else {
-            listing.skipped.push(Skipped {
-                entry: email.clone(),
-                reason: format!(
-                    "manifest.txt gives {} for {email} instead of a list of image file names",
-                    kind_of(images)
-                ),
-            });
-            continue;
-        };
-        let mut names = Vec::new();
-        for image in list {
-            match image.as_str() {
-                Some(name) => names.push(name.to_owned()),
-                None => listing.skipped.push(Skipped {
-                    entry: email.clone(),
-                    reason: format!(
-                        "manifest.txt lists {} for {email} where an image file name belongs",
-                        kind_of(image)
-                    ),
-                }),
-            }
-        }
-        listing.items.insert(email.clone(), names);
-    }
-    Ok(listing)
-}
-
-/// Reads `groups.json`: the public groups. A group without a usable id is
-/// skipped with a reason; a group without a name is named after its id.
-pub fn parse_groups(bytes: &[u8]) -> Result<Listing<Vec<Group>>, Error> {
-    let value = parse_json(bytes, "groups.json")?;
-    let groups = value["groups"].as_array().ok_or_else(|| {
-        Error::other(
-            ErrorCode::MalformedCredential,
-            "groups.json has no \"groups\" list; is it a saved Displayer API answer?",
-        )
-    })?;
-    let mut listing = Listing {
-        items: Vec::new(),
-        skipped: Vec::new(),
-    };
-    for (i, g) in groups.iter().enumerate() {
-        let entry = format!("group {}", i + 1);
-        let name = g["name"].as_str().map(str::trim).filter(|n| !n.is_empty());
-        let shown = name.map_or_else(String::new, |n| format!(" (\"{n}\")"));
-        let id = match &g["groupId"] {
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => s.clone(),
-            Value::Null => {
-                listing.skipped.push(Skipped {
-                    entry,
-                    reason: format!(
-                        "groups.json lists group {}{shown} without a \"groupId\", so its badges cannot be found",
-                        i + 1
-                    ),
-                });
-                continue;
-            }
-            other => {
-                listing.skipped.push(Skipped {
-                    entry,
-                    reason: format!(
-                        "groups.json gives group {}{shown} {} as its \"groupId\" instead of a number",
-                        i + 1,
-                        kind_of(other)
-                    ),
-                });
-                continue;
-            }
-        };
-        // Group ids name files; anything but digits and letters could reach outside.
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-            listing.skipped.push(Skipped {
-                entry,
-                reason: format!(
-                    "groups.json gives group {}{shown} the id \"{}\", which is not letters and digits, so Satchel will not look for a file by that name",
-                    i + 1,
-                    id.escape_debug()
-                ),
-            });
-            continue;
-        }
-        let name = name.map_or_else(|| format!("Mozilla Backpack group {id}"), str::to_owned);
-        listing.items.push(Group { id, name });
-    }
-    Ok(listing)
-}
-
-/// Reads `group/<id>.json`: each badge's credential and hosted addresses. An
-/// entry with neither an `assertion` object nor a `hostedUrl` is skipped
-/// with a reason.
-pub fn parse_group(bytes: &[u8]) -> Result<Listing<Vec<GroupBadge>>, Error> {
-    let value = parse_json(bytes, "the group file")?;
-    let badges = value["badges"].as_array().ok_or_else(|| {
-        Error::other(
-            ErrorCode::MalformedCredential,
-            "the group file has no \"badges\" list; is it a saved Displayer API answer?",
-        )
-    })?;
-    let mut listing = Listing {
-        items: Vec::new(),
-        skipped: Vec::new(),
-    };
-    for (i, b) in badges.iter().enumerate() {
-        let assertion = b.get("assertion").filter(|a| a.is_object());
-        let hosted = b["hostedUrl"]
-            .as_str()
-            .map(str::trim)
-            .filter(|u| !u.is_empty());
-        let candidates = [
-            hosted,
-            assertion
-                .and_then(|a| a.pointer("/verify/url"))
-                .and_then(web_address),
-            assertion.and_then(|a| a.get("id")).and_then(web_address),
-        ];
-        let mut hosted_urls: Vec<String> = Vec::new();
-        for url in candidates.into_iter().flatten() {
-            if !hosted_urls.iter().any(|u| u == url) {
-                hosted_urls.push(url.to_owned());
-            }
-        }
-        let text = match (assertion, hosted) {
-            (Some(a), _) => a.to_string(),
-            (None, Some(url)) => url.to_owned(),
-            (None, None) => {
-                listing.skipped.push(Skipped {
-                    entry: format!("badge {}", i + 1),
-                    reason: format!(
-                        "badge {} of the group has neither an \"assertion\" nor a \"hostedUrl\", so there is nothing to import",
-                        i + 1
-                    ),
-                });
-                continue;
-            }
-        };
-        listing.items.push(GroupBadge {
-            position: i + 1,
-            text,
-            hosted_urls,
-        });
-    }
-    Ok(listing)
-}
-
-/// A string value that is an http(s) address.
-fn web_address(v: &Value) -> Option<&str> {
-    v.as_str()
-        .map(str::trim)
-        .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
-}
-
-/// Names the kind of a JSON value for a sentence.
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }

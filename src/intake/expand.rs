@@ -1,0 +1,140 @@
+//! Turning what a learner named (files, folders, ZIP archives, URLs) into
+//! items to import, without reading any badge yet: folders recursively
+//! (badge file endings only, hidden files skipped), ZIP archives entry by
+//! entry (listed, nothing inflated), URLs as text.
+
+use std::path::{Path, PathBuf};
+
+use super::IntakeError;
+use crate::files::{self, Archive};
+
+/// File endings looked at when a folder or ZIP is imported; a file named
+/// directly is always tried, whatever its name.
+const BADGE_EXTENSIONS: &[&str] = &["png", "svg", "json", "jws", "jwt", "txt"];
+
+/// Where one item's bytes come from.
+#[derive(Debug)]
+pub(super) enum Source {
+    File(PathBuf),
+    ZipEntry { path: PathBuf, index: usize },
+    Text(String),
+    Failed(IntakeError),
+}
+
+/// One thing to import, with the label its result carries.
+#[derive(Debug)]
+pub(super) struct Item {
+    pub label: String,
+    pub source: Source,
+}
+
+/// Reads items one after another, keeping the archive of the last ZIP
+/// entry open for the next.
+#[derive(Debug, Default)]
+pub(super) struct Reader {
+    archive: Option<Archive>,
+}
+
+impl Reader {
+    /// The bytes of one item (a file, an entry, or text).
+    pub fn read(&mut self, source: Source) -> Result<Vec<u8>, IntakeError> {
+        match source {
+            Source::File(path) => Ok(files::read_file(&path)?),
+            Source::Text(text) => Ok(text.into_bytes()),
+            Source::Failed(e) => Err(e),
+            Source::ZipEntry { path, index } => {
+                if self.archive.as_ref().is_none_or(|a| a.path() != path) {
+                    self.archive = Some(Archive::open(&path)?);
+                }
+                Ok(self.archive.as_mut().expect("opened above").read(index)?)
+            }
+        }
+    }
+}
+
+/// Expands inputs into items: folders recursively (badge file endings only,
+/// hidden files skipped), ZIP archives entry by entry, URLs as pasted text.
+pub(super) fn expand(inputs: &[String]) -> Vec<Item> {
+    let mut items = Vec::new();
+    for input in inputs {
+        let trimmed = input.trim();
+        if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+            items.push(Item {
+                label: trimmed.to_owned(),
+                source: Source::Text(trimmed.to_owned()),
+            });
+            continue;
+        }
+        expand_path(Path::new(input), true, &mut items);
+    }
+    items
+}
+
+fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
+    let label = path.display().to_string();
+    let fail = |items: &mut Vec<Item>, e: IntakeError| {
+        items.push(Item {
+            label: label.clone(),
+            source: Source::Failed(e),
+        })
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return fail(items, files::io_error(path, e).into()),
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => return fail(items, files::io_error(path, e).into()),
+        };
+        entries.sort();
+        for entry in entries {
+            let hidden = entry
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if !hidden {
+                expand_path(&entry, false, items);
+            }
+        }
+        return;
+    }
+    let ext = files::extension(&label);
+    if ext == "zip" {
+        match list_zip(path) {
+            Ok(entries) => items.extend(entries),
+            Err(e) => fail(items, e),
+        }
+    } else if named || BADGE_EXTENSIONS.contains(&ext.as_str()) {
+        items.push(Item {
+            label,
+            source: Source::File(path.to_owned()),
+        });
+    }
+}
+
+/// Lists the badge entries of a ZIP without inflating anything.
+fn list_zip(path: &Path) -> Result<Vec<Item>, IntakeError> {
+    let mut archive = Archive::open(path)?;
+    let mut items = Vec::new();
+    for entry in archive.entries()? {
+        let base = entry.name.rsplit('/').next().unwrap_or(&entry.name);
+        let hidden = base.starts_with('.') || entry.name.starts_with("__MACOSX/");
+        let ext = files::extension(&entry.name);
+        if hidden || !(BADGE_EXTENSIONS.contains(&ext.as_str()) || ext == "zip") {
+            continue;
+        }
+        let label = archive.label(&entry.name);
+        let source = if ext == "zip" {
+            Source::Failed(IntakeError::NestedZip {
+                label: label.clone(),
+            })
+        } else {
+            Source::ZipEntry {
+                path: path.to_owned(),
+                index: entry.index,
+            }
+        };
+        items.push(Item { label, source });
+    }
+    Ok(items)
+}
