@@ -8,6 +8,7 @@
 //! nothing here talks to the network.
 
 pub mod bundle;
+mod clean;
 pub mod site;
 
 use std::io::Write;
