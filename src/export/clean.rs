@@ -26,7 +26,7 @@
 
 use std::collections::HashSet;
 
-use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::escape::{partial_escape, resolve_predefined_entity};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesRef, BytesStart, BytesText, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, Writer, XmlVersion};
@@ -288,7 +288,11 @@ fn write_text(out: &mut Writer<Vec<u8>>, open: &mut [Open], skipping: usize, tex
         return;
     }
     match open.last_mut() {
-        Some(Open::Element(_)) => put(out, Event::Text(BytesText::new(text))),
+        // Quotes need no escaping in text, which keeps badge JSON readable.
+        Some(Open::Element(_)) => put(
+            out,
+            Event::Text(BytesText::from_escaped(partial_escape(text))),
+        ),
         Some(Open::Style(css)) => css.push_str(text),
         None => {}
     }
