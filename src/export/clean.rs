@@ -299,10 +299,12 @@ fn write_text(out: &mut Writer<Vec<u8>>, open: &mut [Open], skipping: usize, tex
 }
 
 /// A character reference or one of the five predefined entities, resolved;
-/// `None` for any other entity, which is never expanded.
+/// `None` for any other entity, which is never expanded, and for a control
+/// character no XML document may hold.
 fn known_reference(reference: &BytesRef<'_>) -> Option<String> {
     match reference.resolve_char_ref() {
-        Ok(Some(ch)) => Some(ch.to_string()),
+        Ok(Some(ch)) if ch >= ' ' || matches!(ch, '\t' | '\n' | '\r') => Some(ch.to_string()),
+        Ok(Some(_)) => None,
         Ok(None) => resolve_predefined_entity(reference).map(str::to_owned),
         Err(_) => None,
     }
@@ -639,7 +641,8 @@ mod tests {
             clean_image(declared),
             Err(CleanError::Unreadable(BakeError::Malformed(_)))
         ));
-        let undeclared = br#"<svg xmlns="http://www.w3.org/2000/svg"><text>a&e;b&lt;</text></svg>"#;
+        let undeclared =
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><text>a&e;b&#1;&lt;</text></svg>"#;
         let out = String::from_utf8(clean_svg(undeclared, BakeSlot::Assertion).unwrap()).unwrap();
         assert!(out.contains("<text>ab&lt;</text>"), "{out}");
     }
