@@ -9,6 +9,8 @@
 mod png;
 mod svg;
 
+pub(crate) use svg::{ASSERTION_NS, CREDENTIAL_NS};
+
 use serde::Serialize;
 
 use crate::outcome::{Coded, ErrorCode};

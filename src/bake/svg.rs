@@ -21,9 +21,9 @@ use super::{
 };
 
 /// Namespace of the Open Badges 0.5–2.x `assertion` element.
-const ASSERTION_NS: &str = "http://openbadges.org";
+pub(crate) const ASSERTION_NS: &str = "http://openbadges.org";
 /// Namespace of the Open Badges 3.0 `credential` element.
-const CREDENTIAL_NS: &str = "https://purl.imsglobal.org/ob/v3p0";
+pub(crate) const CREDENTIAL_NS: &str = "https://purl.imsglobal.org/ob/v3p0";
 /// The prefix the specifications use, and the one old readers looked for.
 const PREFIX: &str = "openbadges";
 /// How far [`first_element_name`] looks for the root element.

@@ -8,6 +8,7 @@
 //! nothing here talks to the network.
 
 pub mod bundle;
+mod clean;
 pub mod site;
 
 use std::io::Write;
@@ -66,6 +67,10 @@ pub enum ExportError {
         "{0:?} is not an http(s) address; give the address the site will be served from, such as https://me.example/badges"
     )]
     BadBaseUrl(String),
+    #[error(
+        "badge {id} cannot be published: {source}; make the collections that hold it private, or delete it, and publish again"
+    )]
+    Unpublishable { id: i64, source: clean::CleanError },
     #[error("cannot export to {0}: the file name must end in .png, .svg, .json or .jws")]
     UnknownFormat(PathBuf),
     #[error("badge {id} cannot be written as {wanted}: {why}")]
@@ -84,6 +89,7 @@ impl Coded for ExportError {
             ExportError::Wallet(e) => e.code(),
             ExportError::Collection(e) => e.code(),
             ExportError::Share(e) => e.code(),
+            ExportError::Unpublishable { source, .. } => source.code(),
             ExportError::UnknownFormat(_) => ErrorCode::Unsupported,
             ExportError::NoSuchForm { .. } | ExportError::NoAtomicSwap { .. } => {
                 ErrorCode::Unsupported

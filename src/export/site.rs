@@ -5,7 +5,8 @@
 //! - `collections/<public id>.html` and a Badgr-style `collections/<public id>.json`;
 //! - `badges/<slug>.html` (image, name, issuer, dates, criteria, verify
 //!   links, LinkedIn buttons, Open Graph tags), `badges/<slug>.png|svg` (the
-//!   baked image) and `badges/<slug>.json` (the credential);
+//!   baked image, rewritten by the `clean` module so a stranger's SVG cannot run
+//!   script from the learner's domain) and `badges/<slug>.json` (the credential);
 //! - `displayer/<user id>/groups.json` and
 //!   `displayer/<user id>/group/<collection id>.json`, where the Mozilla
 //!   Displayer API's `GET` calls look for them, in its response shapes. The
@@ -14,7 +15,8 @@
 //!
 //! Pages are rendered with `maud`, whose templates escape every value they
 //! splice in; `href`s are only ever relative links between the site's own
-//! files or URLs that passed [`HttpUrl::parse`]. The site is built in a sibling
+//! files or URLs that passed [`HttpUrl::parse`]. Every page carries
+//! [`CONTENT_SECURITY_POLICY`] and a `no-referrer` policy. The site is built in a sibling
 //! temporary folder and exchanged with the old one in one `renameat2`
 //! (`RENAME_EXCHANGE`) call, so `<dir>` always holds a whole site; a folder
 //! that is not an earlier Satchel site (or empty) is never replaced.
@@ -29,7 +31,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{BakeSource, ExportError, baked_image, credential_document, io_error};
+use super::{BakeSource, ExportError, baked_image, clean, credential_document, io_error};
 use crate::bake::ImageKind;
 use crate::credential::Proof;
 use crate::share::{self, CertSource, HttpUrl, LinkedInShare};
@@ -44,6 +46,10 @@ pub const DISPLAYER_USER_ID: i64 = 1;
 fn displayer_path(file: &str) -> String {
     format!("displayer/{DISPLAYER_USER_ID}/{file}")
 }
+/// Every page's policy: no scripts, frames, fonts or connections at all;
+/// images and the style sheet only from the site itself.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; img-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'";
 /// The Open Graph description is cut to this many characters.
 const OG_DESCRIPTION_CHARS: usize = 200;
 
@@ -61,6 +67,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dt { font-weight: 600; color: var(--muted); }
 dd { margin: 0; white-space: pre-line; }
 .button { display: inline-block; padding: .4rem .9rem; border-radius: 1rem; background: var(--accent); color: #fff; text-decoration: none; margin: 0 .5rem .5rem 0; }
+main h1, main p, main a, main small, dd { unicode-bidi: isolate; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .875rem; }
 ";
 
@@ -241,7 +248,9 @@ fn exchange(_staged: &Path, dir: &Path) -> Result<(), ExportError> {
 fn site_badge(wallet: &Wallet, id: i64) -> Result<SiteBadge, ExportError> {
     let badge = wallet.badge(id)?;
     let slug = badge_slug(&wallet.badge_key(id)?);
-    let (kind, image) = baked_image(BakeSource::of_badge(&badge), None)?;
+    let (kind, baked) = baked_image(BakeSource::of_badge(&badge), None)?;
+    let image =
+        clean::clean_image(&baked).map_err(|source| ExportError::Unpublishable { id, source })?;
     let ext = match kind {
         ImageKind::Png => "png",
         ImageKind::Svg => "svg",
@@ -608,6 +617,8 @@ fn page(og: &OpenGraph<'_>, up: &str, body: Markup) -> Markup {
         html lang="en" {
             head {
                 meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy" content=(CONTENT_SECURITY_POLICY);
+                meta name="referrer" content="no-referrer";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (og.title) }
                 link rel="stylesheet" href={ (up) "style.css" };

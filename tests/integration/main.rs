@@ -17,6 +17,7 @@ mod export;
 mod fuzz_regressions;
 mod hardening;
 mod hostile;
+mod hostile_site;
 mod import;
 mod migrate;
 mod publish;
