@@ -389,6 +389,7 @@ pub async fn add_backpack<R: Runtime>(
     kind: String,
     username: Option<String>,
     password: Option<String>,
+    client_id: Option<String>,
 ) -> Result<Added, CommandError> {
     let kind = BackpackKind::parse(&kind)?;
     let secrets = app.state::<Desktop>().secrets()?;
@@ -402,9 +403,11 @@ pub async fn add_backpack<R: Runtime>(
             Ok(())
         };
         let sign_in = match (&username, &password) {
-            (Some(username), Some(password)) if kind == BackpackKind::Badgr => {
-                SignIn::Password { username, password }
-            }
+            (Some(username), Some(password)) if kind == BackpackKind::Badgr => SignIn::Password {
+                username,
+                password,
+                client_id: client_id.as_deref(),
+            },
             _ => SignIn::Browser {
                 browser: &browser,
                 wait: BROWSER_WAIT,

@@ -93,6 +93,7 @@ export class Backpacks {
       kind,
       username: badgr ? $("backpack-username").value.trim() : null,
       password: badgr ? password.value : null,
+      clientId: (badgr && $("backpack-client-id").value.trim()) || null,
     };
     // The password field never keeps what was typed.
     password.value = "";
