@@ -566,9 +566,11 @@ mod tests {
             Some("description: This field may not be blank.")
         );
         assert_eq!(
-            words(json!({"status": {"success": false, "description": "bad request"},
+            words(
+                json!({"status": {"success": false, "description": "bad request"},
                 "result": [], "fieldErrors": {"name": ["This field is required."]},
-                "validationErrors": ["FETCH_HTTP_NODE", "Unable to reach URL"]}))
+                "validationErrors": ["FETCH_HTTP_NODE", "Unable to reach URL"]})
+            )
             .as_deref(),
             Some("name: This field is required.; FETCH_HTTP_NODE; Unable to reach URL")
         );
