@@ -142,14 +142,14 @@ fn import_body(badge: &Badge, name: &str) -> Result<(Value, SentAs), BackpackErr
     }
     let is_image = badge.media_type.starts_with("image/");
     if is_image || bake::classify(&badge.raw_text) == PayloadKind::Jws {
-        return image_body(badge).map_err(|e| {
+        return image_body(BakeSource::of_badge(badge)).map_err(|e| {
             BackpackError::Unsupported(format!(
                 "badge {} could not be baked into an image to send: {e}",
                 badge.summary.id
             ))
         });
     }
-    match assertion_body(badge) {
+    match assertion_body(&badge.raw_text) {
         Some(body) => Ok(body),
         None => Err(BackpackError::Unsupported(format!(
             "badge {} is neither hosted, nor an image, nor a JSON assertion, so {name} cannot take it",
@@ -158,27 +158,44 @@ fn import_body(badge: &Badge, name: &str) -> Result<(Value, SentAs), BackpackErr
     }
 }
 
-/// The badge baked into an image, as a `data:` URI.
-fn image_body(badge: &Badge) -> Result<(Value, SentAs), crate::Error> {
-    let (kind, bytes) = export::baked_image(BakeSource::of_badge(badge), None)?;
+/// A baked image of `source`, as a `data:` URI.
+fn image_body(source: BakeSource<'_>) -> Result<(Value, SentAs), crate::Error> {
+    let (kind, bytes) = export::baked_image(source, None)?;
     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
     let uri = format!("data:{};base64,{data}", kind.media_type());
     Ok((json!({ "image": uri }), SentAs::Image))
 }
 
 /// The assertion as the JSON object Badgr's `assertion` field requires (it
-/// refuses a string), when the badge's text is one.
-fn assertion_body(badge: &Badge) -> Option<(Value, SentAs)> {
-    let assertion: Value = serde_json::from_str(badge.raw_text.trim()).ok()?;
+/// refuses a string), when `text` is one.
+fn assertion_body(text: &str) -> Option<(Value, SentAs)> {
+    let assertion: Value = serde_json::from_str(text.trim()).ok()?;
     assertion
         .is_object()
         .then(|| (json!({ "assertion": assertion }), SentAs::Json))
 }
 
-/// What to send when Badgr could not fetch a hosted badge: its baked image
-/// (carrying its signed form when it has one), else its assertion.
+/// What to send when Badgr could not fetch a hosted badge: a baked image
+/// carrying the badge itself rather than its address (its signed form when
+/// it has one, else the assertion as fetched at import), or that assertion
+/// as JSON when it cannot be baked. `None` when the wallet holds only the
+/// address (its issuer never answered).
 fn fallback_body(badge: &Badge) -> Option<(Value, SentAs)> {
-    image_body(badge).ok().or_else(|| assertion_body(badge))
+    let fetched;
+    let source = match bake::classify(badge.raw_text.trim()) {
+        PayloadKind::Url => {
+            fetched = export::credential_document(badge)?.to_string();
+            BakeSource {
+                original: &[],
+                raw_text: &fetched,
+                ..BakeSource::of_badge(badge)
+            }
+        }
+        PayloadKind::Json | PayloadKind::Jws => BakeSource::of_badge(badge),
+    };
+    image_body(source)
+        .ok()
+        .or_else(|| assertion_body(source.raw_text))
 }
 
 /// Imports one badge into the backpack (`POST /v2/backpack/import`). A
@@ -198,7 +215,17 @@ pub async fn push_badge(
     if let Some((body, fallback)) = unreachable.then(|| fallback_body(badge)).flatten() {
         let first = api::evidence(&response.fetched);
         let retried = import(session, &url, &body).await?;
-        let remote = read_import(session, badge, &retried, fallback)?;
+        let remote = read_import(session, badge, &retried, fallback).map_err(|e| match e {
+            BackpackError::Refused { message, evidence } => BackpackError::Refused {
+                message: format!(
+                    "{message} (it was sent {}, then {})",
+                    sent_as.describe(),
+                    fallback.describe()
+                ),
+                evidence: format!("{first} | {evidence}"),
+            },
+            other => other,
+        })?;
         return Ok(Remote {
             instead_of: Some(sent_as),
             evidence: remote.evidence.or(Some(first)),

@@ -1052,6 +1052,32 @@ async fn a_hosted_badge_badgr_cannot_fetch_is_sent_as_its_baked_image_and_the_re
 }
 
 #[tokio::test]
+async fn a_fallback_badgr_also_refuses_says_both_forms_and_keeps_both_answers() {
+    let host = Backpack::start();
+    let issuer = hosted_issuer(1, "stranger@example.org");
+    let mut w = World::new();
+    let id = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
+    w.add_badgr(&host).await.unwrap();
+    issuer.route("/assertions/0.json", Route::Status(410));
+
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Error], "{report:?}");
+    let e = report.results[0].error.as_ref().unwrap();
+    assert_eq!(e.code.as_str(), "refused");
+    assert!(
+        e.message
+            .contains("it was sent by its hosted address, then as a baked image"),
+        "{}",
+        e.message
+    );
+    let evidence = report.results[0].evidence.as_deref().unwrap();
+    assert!(
+        evidence.contains("FETCH_HTTP_NODE") && evidence.contains("VERIFY_RECIPIENT_IDENTIFIER"),
+        "{evidence}"
+    );
+}
+
+#[tokio::test]
 async fn badgr_serves_what_it_holds_at_its_public_assertion_and_baked_image_addresses() {
     let host = Backpack::start();
     let mut w = World::new();

@@ -669,24 +669,7 @@ fn import(s: &mut State, base: &str, body: &Value) -> Answer {
     }
     let value = &body[given[0]];
     let document = match given[0] {
-        "url" => {
-            let url = value.as_str().unwrap_or_default();
-            match fetch(url) {
-                Some((200, text)) => serde_json::from_slice(&text).unwrap_or(Value::Null),
-                _ => {
-                    return v2_error(
-                        json!({}),
-                        json!([
-                            "FETCH_HTTP_NODE",
-                            "Unable to reach URL",
-                            "ERROR",
-                            "FETCH_HTTP_NODE",
-                            format!("Error fetching HTTP node {url}")
-                        ]),
-                    );
-                }
-            }
-        }
+        "url" => fetched(value.as_str().unwrap_or_default()),
         "assertion" if !value.is_object() => {
             let kind = if value.is_string() { "str" } else { "list" };
             return json_answer(
@@ -694,11 +677,17 @@ fn import(s: &mut State, base: &str, body: &Value) -> Answer {
                 json!({"assertion": [format!("Expected a dictionary of items but got type \"{kind}\".")]}),
             );
         }
-        "assertion" => value.clone(),
+        "assertion" => Ok(value.clone()),
+        // An image baked with a hosted badge's address is fetched like one.
         _ => match unbaked(value.as_str().unwrap_or_default()) {
-            Some((_, text)) => payload(&text),
+            Some((_, text)) if text.trim().starts_with("http") => fetched(text.trim()),
+            Some((_, text)) => Ok(payload(&text)),
             None => return json_answer(400, json!({"image": ["Invalid image."]})),
         },
+    };
+    let document = match document {
+        Ok(document) => document,
+        Err(refused) => return refused,
     };
     if !recipient_is_verified(&document, &s.verified_emails) {
         return v2_error(
@@ -730,6 +719,24 @@ fn import(s: &mut State, base: &str, body: &Value) -> Answer {
         201,
         json!([{"entityId": id, "openBadgeId": format!("{base}/public/assertions/{id}")}]),
     )
+}
+
+/// A hosted assertion as Badgr's verifier fetches it, or its
+/// `FETCH_HTTP_NODE` refusal when the address does not answer with it.
+fn fetched(url: &str) -> Result<Value, Answer> {
+    match fetch(url) {
+        Some((200, text)) => Ok(serde_json::from_slice(&text).unwrap_or(Value::Null)),
+        _ => Err(v2_error(
+            json!({}),
+            json!([
+                "FETCH_HTTP_NODE",
+                "Unable to reach URL",
+                "ERROR",
+                "FETCH_HTTP_NODE",
+                format!("Error fetching HTTP node {url}")
+            ]),
+        )),
+    }
 }
 
 /// The text baked into a `data:` URI image, and the image bytes.
