@@ -888,6 +888,38 @@ async fn a_backpack_that_does_not_answer_keeps_what_went_through_and_the_retry_s
 }
 
 #[tokio::test]
+async fn badgr_knows_a_badge_it_holds_whatever_form_it_comes_in() {
+    let host = Backpack::start();
+    let assertion = local_assertion(1, USER).to_string();
+    // One wallet holds the badge as JSON, another as a baked image of it.
+    let mut json_wallet = World::new();
+    let as_json = json_wallet.import(assertion.as_bytes()).await;
+    let mut image_wallet = World::new();
+    let png = bake(&images::badge_png(16, 40), &assertion, BakeSlot::Assertion).unwrap();
+    let as_image = image_wallet.import(&png).await;
+    json_wallet.add_badgr(&host).await.unwrap();
+    image_wallet.add_badgr(&host).await.unwrap();
+
+    let first = json_wallet
+        .push("badgr", Selection::Ids(vec![as_json]))
+        .await;
+    assert_eq!(first.results[0].sent_as, Some(SentAs::Json));
+    let second = image_wallet
+        .push("badgr", Selection::Ids(vec![as_image]))
+        .await;
+    assert_eq!(statuses(&second), vec![PushOutcome::AlreadyThere]);
+    assert_eq!(second.results[0].sent_as, Some(SentAs::Image));
+    assert!(
+        second.results[0]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("DUPLICATE_BADGE")
+    );
+    assert_eq!(host.state().imports.len(), 1);
+}
+
+#[tokio::test]
 async fn badgr_sign_in_names_the_public_client_and_the_backpack_keeps_it() {
     let host = Backpack::start();
     let mut w = World::new();
