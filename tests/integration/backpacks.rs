@@ -19,7 +19,7 @@ use satchel::bake::{BakeSlot, bake};
 use satchel::http::{Fetcher, HttpPolicy};
 use satchel::import::{ImportResult, ImportStatus, import_bytes};
 use satchel::verify::{Outcome, VerifyOptions, verify_badges};
-use satchel::wallet::{PushStatus, Wallet};
+use satchel::wallet::{NewBackpack, PushStatus, Wallet};
 use serde_json::{Value, json};
 
 use crate::fake_backpacks::{self, Backpack, BadgeConnectShape, PASSWORD, USER};
@@ -959,6 +959,36 @@ async fn badgr_sign_in_as_another_client_refreshes_as_it_and_an_unknown_one_is_n
     let refresh = forms.last().unwrap();
     assert_eq!(refresh["grant_type"], "refresh_token");
     assert_eq!(refresh["client_id"], "satchel-app");
+}
+
+#[tokio::test]
+async fn a_badgr_backpack_stored_without_a_client_id_refreshes_as_public() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let added = w.add_badgr(&host).await.unwrap().backpack;
+    // As the row was written before Satchel kept Badgr's client id.
+    w.wallet
+        .save_backpack(
+            &NewBackpack {
+                name: added.name.clone(),
+                kind: added.kind.clone(),
+                base_url: added.base_url.clone(),
+                endpoints: added.endpoints.clone(),
+                client_id: None,
+                username: added.username.clone(),
+                secret_key: added.secret_key.clone(),
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    let id = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    host.state().expire_tokens();
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed], "{report:?}");
+    let forms = host.state().token_forms.clone();
+    assert_eq!(forms.last().unwrap()["client_id"], "public");
 }
 
 #[tokio::test]
