@@ -58,17 +58,21 @@ pub fn context<'a>(fetcher: &'a Fetcher, secrets: &'a Secrets, now: DateTime<Utc
 }
 
 /// How to sign in to a backpack of `kind`: Badgr with a username and
-/// password when they were given, else the system browser (Badge Connect,
-/// OB 3.0), given up after [`BROWSER_WAIT`].
+/// password when they were given (as the OAuth client `client_id`, Badgr's
+/// `public` one when none is named), else the system browser (Badge
+/// Connect, OB 3.0), given up after [`BROWSER_WAIT`].
 pub fn sign_in<'a>(
     kind: BackpackKind,
     password: Option<(&'a str, &'a str)>,
+    client_id: Option<&'a str>,
     browser: &'a dyn Browser,
 ) -> SignIn<'a> {
     match password {
-        Some((username, password)) if kind == BackpackKind::Badgr => {
-            SignIn::Password { username, password }
-        }
+        Some((username, password)) if kind == BackpackKind::Badgr => SignIn::Password {
+            username,
+            password,
+            client_id,
+        },
         _ => SignIn::Browser {
             browser,
             wait: BROWSER_WAIT,

@@ -374,6 +374,7 @@ pub async fn add_backpack<R: Runtime>(
     kind: String,
     username: Option<String>,
     password: Option<String>,
+    client_id: Option<String>,
 ) -> Result<Added, CommandError> {
     let kind = BackpackKind::parse(&kind)?;
     let secrets = app.state::<Desktop>().secrets()?;
@@ -387,7 +388,7 @@ pub async fn add_backpack<R: Runtime>(
             Ok(())
         };
         let password = username.as_deref().zip(password.as_deref());
-        let sign_in = ops::sign_in(kind, password, &browser);
+        let sign_in = ops::sign_in(kind, password, client_id.as_deref(), &browser);
         let ctx = ops::context(fetcher, &secrets, Utc::now());
         let run = backpack::add(wallet, &ctx, &name, &base_url, kind, sign_in);
         Ok(block_on(run)?)

@@ -768,6 +768,9 @@ fn a_backup_restores_and_keeps_the_wallet_it_replaced() {
 #[test]
 fn a_badgr_backpack_is_connected_sent_to_read_back_and_disconnected() {
     let host = fake_backpacks::Backpack::start();
+    host.state()
+        .verified_emails
+        .push(support::LEARNER.to_owned());
     let w = Window::loopback();
     let ids = import_fixtures(&w, &support::GOOD_NAMES);
     let add = |password: &str| {
@@ -783,6 +786,8 @@ fn a_badgr_backpack_is_connected_sent_to_read_back_and_disconnected() {
         err["message"].as_str().unwrap().contains("password"),
         "{err}"
     );
+    // The wait Badgr imposes after a wrong password is over.
+    host.state().backoff.clear();
     assert_eq!(w.invoke("list_backpacks", json!({})).unwrap(), json!([]));
 
     let added = add(fake_backpacks::PASSWORD).unwrap();

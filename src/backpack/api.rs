@@ -11,7 +11,7 @@ use url::Url;
 
 use super::oauth::{self, Client};
 use super::secrets::{Secrets, Tokens};
-use super::{BackpackError, Context};
+use super::{BackpackError, BackpackKind, Context, SentAs, badgr};
 use crate::http::{FetchError, Fetched, Fetcher, Method, Request, Response};
 use crate::wallet::{BackpackAccount, Badge};
 
@@ -59,7 +59,11 @@ impl<'a> Session<'a> {
             name: account.name.clone(),
             tokens,
             token_url,
-            client_id: account.client_id.clone(),
+            client_id: account.client_id.clone().or_else(|| {
+                // Badgr rows stored before the client id was kept.
+                (account.kind == BackpackKind::Badgr.as_str())
+                    .then(|| badgr::DEFAULT_CLIENT_ID.to_owned())
+            }),
             now: ctx.now.timestamp(),
         })
     }
@@ -125,7 +129,11 @@ impl<'a> Session<'a> {
         .await
         .map_err(|e| match e {
             BackpackError::SignIn { evidence, .. } => {
-                sign_in_again(&self.name, "its sign-in has expired", evidence)
+                let why = match &evidence {
+                    Some(words) => format!("its sign-in has expired (it said: {words})"),
+                    None => "its sign-in has expired".to_owned(),
+                };
+                sign_in_again(&self.name, &why, evidence)
             }
             BackpackError::Fetch(e) => offline(&self.name, e),
             other => other,
@@ -275,10 +283,7 @@ pub fn evidence(fetched: &Fetched) -> String {
     } else {
         text
     };
-    match text.char_indices().nth(MAX_EVIDENCE) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
+    shorten(text)
 }
 
 fn collect_strings(value: &Value, out: &mut Vec<String>) {
@@ -287,6 +292,76 @@ fn collect_strings(value: &Value, out: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
         Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
         _ => {}
+    }
+}
+
+/// The server's words about a refused request, with the field each is
+/// about: `description: This field may not be blank.` from Badgr's bare
+/// field errors (`{"description": ["…"]}`) or its v2 envelope
+/// (`fieldErrors`, `validationErrors`), `DUPLICATE_BADGE: …` from a list of
+/// named errors, `invalid_client` or `invalid_grant: …` from OAuth, and the
+/// `detail` of other answers. `None` when the body says nothing readable.
+pub fn server_words(fetched: &Fetched) -> Option<String> {
+    let value: Value = serde_json::from_slice(&fetched.body).ok()?;
+    let mut words = Vec::new();
+    describe(&value, None, &mut words);
+    let text = words.join("; ");
+    (!text.is_empty()).then(|| shorten(text))
+}
+
+/// Appends what `value` says to `out`, each part prefixed with the field it
+/// is about when there is one.
+fn describe(value: &Value, field: Option<&str>, out: &mut Vec<String>) {
+    let said = |text: &str| match field {
+        Some(field) => format!("{field}: {text}"),
+        None => text.to_owned(),
+    };
+    match value {
+        Value::String(text) if !text.trim().is_empty() => out.push(said(text.trim())),
+        Value::Array(items) => items.iter().for_each(|v| describe(v, field, out)),
+        Value::Object(map) => {
+            let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::trim);
+            // OAuth (RFC 6749 §5.2) and Badgr's named errors: a code and its sentence.
+            if let Some(code) = text("error").or_else(|| text("name")) {
+                let more = text("error_description").or_else(|| text("description"));
+                out.push(said(&match more {
+                    Some(more) if !more.is_empty() => format!("{code}: {more}"),
+                    _ => code.to_owned(),
+                }));
+                return;
+            }
+            let before = out.len();
+            for (key, v) in map {
+                match key.as_str() {
+                    "fieldErrors" | "validationErrors" | "non_field_errors" | "detail" => {
+                        describe(v, field, out)
+                    }
+                    // The envelope around the error: said only if nothing else is.
+                    "status" | "result" => {}
+                    _ => describe(v, Some(key), out),
+                }
+            }
+            if out.len() == before
+                && let Some(status) = map.get("status").filter(|s| s.is_object())
+            {
+                let status_text = |key: &str| status.get(key).and_then(Value::as_str);
+                if let Some(text) = status_text("error")
+                    .or_else(|| status_text("description"))
+                    .filter(|t| !t.trim().is_empty() && *t != "ok")
+                {
+                    out.push(said(text.trim()));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Cuts a remote's text to the length kept as evidence.
+fn shorten(text: String) -> String {
+    match text.char_indices().nth(MAX_EVIDENCE) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 
@@ -318,11 +393,19 @@ fn offline(name: &str, error: FetchError) -> BackpackError {
 
 /// A 429, with the wait the server asked for when it said.
 pub fn throttled(name: &str, response: &Response) -> BackpackError {
+    // Badgr's sign-in throttle sends no Retry-After; it says the wait in
+    // seconds as `expires` in the body.
     let retry_after = response
         .headers
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok());
+        .and_then(|v| v.trim().parse().ok())
+        .or_else(|| {
+            serde_json::from_slice::<Value>(&response.fetched.body)
+                .ok()?
+                .get("expires")?
+                .as_u64()
+        });
     BackpackError::Throttled {
         name: name.to_owned(),
         retry_after,
@@ -344,12 +427,20 @@ pub fn refusal(name: &str, response: &Response) -> BackpackError {
         },
         _ => BackpackError::Refused {
             message: format!(
-                "{name} refused the request to {} (HTTP {status})",
-                response.fetched.final_url
+                "{name} refused the request to {} (HTTP {status}){}",
+                response.fetched.final_url,
+                said(&response.fetched)
             ),
             evidence,
         },
     }
+}
+
+/// `: <the server's words>` for the end of a sentence, or nothing.
+pub fn said(fetched: &Fetched) -> String {
+    server_words(fetched)
+        .map(|words| format!(": {words}"))
+        .unwrap_or_default()
 }
 
 /// A badge as the remote now holds it.
@@ -359,15 +450,31 @@ pub struct Remote {
     /// The backpack already had it.
     pub already: bool,
     pub evidence: Option<String>,
+    /// The form the badge travelled in.
+    pub sent_as: SentAs,
+    /// The form tried first and refused, when the badge went in another.
+    pub instead_of: Option<SentAs>,
 }
 
-/// Reads the answer to "add this badge" in the shapes Badgr and Badge
-/// Connect use: 2xx with an id, or a 400 that names `DUPLICATE_BADGE`
-/// (already there, not a failure) or `VERIFY_RECIPIENT_IDENTIFIER`.
+/// Whether an answer names the error `code` (Badgr's `DUPLICATE_BADGE`,
+/// `FETCH_HTTP_NODE`, …) anywhere in its JSON.
+pub fn names_error(fetched: &Fetched, code: &str) -> bool {
+    let mut strings = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<Value>(&fetched.body) {
+        collect_strings(&value, &mut strings);
+    }
+    strings.iter().any(|s| s == code)
+}
+
+/// Reads the answer to "add this badge, sent as `sent_as`" in the shapes
+/// Badgr and Badge Connect use: 2xx with an id, or a 400 that names
+/// `DUPLICATE_BADGE` (already there, not a failure),
+/// `VERIFY_RECIPIENT_IDENTIFIER` or `FETCH_HTTP_NODE`.
 pub fn import_outcome(
     name: &str,
     badge: &Badge,
     response: &Response,
+    sent_as: SentAs,
     id_of: impl Fn(Value) -> Option<String>,
 ) -> Result<Remote, BackpackError> {
     let status = response.fetched.status;
@@ -379,19 +486,19 @@ pub fn import_outcome(
             remote_id,
             already: false,
             evidence: None,
+            sent_as,
+            instead_of: None,
         });
     }
     let evidence = evidence(&response.fetched);
-    let mut codes = Vec::new();
-    if let Ok(value) = serde_json::from_slice::<Value>(&response.fetched.body) {
-        collect_strings(&value, &mut codes);
-    }
-    let has = |code: &str| codes.iter().any(|s| s == code);
+    let has = |code: &str| names_error(&response.fetched, code);
     if has("DUPLICATE_BADGE") || status == 409 {
         return Ok(Remote {
             remote_id: None,
             already: true,
             evidence: Some(evidence),
+            sent_as,
+            instead_of: None,
         });
     }
     let id = badge.summary.id;
@@ -410,13 +517,77 @@ pub fn import_outcome(
             evidence,
         });
     }
+    if has("FETCH_HTTP_NODE") {
+        let at = badge
+            .summary
+            .hosted_url
+            .as_deref()
+            .map(|url| format!(" at {url}"))
+            .unwrap_or_default();
+        return Err(BackpackError::Refused {
+            message: format!(
+                "{name} could not fetch badge {id} from its issuer{at} (FETCH_HTTP_NODE), so it cannot check it; the issuer's site may be gone"
+            ),
+            evidence,
+        });
+    }
     if status == 400 {
         return Err(BackpackError::Refused {
             message: format!(
-                "{name} refused badge {id} as invalid; its own words are below — if the issuer's site is gone, {name} cannot check the badge"
+                "{name} refused badge {id} as invalid{}",
+                said(&response.fetched)
             ),
             evidence,
         });
     }
     Err(refusal(name, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn answer(status: u16, body: Value) -> Fetched {
+        Fetched {
+            final_url: "https://badgr.example/v2/backpack/collections".to_owned(),
+            status,
+            content_type: Some(JSON.to_owned()),
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    #[test]
+    fn server_words_name_the_field_in_each_shape_badgr_answers() {
+        let words = |body: Value| server_words(&answer(400, body));
+        assert_eq!(
+            words(json!({"description": ["This field may not be blank."]})).as_deref(),
+            Some("description: This field may not be blank.")
+        );
+        assert_eq!(
+            words(
+                json!({"status": {"success": false, "description": "bad request"},
+                "result": [], "fieldErrors": {"name": ["This field is required."]},
+                "validationErrors": ["FETCH_HTTP_NODE", "Unable to reach URL"]})
+            )
+            .as_deref(),
+            Some("name: This field is required.; FETCH_HTTP_NODE; Unable to reach URL")
+        );
+        assert_eq!(
+            words(json!([{"name": "DUPLICATE_BADGE", "description": "Already there"}])).as_deref(),
+            Some("DUPLICATE_BADGE: Already there")
+        );
+        assert_eq!(
+            words(json!({"error": "invalid_client"})).as_deref(),
+            Some("invalid_client")
+        );
+        assert_eq!(
+            words(json!({"status": {"success": false,
+                "description": "entity not found or insufficient privileges"}, "result": []}))
+            .as_deref(),
+            Some("entity not found or insufficient privileges")
+        );
+        assert_eq!(words(json!({"result": []})), None);
+    }
 }

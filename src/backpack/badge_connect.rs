@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use super::api::{self, JSON, Remote, Session};
-use super::{BackpackError, Endpoints, Pulled};
+use super::{BackpackError, Endpoints, Pulled, SentAs};
 use crate::http::{Fetcher, Method, Request};
 use crate::wallet::Badge;
 
@@ -98,7 +98,7 @@ pub async fn push_badge(
     let response = session
         .send(Request::new(Method::Post, &url, JSON).json(&body))
         .await?;
-    let remote = api::import_outcome(&session.name, badge, &response, |v| {
+    let remote = api::import_outcome(&session.name, badge, &response, SentAs::Url, |v| {
         let v = api::unwrap_result(v);
         v.pointer("/assertion/id")
             .or_else(|| v.get("id"))

@@ -5,16 +5,23 @@
 //! then answer 404); the password is sent once and never kept. Answers come
 //! wrapped as `{"status": …, "result": […]}`. A badge is imported by exactly
 //! one of `url` (hosted badges), `image` (a baked image as a `data:` URI,
-//! how signed badges travel) or `assertion` (JSON). Collections are created
-//! empty first — Badgr fails with a 500 when the first POST carries
-//! assertions — then filled and published with a PUT.
+//! how signed badges travel) or `assertion` (a JSON object, never a string).
+//! A hosted badge whose address Badgr cannot fetch (`FETCH_HTTP_NODE`) is
+//! sent again as its baked image, and the report says so. Collections are
+//! created empty first — Badgr fails with a 500 when the first POST carries
+//! assertions — then filled and published with a PUT; an empty description
+//! is left out, as Badgr refuses blank fields.
+//!
+//! Badgr authenticates the token request as an OAuth application: the
+//! `public` one unless its administrators set up another, whose id the
+//! learner then gives. The id is kept with the backpack for refreshes.
 
 use base64::Engine;
 use serde_json::{Value, json};
 
 use super::api::{self, JSON, Remote, Session};
-use super::oauth::{self, Granted};
-use super::{BackpackError, Endpoints};
+use super::oauth::{self, Client, Granted};
+use super::{BackpackError, Endpoints, SentAs};
 use crate::bake::{self, PayloadKind};
 use crate::credential::ObVersion;
 use crate::export::{self, BakeSource};
@@ -35,15 +42,38 @@ pub fn endpoints(base: &str) -> Endpoints {
     }
 }
 
-/// Signs in with a username and password, once.
+/// The OAuth application Badgr's own README sets up for its web app, which
+/// a password sign-in names unless told otherwise.
+pub const DEFAULT_CLIENT_ID: &str = "public";
+
+/// The client id to sign in with: the one given (trimmed), or `public`.
+pub fn client_id(given: Option<&str>) -> Result<String, BackpackError> {
+    match given.map(str::trim) {
+        None => Ok(DEFAULT_CLIENT_ID.to_owned()),
+        Some(id) if id.is_empty() || id.chars().any(|c| c.is_control() || c == ' ') => {
+            Err(BackpackError::InvalidInput(format!(
+                "{id:?} is not an OAuth client id; leave it out to use Badgr's {DEFAULT_CLIENT_ID:?}"
+            )))
+        }
+        Some(id) => Ok(id.to_owned()),
+    }
+}
+
+/// Signs in with a username and password, once, as the OAuth application
+/// `client_id` (sent in the form body, as Badgr expects of a public client).
 pub async fn sign_in(
     fetcher: &Fetcher,
     endpoints: &Endpoints,
     username: &str,
     password: &str,
+    client_id: &str,
     name: &str,
     now: i64,
 ) -> Result<Granted, BackpackError> {
+    let client = Client {
+        id: client_id.to_owned(),
+        secret: None,
+    };
     let granted = oauth::request_token(
         fetcher,
         &endpoints.token_url,
@@ -53,11 +83,25 @@ pub async fn sign_in(
             ("password", password),
             ("scope", SCOPE),
         ],
-        None,
+        Some(&client),
         name,
         now,
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        BackpackError::SignIn {
+            evidence: Some(words),
+            ..
+        } if words.contains("invalid_client") || words.contains("invalid client_id") => {
+            BackpackError::SignIn {
+                message: format!(
+                    "{name} does not know Satchel's OAuth client {client_id:?} ({words}); ask its administrators which application id apps should use and add the backpack again with --client-id <that id>"
+                ),
+                evidence: Some(words),
+            }
+        }
+        other => other,
+    })?;
     if let Some(scope) = granted
         .scope
         .as_deref()
@@ -83,8 +127,10 @@ pub async fn profile(
     Ok(api::first_result(value))
 }
 
-/// What a badge is sent as.
-fn import_body(badge: &Badge, name: &str) -> Result<Value, BackpackError> {
+/// The body of an import and the form it sends: the hosted address when
+/// there is one, else the baked image (how signed badges travel), else the
+/// assertion as a JSON object.
+fn import_body(badge: &Badge, name: &str) -> Result<(Value, SentAs), BackpackError> {
     if badge.credential.ob_version == Some(ObVersion::V3_0) {
         return Err(BackpackError::Unsupported(format!(
             "badge {} is an Open Badges 3.0 credential, which {name}'s Badgr API does not take; push it to an OB 3.0 backpack",
@@ -92,38 +138,123 @@ fn import_body(badge: &Badge, name: &str) -> Result<Value, BackpackError> {
         )));
     }
     if let Some(url) = &badge.summary.hosted_url {
-        return Ok(json!({ "url": url }));
+        return Ok((json!({ "url": url }), SentAs::Url));
     }
     let is_image = badge.media_type.starts_with("image/");
     if is_image || bake::classify(&badge.raw_text) == PayloadKind::Jws {
-        let (kind, bytes) =
-            export::baked_image(BakeSource::of_badge(badge), None).map_err(|e| {
-                BackpackError::Unsupported(format!(
-                    "badge {} could not be baked into an image to send: {e}",
-                    badge.summary.id
-                ))
-            })?;
-        let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-        return Ok(json!({ "image": format!("data:{};base64,{data}", kind.media_type()) }));
+        return image_body(BakeSource::of_badge(badge)).map_err(|e| {
+            BackpackError::Unsupported(format!(
+                "badge {} could not be baked into an image to send: {e}",
+                badge.summary.id
+            ))
+        });
     }
-    Ok(json!({ "assertion": badge.raw_text }))
+    match assertion_body(&badge.raw_text) {
+        Some(body) => Ok(body),
+        None => Err(BackpackError::Unsupported(format!(
+            "badge {} is neither hosted, nor an image, nor a JSON assertion, so {name} cannot take it",
+            badge.summary.id
+        ))),
+    }
 }
 
-/// Imports one badge into the backpack (`POST /v2/backpack/import`).
+/// A baked image of `source`, as a `data:` URI.
+fn image_body(source: BakeSource<'_>) -> Result<(Value, SentAs), crate::Error> {
+    let (kind, bytes) = export::baked_image(source, None)?;
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let uri = format!("data:{};base64,{data}", kind.media_type());
+    Ok((json!({ "image": uri }), SentAs::Image))
+}
+
+/// The assertion as the JSON object Badgr's `assertion` field requires (it
+/// refuses a string), when `text` is one.
+fn assertion_body(text: &str) -> Option<(Value, SentAs)> {
+    let assertion: Value = serde_json::from_str(text.trim()).ok()?;
+    assertion
+        .is_object()
+        .then(|| (json!({ "assertion": assertion }), SentAs::Json))
+}
+
+/// What to send when Badgr could not fetch a hosted badge: a baked image
+/// carrying the badge itself rather than its address (its signed form when
+/// it has one, else the assertion as fetched at import), or that assertion
+/// as JSON when it cannot be baked. `None` when the wallet holds only the
+/// address (its issuer never answered).
+fn fallback_body(badge: &Badge) -> Option<(Value, SentAs)> {
+    let fetched;
+    let source = match bake::classify(badge.raw_text.trim()) {
+        PayloadKind::Url => {
+            fetched = export::credential_document(badge)?.to_string();
+            BakeSource {
+                original: &[],
+                raw_text: &fetched,
+                ..BakeSource::of_badge(badge)
+            }
+        }
+        PayloadKind::Json | PayloadKind::Jws => BakeSource::of_badge(badge),
+    };
+    image_body(source)
+        .ok()
+        .or_else(|| assertion_body(source.raw_text))
+}
+
+/// Imports one badge into the backpack (`POST /v2/backpack/import`). A
+/// hosted badge whose address Badgr cannot fetch is sent again in the form
+/// it carries itself; the first refusal stays as evidence.
 pub async fn push_badge(
     session: &mut Session<'_>,
     endpoints: &Endpoints,
     badge: &Badge,
 ) -> Result<Remote, BackpackError> {
-    let body = import_body(badge, &session.name)?;
+    let (body, sent_as) = import_body(badge, &session.name)?;
     let url = format!("{}/backpack/import", endpoints.api_base);
-    let response = session
-        .send(Request::new(Method::Post, &url, JSON).json(&body))
-        .await?;
-    if response.fetched.status == 404 {
-        return Err(no_backpack_scope(&session.name, &response));
+    let response = import(session, &url, &body).await?;
+    let unreachable = sent_as == SentAs::Url
+        && response.fetched.status == 400
+        && api::names_error(&response.fetched, "FETCH_HTTP_NODE");
+    if let Some((body, fallback)) = unreachable.then(|| fallback_body(badge)).flatten() {
+        let first = api::evidence(&response.fetched);
+        let retried = import(session, &url, &body).await?;
+        let remote = read_import(session, badge, &retried, fallback).map_err(|e| match e {
+            BackpackError::Refused { message, evidence } => BackpackError::Refused {
+                message: format!(
+                    "{message} (it was sent {}, then {})",
+                    sent_as.describe(),
+                    fallback.describe()
+                ),
+                evidence: format!("{first} | {evidence}"),
+            },
+            other => other,
+        })?;
+        return Ok(Remote {
+            instead_of: Some(sent_as),
+            evidence: remote.evidence.or(Some(first)),
+            ..remote
+        });
     }
-    api::import_outcome(&session.name, badge, &response, |v| {
+    read_import(session, badge, &response, sent_as)
+}
+
+async fn import(
+    session: &mut Session<'_>,
+    url: &str,
+    body: &Value,
+) -> Result<crate::http::Response, BackpackError> {
+    session
+        .send(Request::new(Method::Post, url, JSON).json(body))
+        .await
+}
+
+fn read_import(
+    session: &Session<'_>,
+    badge: &Badge,
+    response: &crate::http::Response,
+    sent_as: SentAs,
+) -> Result<Remote, BackpackError> {
+    if response.fetched.status == 404 {
+        return Err(no_backpack_scope(&session.name, response));
+    }
+    api::import_outcome(&session.name, badge, response, sent_as, |v| {
         entity_id(&api::first_result(v))
     })
 }
@@ -157,7 +288,7 @@ pub async fn push_collection(
     let remote_id = match existing {
         Some(remote) => remote.remote_id.clone(),
         None => {
-            let body = json!({ "name": collection.name, "description": collection.description });
+            let body = collection_fields(collection);
             let response = session
                 .send(Request::new(Method::Post, &list_url, JSON).json(&body))
                 .await?;
@@ -171,12 +302,9 @@ pub async fn push_collection(
             })?
         }
     };
-    let body = json!({
-        "name": collection.name,
-        "description": collection.description,
-        "published": true,
-        "assertions": remote_ids,
-    });
+    let mut body = collection_fields(collection);
+    body["published"] = json!(true);
+    body["assertions"] = json!(remote_ids);
     let url = format!("{list_url}/{remote_id}");
     let response = session
         .send(Request::new(Method::Put, &url, JSON).json(&body))
@@ -192,6 +320,18 @@ pub async fn push_collection(
             .and_then(Value::as_str)
             .map(str::to_owned),
     })
+}
+
+/// A collection's name, and its description unless it is blank: Badgr
+/// refuses blank strings ("This field may not be blank.") where it takes a
+/// missing field.
+fn collection_fields(collection: &Collection) -> Value {
+    let mut fields = json!({ "name": collection.name });
+    let description = collection.description.trim();
+    if !description.is_empty() {
+        fields["description"] = json!(description);
+    }
+    fields
 }
 
 fn collection_refusal(session: &Session<'_>, response: &crate::http::Response) -> BackpackError {

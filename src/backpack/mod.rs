@@ -205,9 +205,11 @@ pub struct Context<'a> {
 /// How the learner signs in to a new backpack.
 pub enum SignIn<'a> {
     /// Badgr's password grant; the password is sent once and never kept.
+    /// The OAuth client is `client_id`, or Badgr's `public` application.
     Password {
         username: &'a str,
         password: &'a str,
+        client_id: Option<&'a str>,
     },
     /// The browser flow of Badge Connect and OB 3.0, given up after `wait`.
     Browser {
@@ -262,13 +264,23 @@ pub async fn add(
         BackpackKind::Ob3 => ob3::discover(fetcher, &base, name).await?,
     };
     let (tokens, scope, client_id, username) = match (kind, sign_in) {
-        (BackpackKind::Badgr, SignIn::Password { username, password }) => {
-            let granted =
-                badgr::sign_in(fetcher, &endpoints, username, password, name, now).await?;
+        (
+            BackpackKind::Badgr,
+            SignIn::Password {
+                username,
+                password,
+                client_id,
+            },
+        ) => {
+            let client_id = badgr::client_id(client_id)?;
+            let granted = badgr::sign_in(
+                fetcher, &endpoints, username, password, &client_id, name, now,
+            )
+            .await?;
             (
                 granted.tokens,
                 granted.scope,
-                None,
+                Some(client_id),
                 Some(username.to_owned()),
             )
         }
@@ -386,6 +398,32 @@ pub enum PushOutcome {
     Error,
 }
 
+/// The form a badge travelled in to a backpack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentAs {
+    /// Its hosted address, for the backpack to fetch from the issuer.
+    Url,
+    /// A baked image (PNG or SVG) carrying the assertion or its signed form.
+    Image,
+    /// The assertion or credential as JSON.
+    Json,
+    /// A signed credential as a compact JWS.
+    Jws,
+}
+
+impl SentAs {
+    /// How a report says it: "as a baked image".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SentAs::Url => "by its hosted address",
+            SentAs::Image => "as a baked image",
+            SentAs::Json => "as JSON",
+            SentAs::Jws => "as a signed JWS",
+        }
+    }
+}
+
 /// One badge's line in a push report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PushResult {
@@ -395,6 +433,11 @@ pub struct PushResult {
     pub error: Option<ErrorBody>,
     /// The backpack's own words, when it sent any.
     pub evidence: Option<String>,
+    /// The form the badge was sent in, when it was sent.
+    pub sent_as: Option<SentAs>,
+    /// The form the backpack refused first (a hosted address it could not
+    /// fetch), when the badge then went as `sent_as` instead.
+    pub instead_of: Option<SentAs>,
 }
 
 /// A collection mirrored by a push.
@@ -469,6 +512,8 @@ pub async fn push(
                 remote_id: record.remote_id.clone(),
                 error: None,
                 evidence: None,
+                sent_as: None,
+                instead_of: None,
             });
             continue;
         }
@@ -478,6 +523,8 @@ pub async fn push(
             remote_id: None,
             error: Some(error),
             evidence,
+            sent_as: None,
+            instead_of: None,
         };
         if let Some(why) = &stopped {
             results.push(failed(why.clone(), None));
@@ -515,6 +562,8 @@ pub async fn push(
                     remote_id: remote.remote_id,
                     error: None,
                     evidence: remote.evidence,
+                    sent_as: Some(remote.sent_as),
+                    instead_of: remote.instead_of,
                 });
             }
             Err(e) => {

@@ -146,6 +146,9 @@ pub async fn request_token(
     let status = response.fetched.status;
     if !(200..300).contains(&status) {
         let evidence = api::evidence(&response.fetched);
+        let words = api::server_words(&response.fetched)
+            .map(|words| format!(" ({words})"))
+            .unwrap_or_default();
         return Err(match status {
             429 => api::throttled(name, &response),
             400 | 401 => BackpackError::SignIn {
@@ -153,11 +156,11 @@ pub async fn request_token(
                     && form.contains(&("grant_type", "password"))
                 {
                     format!(
-                        "{name} did not accept that username and password; check them and sign in again (repeated failures make the server wait longer before it answers)"
+                        "{name} did not accept that username and password{words}; check them and sign in again (repeated failures make the server wait longer before it answers)"
                     )
                 } else {
                     format!(
-                        "{name} refused the sign-in; sign in again with `satchel backpack add {name} …`"
+                        "{name} refused the sign-in{words}; sign in again with `satchel backpack add {name} …`"
                     )
                 },
                 evidence: Some(evidence),

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::api::{self, JSON, Remote, Session};
 use super::badge_connect::wanted_scopes;
-use super::{BackpackError, Endpoints, Pulled};
+use super::{BackpackError, Endpoints, Pulled, SentAs};
 use crate::bake::{self, PayloadKind};
 use crate::credential::ObVersion;
 use crate::http::{Fetcher, Method, Request};
@@ -105,9 +105,9 @@ pub async fn push_badge(
         )));
     }
     let text = badge.raw_text.trim();
-    let content_type = match bake::classify(text) {
-        PayloadKind::Jws => "text/plain",
-        PayloadKind::Json => "application/json",
+    let (content_type, sent_as) = match bake::classify(text) {
+        PayloadKind::Jws => ("text/plain", SentAs::Jws),
+        PayloadKind::Json => ("application/json", SentAs::Json),
         PayloadKind::Url => {
             return Err(BackpackError::Unsupported(format!(
                 "badge {} is known only by its URL; import the credential itself to push it",
@@ -124,8 +124,10 @@ pub async fn push_badge(
         return Err(match response.fetched.status {
             400 => BackpackError::Refused {
                 message: format!(
-                    "{} refused badge {} as invalid; its own words are below",
-                    session.name, badge.summary.id
+                    "{} refused badge {} as invalid{}",
+                    session.name,
+                    badge.summary.id,
+                    api::said(&response.fetched)
                 ),
                 evidence,
             },
@@ -143,6 +145,8 @@ pub async fn push_badge(
         remote_id,
         already: response.fetched.status == 200,
         evidence: None,
+        sent_as,
+        instead_of: None,
     })
 }
 

@@ -55,6 +55,9 @@ pub enum BackpackAction {
         /// Read the password from standard input (also when it is not a terminal).
         #[arg(long)]
         password_stdin: bool,
+        /// The OAuth application to sign in as (Badgr; default: public).
+        #[arg(long, value_name = "ID")]
+        client_id: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -100,6 +103,7 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
             kind,
             username,
             password_stdin,
+            client_id,
             json,
         } => {
             let secrets = Secrets::system()?;
@@ -121,7 +125,7 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
                 _ => None,
             };
             let password = credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
-            let sign_in = ops::sign_in(kind, password, &browser);
+            let sign_in = ops::sign_in(kind, password, client_id.as_deref(), &browser);
             let added =
                 runtime()?.block_on(backpack::add(wallet, &ctx, name, base_url, kind, sign_in))?;
             if *json {
@@ -228,7 +232,12 @@ pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<E
         for r in &report.results {
             let id = r.badge_id;
             match (&r.status, &r.error) {
-                (PushOutcome::Pushed, _) => println!("pushed    badge {id}"),
+                (PushOutcome::Pushed, _) => println!(
+                    "pushed    badge {id}{}",
+                    r.sent_as
+                        .map(|s| format!(" {}", s.describe()))
+                        .unwrap_or_default()
+                ),
                 (PushOutcome::AlreadyThere, _) => {
                     println!("already   badge {id} was already on {name}")
                 }
@@ -236,7 +245,18 @@ pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<E
                 (_, Some(e)) => println!("error     badge {id} [{}] {}", e.code, e.message),
                 (_, None) => {}
             }
-            if let (Some(evidence), PushOutcome::Error) = (&r.evidence, r.status) {
+            if let (Some(sent), Some(first)) = (r.sent_as, r.instead_of) {
+                println!(
+                    "          {name} could not take it {}; it went {} instead",
+                    first.describe(),
+                    sent.describe()
+                );
+            }
+            if let Some(evidence) = r
+                .evidence
+                .as_ref()
+                .filter(|_| r.status == PushOutcome::Error || r.instead_of.is_some())
+            {
                 println!("          {name} said: {evidence}");
             }
         }

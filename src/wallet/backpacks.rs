@@ -20,7 +20,8 @@ pub struct NewBackpack {
     pub base_url: String,
     /// Discovered endpoints, as a JSON object.
     pub endpoints: serde_json::Value,
-    /// The client id a dynamic registration gave Satchel (not a secret).
+    /// The OAuth client Satchel signs in as (not a secret): the one a
+    /// dynamic registration gave, or the Badgr application it was told.
     pub client_id: Option<String>,
     pub username: Option<String>,
     /// The name of the keyring entry that holds this backpack's secrets.

@@ -13,7 +13,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use satchel::Coded;
 use satchel::backpack::{
-    self, BackpackError, BackpackKind, Context, PushOutcome, PushReport, Secrets, Selection, SignIn,
+    self, BackpackError, BackpackKind, Context, PushOutcome, PushReport, Secrets, Selection,
+    SentAs, SignIn,
 };
 use satchel::bake::{BakeSlot, bake};
 use satchel::http::{Fetcher, HttpPolicy};
@@ -21,10 +22,11 @@ use satchel::intake::import_bytes;
 use satchel::ops;
 use satchel::outcome::{ImportResult, ImportStatus};
 use satchel::verify::{Outcome, VerifyOptions, verify_badges};
-use satchel::wallet::{PushStatus, Wallet};
+use satchel::wallet::{NewBackpack, PushStatus, Wallet};
 use serde_json::{Value, json};
 
 use crate::fake_backpacks::{self, Backpack, BadgeConnectShape, PASSWORD, USER};
+use crate::server::Route;
 use crate::util::{Sandbox, hosted_issuer};
 use crate::{badges, images};
 
@@ -82,6 +84,15 @@ impl World {
         &mut self,
         host: &Backpack,
     ) -> Result<backpack::Added, backpack::BackpackError> {
+        self.add_badgr_as(host, None).await
+    }
+
+    /// Signs in to the fake Badgr as the OAuth application `client_id`.
+    async fn add_badgr_as(
+        &mut self,
+        host: &Backpack,
+        client_id: Option<&str>,
+    ) -> Result<backpack::Added, backpack::BackpackError> {
         let ctx = Context {
             fetcher: &self.fetcher,
             secrets: &self.secrets,
@@ -96,6 +107,7 @@ impl World {
             SignIn::Password {
                 username: USER,
                 password: PASSWORD,
+                client_id,
             },
         )
         .await
@@ -254,9 +266,10 @@ async fn badgr_sign_in_keeps_tokens_in_the_keyring_and_imports_by_url_image_and_
             .unwrap()
             .starts_with("data:image/png;base64,")
     );
+    let raw = w.wallet.badge(by_assertion).unwrap().raw_text;
     assert_eq!(
-        imports[2]["assertion"].as_str().unwrap(),
-        w.wallet.badge(by_assertion).unwrap().raw_text
+        imports[2]["assertion"],
+        serde_json::from_str::<Value>(&raw).unwrap()
     );
     assert_eq!(
         report.results[0].remote_id.as_deref(),
@@ -351,6 +364,7 @@ async fn badgr_wrong_password_and_missing_scope_are_sentences() {
         SignIn::Password {
             username: USER,
             password: "wrong",
+            client_id: None,
         },
     )
     .await
@@ -358,6 +372,8 @@ async fn badgr_wrong_password_and_missing_scope_are_sentences() {
     assert_eq!(err.code().as_str(), "auth_required");
     assert!(err.to_string().contains("username and password"), "{err}");
     assert!(err.evidence().unwrap().contains("invalid_grant"));
+    // The wait Badgr imposes after a wrong password is over.
+    host.state().backoff.clear();
 
     // A server that grants only r:profile, and says so.
     host.state().profile_only = true;
@@ -872,6 +888,293 @@ async fn a_backpack_that_does_not_answer_keeps_what_went_through_and_the_retry_s
     );
     assert_eq!(host.state().imports.len(), 3);
     assert_eq!(host.state().count("POST /v2/backpack/import"), 3);
+}
+
+#[tokio::test]
+async fn badgr_knows_a_badge_it_holds_whatever_form_it_comes_in() {
+    let host = Backpack::start();
+    let assertion = local_assertion(1, USER).to_string();
+    // One wallet holds the badge as JSON, another as a baked image of it.
+    let mut json_wallet = World::new();
+    let as_json = json_wallet.import(assertion.as_bytes()).await;
+    let mut image_wallet = World::new();
+    let png = bake(&images::badge_png(16, 40), &assertion, BakeSlot::Assertion).unwrap();
+    let as_image = image_wallet.import(&png).await;
+    json_wallet.add_badgr(&host).await.unwrap();
+    image_wallet.add_badgr(&host).await.unwrap();
+
+    let first = json_wallet
+        .push("badgr", Selection::Ids(vec![as_json]))
+        .await;
+    assert_eq!(first.results[0].sent_as, Some(SentAs::Json));
+    let second = image_wallet
+        .push("badgr", Selection::Ids(vec![as_image]))
+        .await;
+    assert_eq!(statuses(&second), vec![PushOutcome::AlreadyThere]);
+    assert_eq!(second.results[0].sent_as, Some(SentAs::Image));
+    assert!(
+        second.results[0]
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("DUPLICATE_BADGE")
+    );
+    assert_eq!(host.state().imports.len(), 1);
+}
+
+#[tokio::test]
+async fn badgr_sign_in_names_the_public_client_and_the_backpack_keeps_it() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let added = w.add_badgr(&host).await.unwrap();
+    assert_eq!(added.backpack.client_id.as_deref(), Some("public"));
+    let forms = host.state().token_forms.clone();
+    assert_eq!(forms[0]["grant_type"], "password");
+    assert_eq!(forms[0]["client_id"], "public");
+}
+
+#[tokio::test]
+async fn badgr_sign_in_as_another_client_refreshes_as_it_and_an_unknown_one_is_named() {
+    let host = Backpack::start();
+    host.state().password_clients = vec!["satchel-app".to_owned()];
+    let mut w = World::new();
+    // Badgr refuses a client id it does not know, and the sentence says so.
+    let err = w.add_badgr(&host).await.unwrap_err();
+    assert_eq!(err.code().as_str(), "auth_required");
+    let said = err.to_string();
+    assert!(
+        said.contains("\"public\"") && said.contains("invalid client_id"),
+        "{said}"
+    );
+    assert!(said.contains("--client-id"), "{said}");
+    // The wait Badgr imposes after a failed sign-in is over.
+    host.state().backoff.clear();
+
+    let added = w.add_badgr_as(&host, Some("satchel-app")).await.unwrap();
+    assert_eq!(added.backpack.client_id.as_deref(), Some("satchel-app"));
+    let id = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    host.state().expire_tokens();
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed], "{report:?}");
+    let forms = host.state().token_forms.clone();
+    let refresh = forms.last().unwrap();
+    assert_eq!(refresh["grant_type"], "refresh_token");
+    assert_eq!(refresh["client_id"], "satchel-app");
+}
+
+#[tokio::test]
+async fn a_badgr_backpack_stored_without_a_client_id_refreshes_as_public() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let added = w.add_badgr(&host).await.unwrap().backpack;
+    // As the row was written before Satchel kept Badgr's client id.
+    w.wallet
+        .save_backpack(
+            &NewBackpack {
+                name: added.name.clone(),
+                kind: added.kind.clone(),
+                base_url: added.base_url.clone(),
+                endpoints: added.endpoints.clone(),
+                client_id: None,
+                username: added.username.clone(),
+                secret_key: added.secret_key.clone(),
+            },
+            Utc::now(),
+        )
+        .unwrap();
+    let id = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    host.state().expire_tokens();
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed], "{report:?}");
+    let forms = host.state().token_forms.clone();
+    assert_eq!(forms.last().unwrap()["client_id"], "public");
+}
+
+#[tokio::test]
+async fn badgr_throttles_sign_ins_after_a_wrong_password_and_satchel_says_how_long_to_wait() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let ctx = w.ctx();
+    let err = backpack::add(
+        &mut World::new().wallet,
+        &ctx,
+        "badgr",
+        &host.base,
+        BackpackKind::Badgr,
+        SignIn::Password {
+            username: USER,
+            password: "wrong",
+            client_id: None,
+        },
+    )
+    .await
+    .unwrap_err();
+    let said = err.to_string();
+    assert!(
+        said.contains("invalid_grant: Invalid credentials given."),
+        "{said}"
+    );
+
+    // Right away, even the right password waits: Badgr says how long in `expires`.
+    let err = w.add_badgr(&host).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BackpackError::Throttled {
+                retry_after: Some(4),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("wait 4 s"), "{err}");
+    assert!(
+        err.evidence().unwrap().contains("Too many login attempts"),
+        "{err:?}"
+    );
+    assert!(w.wallet.backpacks().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn badgr_refuses_blank_collection_descriptions_so_they_are_left_out() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let a = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    let c = w
+        .wallet
+        .create_collection("Portfolio", "", Utc::now())
+        .unwrap();
+    w.wallet.add_to_collection(c.id, &[a]).unwrap();
+    w.add_badgr(&host).await.unwrap();
+
+    let report = w
+        .push("badgr", Selection::Collection("Portfolio".into()))
+        .await;
+    let pushed = report.collection.as_ref().unwrap();
+    assert!(pushed.error.is_none(), "{pushed:?}");
+    let s = host.state();
+    assert!(s.collection_posts[0].get("description").is_none());
+    let remote = &s.collections[pushed.remote_id.as_ref().unwrap()];
+    assert!(remote.get("description").is_none(), "{remote}");
+    assert_eq!(remote["published"], true);
+}
+
+#[tokio::test]
+async fn badgr_takes_an_assertion_only_as_a_json_object() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let id = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    w.add_badgr(&host).await.unwrap();
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed], "{report:?}");
+    assert_eq!(report.results[0].sent_as, Some(SentAs::Json));
+    assert!(host.state().imports[0]["assertion"].is_object());
+}
+
+#[tokio::test]
+async fn a_hosted_badge_badgr_cannot_fetch_is_sent_as_its_baked_image_and_the_report_says_so() {
+    let host = Backpack::start();
+    let issuer = hosted_issuer(1, USER);
+    let mut w = World::new();
+    let id = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
+    w.add_badgr(&host).await.unwrap();
+    // The issuer's site is gone.
+    issuer.route("/assertions/0.json", Route::Status(410));
+
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Pushed], "{report:?}");
+    let result = &report.results[0];
+    assert_eq!(result.sent_as, Some(SentAs::Image));
+    assert_eq!(result.instead_of, Some(SentAs::Url));
+    assert!(
+        result
+            .evidence
+            .as_deref()
+            .unwrap()
+            .contains("FETCH_HTTP_NODE"),
+        "{result:?}"
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["results"][0]["sent_as"], "image");
+    assert_eq!(json["results"][0]["instead_of"], "url");
+    let s = host.state();
+    assert_eq!(s.count("POST /v2/backpack/import"), 2);
+    assert_eq!(s.imports.len(), 1);
+    assert!(
+        s.imports[0]["image"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,")
+    );
+}
+
+#[tokio::test]
+async fn a_fallback_badgr_also_refuses_says_both_forms_and_keeps_both_answers() {
+    let host = Backpack::start();
+    let issuer = hosted_issuer(1, "stranger@example.org");
+    let mut w = World::new();
+    let id = w.import(issuer.url("/assertions/0.json").as_bytes()).await;
+    w.add_badgr(&host).await.unwrap();
+    issuer.route("/assertions/0.json", Route::Status(410));
+
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    assert_eq!(statuses(&report), vec![PushOutcome::Error], "{report:?}");
+    let e = report.results[0].error.as_ref().unwrap();
+    assert_eq!(e.code.as_str(), "refused");
+    assert!(
+        e.message
+            .contains("it was sent by its hosted address, then as a baked image"),
+        "{}",
+        e.message
+    );
+    let evidence = report.results[0].evidence.as_deref().unwrap();
+    assert!(
+        evidence.contains("FETCH_HTTP_NODE") && evidence.contains("VERIFY_RECIPIENT_IDENTIFIER"),
+        "{evidence}"
+    );
+}
+
+#[tokio::test]
+async fn badgr_serves_what_it_holds_at_its_public_assertion_and_baked_image_addresses() {
+    let host = Backpack::start();
+    let mut w = World::new();
+    let id = w
+        .import(local_assertion(1, USER).to_string().as_bytes())
+        .await;
+    w.add_badgr(&host).await.unwrap();
+    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    let remote = report.results[0].remote_id.clone().unwrap();
+    let public = format!("{}/public/assertions/{remote}", host.base);
+
+    // A pull into another wallet reads each badge from Badgr's own address.
+    host.state().listed = vec![json!({"entityId": remote, "openBadgeId": public})];
+    let mut other = World::new();
+    other.add_badgr(&host).await.unwrap();
+    let results = other.pull("badgr").await.unwrap();
+    assert_eq!(results[0].status, ImportStatus::Imported, "{results:?}");
+    let pulled = other.wallet.badge(results[0].badge_id.unwrap()).unwrap();
+    assert_eq!(pulled.credential.id.as_deref(), Some("urn:uuid:0000-1"));
+
+    // The baked image is a redirect away and carries the same assertion.
+    let baked = w
+        .fetcher
+        .get(&format!("{public}/baked"), "image/png")
+        .await
+        .unwrap();
+    assert!(baked.final_url.contains("/media/"), "{}", baked.final_url);
+    let text = satchel::bake::unbake(&baked.body).unwrap().text;
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap()["id"],
+        "urn:uuid:0000-1"
+    );
 }
 
 /// Whether `program` is on the PATH.

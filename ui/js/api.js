@@ -74,8 +74,8 @@ export const listBackpacks = () => call("list_backpacks");
  * Connects a backpack. Badgr signs in with `username` and `password` (sent once, never
  * kept); Badge Connect and OB 3.0 open the system browser (its address comes as "sign-in-url").
  */
-export const addBackpack = ({ name, baseUrl, kind, username, password }) =>
-  call("add_backpack", { name, baseUrl, kind, username, password });
+export const addBackpack = ({ name, baseUrl, kind, username, password, clientId = null }) =>
+  call("add_backpack", { name, baseUrl, kind, username, password, clientId });
 /** Disconnects a backpack and deletes its sign-in from the keyring. */
 export const removeBackpack = (name) => call("remove_backpack", { name });
 /** Sends badge `ids`, or a `collection`'s badges, or (both null) every badge; resolves to the push report. */

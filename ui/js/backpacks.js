@@ -17,6 +17,13 @@ const PUSH_LABELS = {
   unchanged: "Sent before",
   error: "Failed",
 };
+/** The forms a badge travels in (the push report's `sent_as`). */
+const SENT_AS = {
+  url: "by its hosted address",
+  image: "as a baked image",
+  json: "as JSON",
+  jws: "as a signed JWS",
+};
 
 export class Backpacks {
   /**
@@ -93,6 +100,7 @@ export class Backpacks {
       kind,
       username: badgr ? $("backpack-username").value.trim() : null,
       password: badgr ? password.value : null,
+      clientId: (badgr && $("backpack-client-id").value.trim()) || null,
     };
     // The password field never keeps what was typed.
     password.value = "";
@@ -167,7 +175,10 @@ export class Backpacks {
       setText(chip, PUSH_LABELS[r.status] || r.status);
       chip.dataset.state = r.status;
       setText(li.querySelector(".report-path"), `badge ${r.badge_id}`);
-      setText(li.querySelector(".report-reason"), r.error ? `— ${r.error.message}` : "");
+      const fallback = r.instead_of
+        ? `— ${name} could not take it ${SENT_AS[r.instead_of]}, so it went ${SENT_AS[r.sent_as]}`
+        : "";
+      setText(li.querySelector(".report-reason"), r.error ? `— ${r.error.message}` : fallback);
       setText(li.querySelector(".migration-advice"), r.evidence ? `${name} said: ${r.evidence}` : "");
       list.append(li);
     }
