@@ -159,7 +159,7 @@ fn import_body(badge: &Badge, name: &str) -> Result<(Value, SentAs), BackpackErr
 }
 
 /// A baked image of `source`, as a `data:` URI.
-fn image_body(source: BakeSource<'_>) -> Result<(Value, SentAs), crate::Error> {
+fn image_body(source: BakeSource<'_>) -> Result<(Value, SentAs), export::ExportError> {
     let (kind, bytes) = export::baked_image(source, None)?;
     let data = base64::engine::general_purpose::STANDARD.encode(bytes);
     let uri = format!("data:{};base64,{data}", kind.media_type());

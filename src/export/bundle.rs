@@ -117,7 +117,6 @@ impl<W: Write + std::io::Seek> Writer<'_, W> {
                 path: self.path.to_owned(),
                 message: e.to_string(),
             }
-            .into()
         };
         self.zip
             .start_file(
@@ -131,8 +130,7 @@ impl<W: Write + std::io::Seek> Writer<'_, W> {
             return Err(ExportError::TooManyBadges {
                 count: self.entries,
                 limit: files::MAX_ZIP_ENTRIES - 2,
-            }
-            .into());
+            });
         }
         Ok(())
     }
@@ -188,7 +186,7 @@ pub fn export_wallet(
     let count = wallet.badge_count()? as usize;
     let limit = files::MAX_ZIP_ENTRIES - 3;
     if count > limit {
-        return Err(ExportError::TooManyBadges { count, limit }.into());
+        return Err(ExportError::TooManyBadges { count, limit });
     }
     let summary = ExportSummary {
         path: path.to_owned(),

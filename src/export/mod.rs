@@ -274,7 +274,6 @@ pub fn export_badge(wallet: &Wallet, id: i64, out: &Path) -> Result<(), ExportEr
             wanted,
             why: why.to_owned(),
         }
-        .into()
     };
     let bytes = match files::extension(&out.to_string_lossy()).as_str() {
         "png" => baked_image(BakeSource::of_badge(&badge), Some(ImageKind::Png))?.1,
@@ -303,7 +302,7 @@ pub fn export_badge(wallet: &Wallet, id: i64, out: &Path) -> Result<(), ExportEr
                 "it is not a signed badge; export it as .json, .png or .svg",
             ));
         }
-        _ => return Err(ExportError::UnknownFormat(out.to_owned()).into()),
+        _ => return Err(ExportError::UnknownFormat(out.to_owned())),
     };
     write_atomically(out, |f| f.write_all(&bytes).map_err(|e| io_error(out, e)))
 }

@@ -189,10 +189,10 @@ fn check_target(dir: &Path) -> Result<bool, ExportError> {
             if empty || dir.join(MARKER).is_file() {
                 Ok(true)
             } else {
-                Err(ExportError::NotOurSite(dir.to_owned()).into())
+                Err(ExportError::NotOurSite(dir.to_owned()))
             }
         }
-        Ok(_) => Err(ExportError::NotOurSite(dir.to_owned()).into()),
+        Ok(_) => Err(ExportError::NotOurSite(dir.to_owned())),
     }
 }
 
@@ -230,7 +230,6 @@ fn exchange(staged: &Path, dir: &Path) -> Result<(), ExportError> {
             dir: dir.to_owned(),
             reason: std::io::Error::from(e).to_string(),
         }
-        .into()
     })
 }
 

@@ -239,7 +239,7 @@ impl Wallet {
             }
             added += tx.execute(
                 "INSERT INTO collection_badge (collection_id, badge_id, position)
-                 VALUES (?1, ?2, (SELECT count(*) FROM collection_badge WHERE collection_id = ?1))
+                 VALUES (?1, ?2, (SELECT coalesce(max(position) + 1, 0) FROM collection_badge WHERE collection_id = ?1))
                  ON CONFLICT (collection_id, badge_id) DO NOTHING",
                 params![id, badge],
             )?;
@@ -423,7 +423,14 @@ fn badge_order(conn: &Connection, id: i64) -> Result<Vec<i64>, CollectionError> 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Writes a collection's order. Positions are unique within a collection,
+/// so every row first steps aside to a negative place (one statement, no two
+/// rows meet), then takes its new one.
 fn write_badge_order(tx: &Transaction<'_>, id: i64, order: &[i64]) -> Result<(), CollectionError> {
+    tx.execute(
+        "UPDATE collection_badge SET position = -1 - position WHERE collection_id = ?1",
+        [id],
+    )?;
     let mut stmt = tx.prepare_cached(
         "UPDATE collection_badge SET position = ?3 WHERE collection_id = ?1 AND badge_id = ?2",
     )?;

@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_checks.sql"),
     include_str!("migrations/0003_collections.sql"),
     include_str!("migrations/0004_backpacks.sql"),
+    include_str!("migrations/0005_positions.sql"),
 ];
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").
@@ -261,3 +262,6 @@ impl Wallet {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 }
+
+#[cfg(test)]
+mod schema_tests;

@@ -10,6 +10,7 @@ mod images;
 #[path = "../support/server.rs"]
 mod server;
 
+mod architecture;
 mod backpacks;
 mod cli;
 mod collections;
