@@ -78,8 +78,8 @@ pub enum FetchError {
     #[error("could not reach {url}: {reason}; the issuer's site may be offline, try again later")]
     Unreachable { url: String, reason: String },
     /// No complete answer within the time limit.
-    #[error("{url} did not answer within {seconds} s; the issuer's site may be slow or offline")]
-    Timeout { url: String, seconds: u64 },
+    #[error("{url} did not answer within {limit:?}; the issuer's site may be slow or offline")]
+    Timeout { url: String, limit: Duration },
     /// The server answered with a status other than 2xx.
     #[error("{url} answered HTTP {status}")]
     Status { url: String, status: u16 },
@@ -356,7 +356,7 @@ impl Fetcher {
         if error.is_timeout() {
             return FetchError::Timeout {
                 url: url.to_owned(),
-                seconds: self.policy.timeout.as_secs(),
+                limit: self.policy.timeout,
             };
         }
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);

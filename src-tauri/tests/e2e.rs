@@ -219,7 +219,8 @@ fn import_browse_and_inspect_a_backpack() {
         "return [...document.querySelectorAll('#backpack-form [data-badgr-only]')].map((e) => e.hidden);",
         json!([]),
     );
-    assert_eq!(hidden, json!([true, true]));
+    // Username, password and the OAuth client id are Badgr's alone.
+    assert_eq!(hidden, json!([true, true, true]));
     app.execute(
         "const k = document.getElementById('backpack-kind'); k.value = 'badgr'; k.dispatchEvent(new Event('change'));",
         json!([]),

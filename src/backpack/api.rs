@@ -380,8 +380,8 @@ pub fn sign_in_again(name: &str, why: &str, evidence: Option<String>) -> Backpac
 fn offline(name: &str, error: FetchError) -> BackpackError {
     let reason = match error {
         FetchError::Unreachable { url, reason } => format!("{url}: {reason}"),
-        FetchError::Timeout { url, seconds } => {
-            format!("nothing came from {url} within {seconds} s")
+        FetchError::Timeout { url, limit } => {
+            format!("nothing came from {url} within {limit:?}")
         }
         other => return other.into(),
     };

@@ -56,6 +56,20 @@ fn count(conn: &Connection, sql: &str) -> i64 {
 
 /// `PRAGMA integrity_check`, no dangling reference and no half-written
 /// badge, collection or check; returns the number of badges.
+/// Waits until the wallet at `path` holds more than `than` badges, or the
+/// `writer` filling it has ended.
+fn wait_for_more_badges(path: &Path, than: i64, writer: &mut std::process::Child) {
+    let count = || -> Option<i64> {
+        let conn =
+            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        conn.query_row("SELECT count(*) FROM badge", [], |r| r.get(0))
+            .ok()
+    };
+    while count().is_none_or(|n| n <= than) && writer.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 fn check_db(path: &Path) -> i64 {
     let conn = Connection::open(path).unwrap();
     let verdict: String = conn
@@ -498,9 +512,11 @@ fn a_damaged_wallet_is_reported_and_never_overwritten() {
         let conn = Connection::open(&sb.wallet).unwrap();
         conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
+    // Every page but the first (the header and the schema) is overwritten,
+    // so whatever the wallet reads next is damaged, wherever it lies.
     let mut bytes = std::fs::read(&sb.wallet).unwrap();
-    let len = bytes.len();
-    for b in &mut bytes[len / 3..len / 3 + 8192] {
+    let page = usize::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    for b in &mut bytes[page..] {
         *b = 0xA5;
     }
     std::fs::write(&sb.wallet, &bytes).unwrap();
@@ -527,7 +543,8 @@ fn a_backup_taken_while_another_process_writes_is_consistent_and_restores() {
     let mut writer = spawn(&sb, &["import", &folder]);
     let mut counts = Vec::new();
     for i in 0..5 {
-        std::thread::sleep(Duration::from_millis(60));
+        // Each backup waits for the import to have written something new.
+        wait_for_more_badges(&sb.wallet, counts.last().copied().unwrap_or(0), &mut writer);
         let file = sb.path(&format!("backup-{i}.sqlite3"));
         let out = sb.run(&["backup", file.to_str().unwrap()]);
         assert!(out.status.success(), "{}", stderr(&out));

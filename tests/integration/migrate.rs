@@ -503,3 +503,35 @@ fn the_text_report_names_collections_and_what_to_do() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_mozilla_export_given_to_import_is_migrated_with_the_same_report() {
+    let by_migrate = Sandbox::new();
+    let export = shutdown_export(&by_migrate);
+    let (expected, expected_code) = migrate(&by_migrate, &export, true);
+
+    let by_import = Sandbox::new();
+    let args = ["import", export.as_str(), "--add-identities", "--json"];
+    let out = by_import.run_with(&args, false);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
+    assert_eq!(out.status.code(), Some(expected_code), "{v:#}");
+    let migrations = v["migrations"].as_array().expect("a migration report");
+    assert_eq!(migrations.len(), 1, "{v:#}");
+    assert_eq!(
+        migrations[0], expected,
+        "the same report as `migrate mozilla`"
+    );
+    // Every badge that came over has its result too, as any import gives.
+    let imported = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "imported")
+        .count();
+    assert_eq!(json!(imported), expected["badges_imported"], "{v:#}");
+    let listed = by_import.json(&["list"]).0;
+    assert_eq!(
+        json!(listed.as_array().unwrap().len()),
+        expected["badges_imported"]
+    );
+}

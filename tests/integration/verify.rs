@@ -4,7 +4,7 @@
 //! third-party fixtures and W3C test vectors.
 
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -366,10 +366,15 @@ fn dead_failing_and_refused_issuers_are_unreachable_not_invalid() {
     );
 
     drop(issuer);
-    let started = Instant::now();
     let (result, _) = verify_all(&sb);
     assert_outcome(&result, "unreachable");
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not reach"),
+        "{result}"
+    );
     assert_eq!(sb.list().len(), 1);
 }
 
@@ -381,14 +386,12 @@ fn a_slow_issuer_times_out_as_unreachable() {
         "/assertions/0.json",
         Route::Slow(Duration::from_secs(5), Box::new(Route::Json(assertion))),
     );
-    let started = Instant::now();
     let (v, code) = sb.json(&["--http-timeout-ms", "300", "verify", "--all"]);
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "the timeout applies"
-    );
     assert_eq!(code, 1);
     assert_outcome(&v["results"][0], "unreachable");
+    // The learner's short timeout, not the issuer's slowness, ended the wait.
+    let message = v["results"][0]["message"].as_str().unwrap();
+    assert!(message.contains("did not answer within 300ms"), "{message}");
 }
 
 #[test]
