@@ -10,13 +10,7 @@
 //! Figures print as `name: value unit` lines. `SATCHEL_BENCH_SCALE` (default 1)
 //! divides the counts for a quick smoke run.
 
-#[path = "../tests/support/badges.rs"]
-mod badges;
-#[path = "../tests/support/images.rs"]
-mod images;
-#[path = "../tests/support/measure.rs"]
-mod measure;
-
+use satchel_test_support::{badges, images, measure};
 use std::time::Instant;
 
 use measure::run_cli;
@@ -52,13 +46,16 @@ fn main() {
     }
     drop(files);
     let wallet = dir.path().join("import.sqlite3");
-    let (secs, peak) = run_cli(&[
-        "--wallet",
-        wallet.to_str().unwrap(),
-        "import",
-        "--json",
-        folder.to_str().unwrap(),
-    ]);
+    let (secs, peak) = run_cli(
+        env!("CARGO_BIN_EXE_satchel"),
+        &[
+            "--wallet",
+            wallet.to_str().unwrap(),
+            "import",
+            "--json",
+            folder.to_str().unwrap(),
+        ],
+    );
     println!("import_1000_files: {secs:.2} s, peak {peak:.1} MiB");
 
     let big = dir.path().join("big.sqlite3");
@@ -70,7 +67,10 @@ fn main() {
         "list_10000_in_process: {:.1} ms ({n} badges)",
         start.elapsed().as_secs_f64() * 1000.0
     );
-    let (secs, peak) = run_cli(&["--wallet", big.to_str().unwrap(), "list", "--json"]);
+    let (secs, peak) = run_cli(
+        env!("CARGO_BIN_EXE_satchel"),
+        &["--wallet", big.to_str().unwrap(), "list", "--json"],
+    );
     println!(
         "list_10000_cli: {:.1} ms, peak {peak:.1} MiB",
         secs * 1000.0

@@ -4,17 +4,11 @@
 //! the process's peak memory. Figures print as `name: value unit` lines.
 //! `SATCHEL_BENCH_SCALE` (default 1) divides the count for a quick run.
 
-#[path = "../tests/support/badges.rs"]
-mod badges;
-#[path = "../tests/support/images.rs"]
-mod images;
-#[path = "../tests/support/measure.rs"]
-mod measure;
-
 use chrono::Utc;
 use measure::run_cli;
 use satchel::bake::{self, BakeSlot};
 use satchel::wallet::Wallet;
+use satchel_test_support::{badges, images, measure};
 
 fn main() {
     let n = 10_000 / measure::scale();
@@ -22,22 +16,28 @@ fn main() {
     let wallet = dir.path().join("wallet.sqlite3");
     fill_wallet(&wallet, n);
     let zip = dir.path().join("export.zip");
-    let (secs, peak) = run_cli(&[
-        "--wallet",
-        wallet.to_str().unwrap(),
-        "export",
-        zip.to_str().unwrap(),
-    ]);
+    let (secs, peak) = run_cli(
+        env!("CARGO_BIN_EXE_satchel"),
+        &[
+            "--wallet",
+            wallet.to_str().unwrap(),
+            "export",
+            zip.to_str().unwrap(),
+        ],
+    );
     let size = std::fs::metadata(&zip).unwrap().len() as f64 / 1048576.0;
     println!("export_{n}_badges: {secs:.2} s, peak {peak:.1} MiB, archive {size:.1} MiB");
     let fresh = dir.path().join("fresh.sqlite3");
-    let (secs, peak) = run_cli(&[
-        "--wallet",
-        fresh.to_str().unwrap(),
-        "import",
-        "--json",
-        zip.to_str().unwrap(),
-    ]);
+    let (secs, peak) = run_cli(
+        env!("CARGO_BIN_EXE_satchel"),
+        &[
+            "--wallet",
+            fresh.to_str().unwrap(),
+            "import",
+            "--json",
+            zip.to_str().unwrap(),
+        ],
+    );
     let restored = Wallet::open(&fresh).unwrap().badge_count().unwrap();
     assert_eq!(restored as usize, n, "every badge came back");
     println!("reimport_{n}_badges: {secs:.2} s, peak {peak:.1} MiB");

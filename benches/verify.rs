@@ -7,13 +7,7 @@
 //! rate. Figures print as `name: value unit` lines. `SATCHEL_BENCH_SCALE`
 //! (default 1) divides the count for a quick smoke run.
 
-#[path = "../tests/support/badges.rs"]
-mod badges;
-#[path = "../tests/support/measure.rs"]
-mod measure;
-#[path = "../tests/support/server.rs"]
-mod server;
-
+use satchel_test_support::{badges, measure, server};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -35,14 +29,17 @@ fn main() {
         let wallet = dir.path().join(format!("{name}.sqlite3"));
         fill_wallet(&wallet, &issuer, n);
         let wallet = wallet.to_str().expect("utf-8 path");
-        let (secs, peak) = run_cli(&[
-            "--wallet",
-            wallet,
-            "--allow-private-network",
-            "verify",
-            "--all",
-            "--json",
-        ]);
+        let (secs, peak) = run_cli(
+            env!("CARGO_BIN_EXE_satchel"),
+            &[
+                "--wallet",
+                wallet,
+                "--allow-private-network",
+                "verify",
+                "--all",
+                "--json",
+            ],
+        );
         let failed = not_valid(wallet);
         assert!(
             failed.is_empty(),

@@ -3,8 +3,7 @@
 //! `cargo run --example make_default_badge`. Drawn by the project's own
 //! test-picture code, so no outside artwork is involved.
 
-#[path = "../tests/support/images.rs"]
-mod images;
+use satchel_test_support::images;
 
 fn main() -> anyhow::Result<()> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");

@@ -2,12 +2,8 @@
 //! `cargo run --example make_samples`. The samples need no network to be
 //! understood, so a newcomer sees a full backpack at once.
 
-#[path = "../tests/support/badges.rs"]
-mod badges;
-#[path = "../tests/support/images.rs"]
-mod images;
-
 use satchel::bake::{BakeSlot, bake};
+use satchel_test_support::{badges, images};
 
 fn main() -> anyhow::Result<()> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples");

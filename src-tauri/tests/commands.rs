@@ -1,9 +1,8 @@
 //! The window's commands, tested without a display on Tauri's mock runtime
 //! against real wallets in temporary directories.
 
-#[path = "../../tests/support/backpacks.rs"]
-mod fake_backpacks;
-mod support;
+use satchel_test_support::backpacks as fake_backpacks;
+use satchel_test_support::desktop as support;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

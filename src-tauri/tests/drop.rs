@@ -5,9 +5,11 @@
 //! the grid through the window's own drop handler; a dropped Mozilla Backpack
 //! export must be offered for migration and come over.
 
-mod support;
-#[path = "support/webdriver.rs"]
-mod webdriver;
+use satchel_test_support::desktop as support;
+use satchel_test_support::webdriver;
+
+/// The window under test.
+const APP: &str = env!("CARGO_BIN_EXE_satchel-desktop");
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -37,7 +39,7 @@ fn a_file_dropped_on_the_window_is_imported() {
     let home = tempfile::tempdir().unwrap();
     let fixtures = support::write_fixtures(&home.path().join("fixtures"));
     let badge = &fixtures[0];
-    let app = Session::start(&home.path().join("wallet.sqlite3"), home.path());
+    let app = Session::start(APP, &home.path().join("wallet.sqlite3"), home.path());
     app.wait_for(
         "first paint",
         "return document.body.dataset.firstPaint;",

@@ -6,9 +6,11 @@
 //! Without a display or the drivers the tests say why and pass, unless
 //! `SATCHEL_E2E_REQUIRED` is set (as `scripts/test` does), when they fail.
 
-mod support;
-#[path = "support/webdriver.rs"]
-mod webdriver;
+use satchel_test_support::desktop as support;
+use satchel_test_support::webdriver;
+
+/// The window under test.
+const APP: &str = env!("CARGO_BIN_EXE_satchel-desktop");
 
 use serde_json::{Value, json};
 use support::server::Route;
@@ -57,7 +59,7 @@ fn import_browse_and_inspect_a_backpack() {
     let home = tempfile::tempdir().unwrap();
     let wallet = home.path().join("wallet.sqlite3");
     let fixtures = support::write_fixtures(&home.path().join("fixtures"));
-    let app = Session::start(&wallet, home.path());
+    let app = Session::start(APP, &wallet, home.path());
     app.set_rect(0, 0, 1100, 760);
 
     // An empty wallet greets the learner with what to do.
@@ -293,6 +295,7 @@ fn collections_share_and_verify_in_the_window() {
     let mut inputs = support::write_fixtures(&home.path().join("fixtures"));
     inputs.push(assertion_url.clone().into());
     let app = Session::start_with(
+        APP,
         &wallet,
         home.path(),
         &[("SATCHEL_ALLOW_PRIVATE_NETWORK", "1")],
@@ -543,7 +546,7 @@ fn measure_a_10k_badge_wallet() {
     assert_eq!(intake.results.len(), COUNT);
     drop(wallet);
 
-    let app = Session::start(&wallet_path, home.path());
+    let app = Session::start(APP, &wallet_path, home.path());
     app.wait_for(
         "the first painted grid",
         "return document.body.dataset.firstPaint && document.querySelectorAll('.card').length > 0;",

@@ -1,14 +1,8 @@
 //! Integration tests: the real `satchel` binary on real files, a real SQLite
 //! wallet and real HTTP issuers on 127.0.0.1.
 
-#[path = "../support/badges.rs"]
-mod badges;
-#[path = "../support/backpacks.rs"]
-mod fake_backpacks;
-#[path = "../support/images.rs"]
-mod images;
-#[path = "../support/server.rs"]
-mod server;
+use satchel_test_support::backpacks as fake_backpacks;
+use satchel_test_support::{badges, images, server};
 
 mod architecture;
 mod backpacks;

@@ -14,7 +14,6 @@
 //! code + PKCE, refresh, dynamic registration). It runs on its own thread
 //! and stops when dropped; [`Backpack::go_down`] cuts its connections and
 //! closes its port for a while, as a server that is down.
-#![allow(dead_code)] // each test uses a different part
 
 use std::collections::HashMap;
 use std::io::{Read, Write};

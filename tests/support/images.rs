@@ -1,7 +1,5 @@
 //! Real PNG and SVG pictures for tests, benchmarks and the sample badges,
 //! drawn with the `png` encoder so every fixture is made by the project itself.
-//! Shared by path (`#[path]`) from tests, benches and examples.
-#![allow(dead_code)] // each user needs a different subset
 
 /// A round badge of `size`×`size` RGBA pixels in a colour picked by `hue` (0–255).
 pub fn badge_png(size: u32, hue: u8) -> Vec<u8> {

@@ -1,6 +1,5 @@
 //! Running the real `satchel` binary in benchmarks and measuring it, and
-//! filling wallets fast for them. Shared by path (`#[path]`) from the benches.
-#![allow(dead_code)] // each bench needs a different subset
+//! filling wallets fast for them.
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -44,12 +43,12 @@ pub fn insert_json_badge(
     w.insert_badge(&badge, Utc::now()).expect("insert");
 }
 
-/// Runs `satchel args…` with its output discarded and checks that it ran
+/// Runs the `satchel` binary `bin` with `args`, its output discarded, and checks that it ran
 /// (exit status 0, or 1 when some item failed); returns wall seconds and
 /// the child's own peak RSS in MiB. The peak comes from GNU `time`, which
 /// forks the CLI from its own small process: a child forked straight from
 /// this bench would inherit the bench's high-water mark.
-pub fn run_cli(args: &[&str]) -> (f64, f64) {
+pub fn run_cli(bin: &str, args: &[&str]) -> (f64, f64) {
     let report = tempfile::NamedTempFile::new().expect("temp file");
     let start = Instant::now();
     let status = Command::new("/usr/bin/time")
@@ -57,7 +56,7 @@ pub fn run_cli(args: &[&str]) -> (f64, f64) {
         .arg("%M")
         .arg("-o")
         .arg(report.path())
-        .arg(env!("CARGO_BIN_EXE_satchel"))
+        .arg(bin)
         .args(args)
         .stdout(Stdio::null())
         .status()

@@ -5,7 +5,6 @@
 //! connection gets its own thread and is closed after one answer, so a burst
 //! of concurrent clients (as `verify --all` makes) is never queued behind
 //! idle keep-alive connections.
-#![allow(dead_code)] // each user needs a different subset
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

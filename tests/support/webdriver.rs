@@ -1,7 +1,6 @@
 //! A small WebDriver client for the end-to-end tests: starts `tauri-driver`
 //! on free ports, opens a session on the real app binary with its own
 //! wallet and data directories, and speaks plain W3C WebDriver over HTTP.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -49,13 +48,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts the app with `SATCHEL_WALLET=wallet` and private XDG dirs under `home`.
-    pub fn start(wallet: &Path, home: &Path) -> Session {
-        Session::start_with(wallet, home, &[])
+    /// Starts the app binary `app` with `SATCHEL_WALLET=wallet` and private
+    /// XDG dirs under `home`.
+    pub fn start(app: &str, wallet: &Path, home: &Path) -> Session {
+        Session::start_with(app, wallet, home, &[])
     }
 
     /// Like [`Session::start`], with extra environment variables for the app.
-    pub fn start_with(wallet: &Path, home: &Path, env: &[(&str, &str)]) -> Session {
+    pub fn start_with(app: &str, wallet: &Path, home: &Path, env: &[(&str, &str)]) -> Session {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
@@ -95,7 +95,7 @@ impl Session {
             .into();
         let started = Instant::now();
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": env!("CARGO_BIN_EXE_satchel-desktop")
+            "application": app
         }}}});
         let mut session = Session {
             driver,
@@ -231,6 +231,6 @@ impl Drop for Session {
 pub fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     target.join("e2e-screenshots")
 }

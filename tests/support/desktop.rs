@@ -1,14 +1,9 @@
 //! Fixtures for the window's tests, baked by the project's own code
-//! (`tests/support/` of the core): a few good badges, one whose every text
+//! (this crate): a few good badges, one whose every text
 //! field is hostile markup, a duplicate and a file that is no badge at all.
-#![allow(dead_code)] // each test binary uses a different subset
 
-#[path = "../../../tests/support/badges.rs"]
-pub mod badges;
-#[path = "../../../tests/support/images.rs"]
-mod images;
-#[path = "../../../tests/support/server.rs"]
-pub mod server;
+use crate::images;
+pub use crate::{badges, server};
 
 use std::path::{Path, PathBuf};
 
