@@ -127,69 +127,78 @@ pub fn run(wallet: &mut Wallet, action: &Action) -> Result<ExitCode> {
             collection,
             badge,
             to,
-        } => {
-            let index = usize::try_from(*to - 1)?;
-            match badge {
-                Some(b) => {
-                    wallet.move_badge(*collection, *b, index)?;
-                    println!("moved badge {b} to position {to} in collection {collection}");
-                }
-                None => {
-                    wallet.move_collection(*collection, index)?;
-                    println!("moved collection {collection} to position {to}");
-                }
-            }
-        }
+        } => move_to(wallet, *collection, *badge, *to)?,
         Action::Public { collection } | Action::Private { collection } => {
             let public = matches!(action, Action::Public { .. });
-            wallet.set_collection_public(*collection, public)?;
-            if public {
-                println!(
-                    "collection {collection} is public; `satchel publish <dir>` puts it on your site"
-                );
-            } else {
-                println!(
-                    "collection {collection} is private; publish again to take it off your site"
-                );
-            }
+            set_public(wallet, *collection, public)?;
         }
-        Action::List { json } => {
-            let all = wallet.collections()?;
-            if *json {
-                print_json(&all)?;
-            } else if all.is_empty() {
-                println!("no collections yet; make one with `satchel collection new <name>`");
-            } else {
-                for c in &all {
-                    println!("{}", line(c));
-                }
-            }
-        }
-        Action::Show { collection, json } => {
-            let contents = wallet.collection_contents(*collection)?;
-            if *json {
-                print_json(&contents)?;
-            } else {
-                println!("{}", line(&contents.collection));
-                if !contents.collection.description.is_empty() {
-                    println!("       {}", contents.collection.description);
-                }
-                if contents.badges.is_empty() {
-                    println!(
-                        "       empty; add badges with `satchel collection add {collection} <badge ids>`"
-                    );
-                }
-                for (i, b) in contents.badges.iter().enumerate() {
-                    println!(
-                        "{:>5}. badge {:<5} {}  ({})",
-                        i + 1,
-                        b.id,
-                        b.name.as_deref().unwrap_or("(details not fetched yet)"),
-                        b.issuer_name.as_deref().unwrap_or("")
-                    );
-                }
-            }
-        }
+        Action::List { json } => list(wallet, *json)?,
+        Action::Show { collection, json } => show(wallet, *collection, *json)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Moves a badge within a collection, or the collection among the others,
+/// to 1-based place `to`.
+fn move_to(wallet: &mut Wallet, collection: i64, badge: Option<i64>, to: u64) -> Result<()> {
+    let index = usize::try_from(to - 1)?;
+    match badge {
+        Some(b) => {
+            wallet.move_badge(collection, b, index)?;
+            println!("moved badge {b} to position {to} in collection {collection}");
+        }
+        None => {
+            wallet.move_collection(collection, index)?;
+            println!("moved collection {collection} to position {to}");
+        }
+    }
+    Ok(())
+}
+
+fn set_public(wallet: &mut Wallet, collection: i64, public: bool) -> Result<()> {
+    wallet.set_collection_public(collection, public)?;
+    if public {
+        println!("collection {collection} is public; `satchel publish <dir>` puts it on your site");
+    } else {
+        println!("collection {collection} is private; publish again to take it off your site");
+    }
+    Ok(())
+}
+
+fn list(wallet: &Wallet, json: bool) -> Result<()> {
+    let all = wallet.collections()?;
+    if json {
+        print_json(&all)?;
+    } else if all.is_empty() {
+        println!("no collections yet; make one with `satchel collection new <name>`");
+    } else {
+        for c in &all {
+            println!("{}", line(c));
+        }
+    }
+    Ok(())
+}
+
+fn show(wallet: &Wallet, collection: i64, json: bool) -> Result<()> {
+    let contents = wallet.collection_contents(collection)?;
+    if json {
+        return print_json(&contents);
+    }
+    println!("{}", line(&contents.collection));
+    if !contents.collection.description.is_empty() {
+        println!("       {}", contents.collection.description);
+    }
+    if contents.badges.is_empty() {
+        println!("       empty; add badges with `satchel collection add {collection} <badge ids>`");
+    }
+    for (i, b) in contents.badges.iter().enumerate() {
+        println!(
+            "{:>5}. badge {:<5} {}  ({})",
+            i + 1,
+            b.id,
+            b.name.as_deref().unwrap_or("(details not fetched yet)"),
+            b.issuer_name.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
 }

@@ -375,47 +375,7 @@ impl Wallet {
             )
             .map_err(WalletError::from)?;
         }
-        let existing: i64 = tx
-            .query_row("SELECT count(*) FROM collection", [], |r| r.get(0))
-            .map_err(WalletError::from)?;
-        let mut collection_ids: HashMap<i64, i64> = HashMap::new();
-        for c in &snapshot.collections {
-            let taken: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM collection WHERE public_id = ?1",
-                    [&c.public_id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(WalletError::from)?;
-            let public_id = match taken {
-                Some(_) => new_public_id()?,
-                None => c.public_id.clone(),
-            };
-            tx.execute(
-                "INSERT INTO collection (id, public_id, name, description, public, position, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    keep_id(&tx, "collection", c.id)?,
-                    public_id,
-                    c.name,
-                    c.description,
-                    c.public,
-                    existing + c.position,
-                    c.created_at
-                ],
-            )
-            .map_err(WalletError::from)?;
-            let collection_id = tx.last_insert_rowid();
-            collection_ids.insert(c.id, collection_id);
-            for (position, &badge) in c.badges.iter().enumerate() {
-                tx.execute(
-                    "INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (?1, ?2, ?3)",
-                    params![collection_id, new_id(badge)?, position as i64],
-                )
-                .map_err(WalletError::from)?;
-            }
-        }
+        let collection_ids = restore_collections(&tx, &snapshot.collections, &new_id)?;
         restore_checks(&tx, &snapshot.checks, &ids)?;
         restore_backpacks(&tx, &snapshot.backpacks, &new_id, &collection_ids)?;
         if let Some(p) = &snapshot.published
@@ -518,6 +478,52 @@ fn backpacks(conn: &Connection) -> Result<Vec<BackpackRecord>, WalletError> {
             .collect::<Result<_, _>>()?;
     }
     Ok(accounts)
+}
+
+/// Writes the backed-up collections after any already here, each with its
+/// badges in order; returns the new id of each backed-up collection.
+fn restore_collections(
+    tx: &Transaction<'_>,
+    collections: &[CollectionRecord],
+    new_badge_id: &dyn Fn(i64) -> Result<i64, WalletError>,
+) -> Result<HashMap<i64, i64>, WalletError> {
+    let existing: i64 = tx.query_row("SELECT count(*) FROM collection", [], |r| r.get(0))?;
+    let mut collection_ids: HashMap<i64, i64> = HashMap::new();
+    for c in collections {
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM collection WHERE public_id = ?1",
+                [&c.public_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let public_id = match taken {
+            Some(_) => new_public_id()?,
+            None => c.public_id.clone(),
+        };
+        tx.execute(
+        "INSERT INTO collection (id, public_id, name, description, public, position, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            keep_id(tx, "collection", c.id)?,
+            public_id,
+            c.name,
+            c.description,
+            c.public,
+            existing + c.position,
+            c.created_at
+        ],
+        )?;
+        let collection_id = tx.last_insert_rowid();
+        collection_ids.insert(c.id, collection_id);
+        for (position, &badge) in c.badges.iter().enumerate() {
+            tx.execute(
+            "INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (?1, ?2, ?3)",
+            params![collection_id, new_badge_id(badge)?, position as i64],
+        )?;
+        }
+    }
+    Ok(collection_ids)
 }
 
 /// Writes the backed-up backpacks. A backpack this wallet already has (by

@@ -350,25 +350,26 @@ async fn badgr_duplicates_are_already_there_and_recipient_mismatches_explained_t
     );
 }
 
+/// A Badgr sign-in as the test learner with a wrong password, into a
+/// wallet of its own; the error it ends with.
+async fn wrong_password(ctx: &Context<'_>, name: &str, base: &str) -> BackpackError {
+    let sign_in = SignIn::Password {
+        username: USER,
+        password: "wrong",
+        client_id: None,
+    };
+    let mut wallet = World::new().wallet;
+    backpack::add(&mut wallet, ctx, name, base, BackpackKind::Badgr, sign_in)
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn badgr_wrong_password_and_missing_scope_are_sentences() {
     let host = Backpack::start();
     let mut w = World::new();
     let ctx = w.ctx();
-    let err = backpack::add(
-        &mut World::new().wallet,
-        &ctx,
-        "b",
-        &host.base,
-        BackpackKind::Badgr,
-        SignIn::Password {
-            username: USER,
-            password: "wrong",
-            client_id: None,
-        },
-    )
-    .await
-    .unwrap_err();
+    let err = wrong_password(&ctx, "b", &host.base).await;
     assert_eq!(err.code().as_str(), "auth_required");
     assert!(err.to_string().contains("username and password"), "{err}");
     assert!(err.evidence().unwrap().contains("invalid_grant"));
@@ -999,20 +1000,7 @@ async fn badgr_throttles_sign_ins_after_a_wrong_password_and_satchel_says_how_lo
     let host = Backpack::start();
     let mut w = World::new();
     let ctx = w.ctx();
-    let err = backpack::add(
-        &mut World::new().wallet,
-        &ctx,
-        "badgr",
-        &host.base,
-        BackpackKind::Badgr,
-        SignIn::Password {
-            username: USER,
-            password: "wrong",
-            client_id: None,
-        },
-    )
-    .await
-    .unwrap_err();
+    let err = wrong_password(&ctx, "badgr", &host.base).await;
     let said = err.to_string();
     assert!(
         said.contains("invalid_grant: Invalid credentials given."),

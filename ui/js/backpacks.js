@@ -53,12 +53,16 @@ export class Backpacks {
     this.showKindFields();
   }
 
-  /** Badgr asks for a username and password; the others sign in in the browser. */
+  /**
+   * Badgr asks for a username and password (and takes an optional client
+   * id); the others sign in in the browser.
+   */
   showKindFields() {
     const badgr = this.kind.value === "badgr";
     for (const el of this.form.querySelectorAll("[data-badgr-only]")) {
       show(el, badgr);
-      el.querySelector("input").required = badgr;
+      const input = el.querySelector("input");
+      input.required = badgr && input.id !== "backpack-client-id";
     }
   }
 
