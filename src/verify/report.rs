@@ -17,17 +17,19 @@ pub(super) struct Halt;
 pub(super) type Step<T> = Result<T, Halt>;
 
 /// How serious an outcome is when a check found several: a badge whose
-/// content cannot be trusted says so before it says it is expired.
+/// content cannot be trusted says so before it says it is expired, and what
+/// is proven wrong comes before what could not be checked.
 fn severity(outcome: Outcome) -> u8 {
     match outcome {
-        Outcome::Malformed => 8,
-        Outcome::BadSignature => 7,
-        Outcome::Invalid => 6,
-        Outcome::Revoked => 5,
-        Outcome::Expired => 4,
-        Outcome::NotYetValid => 3,
-        Outcome::RecipientMismatch => 2,
-        Outcome::Unreachable => 1,
+        Outcome::Malformed => 9,
+        Outcome::BadSignature => 8,
+        Outcome::Invalid => 7,
+        Outcome::Revoked => 6,
+        Outcome::Expired => 5,
+        Outcome::NotYetValid => 4,
+        Outcome::RecipientMismatch => 3,
+        Outcome::Unreachable => 2,
+        Outcome::Unsupported => 1,
         Outcome::Valid => 0,
     }
 }

@@ -3,9 +3,11 @@
 //! A VC-JWT is checked with the key its header names (`kid`: a DID URL or a
 //! key URL; or an embedded public `jwk`), and its claims `iss`, `jti`, `sub`,
 //! `nbf` and `exp` must agree with the credential. An embedded proof must be
-//! `eddsa-jcs-2022` or `eddsa-rdfc-2022` by a key that belongs to the issuer;
-//! an rdfc proof over a JSON-LD context Satchel does not ship is `invalid`,
-//! with the context named. Then both check `validFrom` / `validUntil`, the
+//! `eddsa-jcs-2022` or `eddsa-rdfc-2022` by a key that belongs to the issuer.
+//! A proof Satchel cannot check (another suite, or an rdfc proof over a
+//! JSON-LD context it does not ship) proves nothing either way: when no
+//! other proof checks out the outcome is `unsupported`, with what could not
+//! be checked named, never `invalid`. Then both check `validFrom` / `validUntil`, the
 //! recipient and the `credentialStatus` lists.
 
 use chrono::{DateTime, Utc};
@@ -89,17 +91,22 @@ impl Verifier<'_> {
             ));
         }
         let issuer = id_of(doc.get("issuer"));
+        // Proofs Satchel cannot check, by suite: they prove nothing either way.
+        let mut unchecked: Vec<(&str, String)> = Vec::new();
+        let mut checked = false;
         for proof in proofs {
             let suite = proof
                 .get("cryptosuite")
                 .or_else(|| proof.get("type"))
                 .and_then(Value::as_str)
                 .unwrap_or("unnamed");
-            r.note("proof", suite);
             let verify = match suite {
                 EDDSA_JCS_2022 => verify_eddsa_jcs,
                 EDDSA_RDFC_2022 => verify_eddsa_rdfc,
-                _ => return Err(r.halt(Outcome::Invalid, cannot_check(suite))),
+                _ => {
+                    unchecked.push((suite, cannot_check(suite)));
+                    continue;
+                }
             };
             if proof.get("proofPurpose").and_then(Value::as_str) != Some("assertionMethod") {
                 return Err(r.halt(
@@ -116,9 +123,11 @@ impl Verifier<'_> {
             let found = self.resolve_key(r, method).await?;
             key_belongs_to_issuer(r, method, &found, issuer)?;
             match verify(&doc, proof, &found.key) {
-                Ok(()) => r.confirm(format!(
-                    "its {suite} proof checks out with the key {method}"
-                )),
+                Ok(()) => {
+                    r.note("proof", suite);
+                    r.confirm(format!("its {suite} proof checks out with the key {method}"));
+                    checked = true;
+                }
                 Err(ProofError::Key(super::KeyError::BadSignature)) => {
                     return Err(r.halt(
                         Outcome::BadSignature,
@@ -127,12 +136,10 @@ impl Verifier<'_> {
                         ),
                     ));
                 }
-                Err(e @ ProofError::UnknownContext(_)) => {
-                    return Err(r.halt(
-                        Outcome::Invalid,
-                        format!("{e}; ask the issuer for a copy that uses the published Open Badges contexts, or a VC-JWT"),
-                    ));
-                }
+                Err(e @ ProofError::UnknownContext(_)) => unchecked.push((
+                    suite,
+                    format!("{e}; ask the issuer for a copy that uses the published Open Badges contexts, or a VC-JWT"),
+                )),
                 Err(e) => {
                     return Err(r.halt(
                         Outcome::Invalid,
@@ -140,6 +147,15 @@ impl Verifier<'_> {
                     ));
                 }
             }
+        }
+        if checked {
+            // A proof that checks out decides; the others are only mentioned.
+            for (_, why) in unchecked {
+                r.caveat(format!("another of its proofs was not checked: {why}"));
+            }
+        } else if let Some((suite, why)) = unchecked.into_iter().next() {
+            r.note("proof", suite);
+            return Err(r.halt(Outcome::Unsupported, why));
         }
         self.vc_common(r, &doc, c).await
     }

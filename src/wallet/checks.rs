@@ -30,6 +30,9 @@ pub enum Outcome {
     BadSignature,
     /// The issuer or a document the check needs could not be reached.
     Unreachable,
+    /// Satchel cannot perform a check the badge needs (a proof type or
+    /// JSON-LD context it does not know): not confirmed, and not proven wrong.
+    Unsupported,
     /// The badge breaks a rule of its specification (scope, keys, claims, dates).
     Invalid,
     /// The badge text itself cannot be understood.
@@ -38,7 +41,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in the order of [`Outcome::as_str`] codes.
-    pub const ALL: [Outcome; 9] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::Valid,
         Outcome::Revoked,
         Outcome::Expired,
@@ -46,6 +49,7 @@ impl Outcome {
         Outcome::RecipientMismatch,
         Outcome::BadSignature,
         Outcome::Unreachable,
+        Outcome::Unsupported,
         Outcome::Invalid,
         Outcome::Malformed,
     ];
@@ -60,6 +64,7 @@ impl Outcome {
             Outcome::RecipientMismatch => "recipient_mismatch",
             Outcome::BadSignature => "bad_signature",
             Outcome::Unreachable => "unreachable",
+            Outcome::Unsupported => "unsupported",
             Outcome::Invalid => "invalid",
             Outcome::Malformed => "malformed",
         }
@@ -217,7 +222,7 @@ mod tests {
 
     #[test]
     fn outcome_codes_round_trip_and_match_the_schema() {
-        let schema = include_str!("migrations/0002_checks.sql");
+        let schema = include_str!("migrations/0006_unsupported.sql");
         for o in Outcome::ALL {
             assert_eq!(Outcome::parse(o.as_str()), Some(o));
             assert!(

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_collections.sql"),
     include_str!("migrations/0004_backpacks.sql"),
     include_str!("migrations/0005_positions.sql"),
+    include_str!("migrations/0006_unsupported.sql"),
 ];
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").

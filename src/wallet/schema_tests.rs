@@ -9,12 +9,13 @@ use super::{APPLICATION_ID, MIGRATIONS, Wallet};
 
 /// SHA-256 of each shipped migration. A migration that has reached a
 /// learner's wallet is never edited: change the schema with a new one.
-const PINNED: [&str; 5] = [
+const PINNED: [&str; 6] = [
     "fba2438181a018af7c20c29c7914378c7d09927038effe7cfef7e59b8e61c5da",
     "20bf4da4f2057c74e8716f591aff552f5aba000f557cfb84b4795976c8a497a5",
     "9161eed27f8b6098229775a097e3270369da75fda9cda49434e286a7dfbff89e",
     "a4167ee71d5fb78f9af247159e0b68903df68617e2ad265ed36d55fddb6d916f",
     "d6fd50b9ee2d1489901494ea8deac803b2651af6f1ad957e5934f49ad25eba21",
+    "506855ad8bfbf4552ab3cd5d86a058638dce604a1ba261f49b89a1b78646e6e6",
 ];
 
 #[test]
@@ -36,8 +37,8 @@ fn shipped_migrations_are_never_edited() {
 }
 
 /// A wallet file as a Satchel of schema `version` left it, holding one row
-/// in every table that version has. Two badges share a collection place,
-/// as no constraint stopped before version 5.
+/// in every table that version has. Before version 5, two badges share a
+/// collection place, as nothing stopped them then.
 fn wallet_of_version(path: &std::path::Path, version: usize) {
     let conn = Connection::open(path).unwrap();
     for sql in &MIGRATIONS[..version] {
@@ -70,11 +71,17 @@ fn wallet_of_version(path: &std::path::Path, version: usize) {
         .unwrap();
     }
     if version >= 3 {
+        // Before version 5 two badges could share a place; from then on they cannot.
+        let second_place = if version < 5 { 0 } else { 1 };
         conn.execute_batch(
             "INSERT INTO collection (id, public_id, name, public, position, created_at)
                  VALUES (1, 'p1', 'Work', 1, 0, 't');
-             INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (1, 2, 0);
              INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (1, 1, 0);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO collection_badge (collection_id, badge_id, position) VALUES (1, 2, ?1)",
+            [second_place],
         )
         .unwrap();
     }
@@ -133,7 +140,7 @@ fn wallets_of_every_earlier_schema_upgrade_with_their_data() {
 fn a_place_in_a_collection_is_held_by_one_badge() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.sqlite3");
-    wallet_of_version(&path, MIGRATIONS.len() - 1);
+    wallet_of_version(&path, 4);
     drop(Wallet::open(&path).unwrap());
     let conn = Connection::open(&path).unwrap();
     let clash = conn.execute(

@@ -903,7 +903,8 @@ fn embedded_eddsa_rdfc_proofs_verify_and_unproven_credentials_are_never_valid() 
         .push(unshipped.into());
     let sb = Sandbox::new();
     let (result, _) = import_and_verify_text(&sb, "c.json", &foreign.to_string());
-    assert_outcome(&result, "invalid");
+    // Not checked is not wrong: a context Satchel does not ship is `unsupported`.
+    assert_outcome(&result, "unsupported");
     assert!(
         result["message"].as_str().unwrap().contains(&format!(
             "the proof uses the JSON-LD context {unshipped}, which Satchel does not ship, so it cannot be checked"
@@ -916,6 +917,57 @@ fn embedded_eddsa_rdfc_proofs_verify_and_unproven_credentials_are_never_valid() 
     let (result, _) = import_and_verify_text(&sb, "c.json", &bare.to_string());
     assert_outcome(&result, "invalid");
     assert!(result["message"].as_str().unwrap().contains("no proof"));
+}
+
+#[test]
+fn a_proof_type_satchel_cannot_check_is_unsupported_unless_another_proof_decides() {
+    let did = did_key();
+    let credential = ob3(&did, "urn:uuid:23", ANN, "2024-01-01T00:00:00Z", None);
+    let foreign_proof = json!({
+        "type": "Ed25519Signature2020",
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": format!("{did}#key-1"),
+        "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk"
+    });
+    let mut only_foreign = credential.clone();
+    only_foreign["proof"] = foreign_proof.clone();
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let (result, code) = import_and_verify_text(&sb, "c.json", &only_foreign.to_string());
+    assert_outcome(&result, "unsupported");
+    assert_eq!(code, 1, "not confirmed, so not a success");
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("Ed25519Signature2020"),
+        "{result}"
+    );
+    assert_eq!(result["evidence"]["proof"], "Ed25519Signature2020");
+
+    // A second proof that checks out decides; the first is only mentioned.
+    let signed = with_jcs_proof(&credential);
+    let mut both = signed.clone();
+    both["proof"] = json!([foreign_proof, signed["proof"].clone()]);
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let (result, code) = import_and_verify_text(&sb, "c.json", &both.to_string());
+    assert_outcome(&result, "valid");
+    assert_eq!(code, 0);
+    assert_eq!(result["evidence"]["proof"], "eddsa-jcs-2022");
+    assert!(
+        result
+            .to_string()
+            .contains("another of its proofs was not checked"),
+        "{result}"
+    );
+
+    // A second proof that is proven wrong still decides, whatever the first.
+    let mut forged = both.clone();
+    forged["credentialSubject"]["achievement"]["name"] = "Forged".into();
+    let sb = Sandbox::new();
+    let (result, _) = import_and_verify_text(&sb, "c.json", &forged.to_string());
+    assert_outcome(&result, "bad_signature");
 }
 
 fn bitstring(set: &[usize]) -> String {

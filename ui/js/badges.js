@@ -10,6 +10,7 @@ export const OUTCOME_LABELS = {
   recipient_mismatch: "Not your identity",
   bad_signature: "Signature broken",
   unreachable: "Issuer unreachable",
+  unsupported: "Cannot be checked",
   invalid: "Invalid",
   malformed: "Unreadable",
 };
