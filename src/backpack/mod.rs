@@ -5,7 +5,8 @@
 //! This module owns the use-cases the CLI and the window call — [`add`],
 //! [`remove`], [`push`], [`list_held`] — written against a small [`Context`]
 //! (HTTP client, secret store, clock). Sign-ins go through [`oauth`]; tokens
-//! live in the OS keyring ([`secrets`]) and never in the wallet. Pulled
+//! live in the OS keyring ([`secrets`]), or in memory for the session when
+//! the desktop runs none, and never in the wallet. Pulled
 //! badges are listed here ([`list_held`]) and enter through
 //! [`crate::intake`] like any other.
 //! Each badge's push state is written as soon as its answer arrives, so a

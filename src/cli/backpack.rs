@@ -268,17 +268,17 @@ fn signed_in(
     first: &SignInFirst,
 ) -> Result<Secrets> {
     if !first.wanted() {
-        return Secrets::system().map_err(|e| match e.evidence() {
-            Some(details) => anyhow!(
-                "{e}\n  to sign in for this command only, add --sign-in (with --password-stdin to pipe a Badgr password)\n  details: {details}"
-            ),
-            None => e.into(),
+        return Secrets::system().map_err(|e| {
+            anyhow!(
+                "{e}\n  to sign in for this command only, add --sign-in (with --password-stdin to pipe a Badgr password)\n  details: {}",
+                e.evidence().unwrap_or_default()
+            )
         });
     }
-    let secrets = secrets_for_sign_in();
     let account = wallet
         .backpack(name)?
         .ok_or_else(|| backpack::BackpackError::NoSuchBackpack(name.to_owned()))?;
+    let secrets = secrets_for_sign_in();
     let target = Target {
         name,
         base_url: &account.base_url,

@@ -6,7 +6,6 @@
 // work runs in the core; this module shows its answers as text only.
 
 import * as api from "./api.js";
-import { capitalized } from "./api.js";
 import { fromTemplate, setLink, setText, show } from "./dom.js";
 import { runTask } from "./tools.js";
 
@@ -116,7 +115,7 @@ export class Backpacks {
       this.showKindFields();
       const b = added.backpack;
       if (added.session_only) {
-        setText(this.session, `${capitalized(added.session_only)}.`);
+        setText(this.session, `${api.capitalized(added.session_only)}.`);
         show(this.session, true);
         return `Connected ${b.name} at ${b.base_url} until Satchel closes.`;
       }
