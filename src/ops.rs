@@ -1,6 +1,6 @@
 //! The few steps both faces of Satchel (the `satchel` CLI and the window)
 //! would otherwise each spell out: how a backpack session is set up and
-//! signed in to, what a push selects, "no ids means every badge", the
+//! signed in to (and where a sign-in is kept when no keyring runs), what a push selects, "no ids means every badge", the
 //! sentence for an identity that is not there, and a pull brought in
 //! through [`crate::intake`]. CLI handlers and window commands are each a
 //! few lines over these and the modules below.
@@ -54,6 +54,17 @@ pub fn context<'a>(fetcher: &'a Fetcher, secrets: &'a Secrets, now: DateTime<Utc
         fetcher,
         secrets,
         now,
+    }
+}
+
+/// Where a new sign-in is kept: the desktop's keyring, or, when none is
+/// running, this session's memory ([`Secrets::session`]) together with the
+/// [`BackpackError::NoKeyring`] that says why. Commands that only use a
+/// stored sign-in open [`Secrets::system`] instead and report that error.
+pub fn keyring_or_session() -> (Secrets, Option<BackpackError>) {
+    match Secrets::system() {
+        Ok(secrets) => (secrets, None),
+        Err(why) => (Secrets::session(), Some(why)),
     }
 }
 

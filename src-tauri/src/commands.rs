@@ -365,7 +365,9 @@ pub fn list_backpacks(state: State<'_, Desktop>) -> Result<Vec<BackpackAccount>,
 
 /// Connects a backpack (or signs in to it again). Badgr takes `username`
 /// and `password`, used once and never kept; Badge Connect and OB 3.0 open
-/// the system browser and announce its address with [`SIGN_IN_URL`].
+/// the system browser and announce its address with [`SIGN_IN_URL`]. On a
+/// desktop with no keyring the sign-in lasts until the window closes, and
+/// the answer's `session_only` says so.
 #[tauri::command]
 pub async fn add_backpack<R: Runtime>(
     app: AppHandle<R>,
@@ -377,7 +379,7 @@ pub async fn add_backpack<R: Runtime>(
     client_id: Option<String>,
 ) -> Result<Added, CommandError> {
     let kind = BackpackKind::parse(&kind)?;
-    let secrets = app.state::<Desktop>().secrets()?;
+    let secrets = app.state::<Desktop>().secrets_for_sign_in();
     let announce = app.clone();
     in_task(app, TASK_PROGRESS, move |wallet, fetcher, _| {
         let browser = move |url: &str| -> Result<(), String> {
@@ -396,10 +398,11 @@ pub async fn add_backpack<R: Runtime>(
     .await
 }
 
-/// Disconnects a backpack and deletes its sign-in from the keyring.
+/// Disconnects a backpack and deletes its sign-in from the keyring (or,
+/// with none running, from this window's memory).
 #[tauri::command]
 pub fn remove_backpack(state: State<'_, Desktop>, name: String) -> Result<(), CommandError> {
-    let secrets = state.secrets()?;
+    let secrets = state.secrets_for_sign_in();
     Ok(backpack::remove(&mut state.wallet(), &secrets, &name)?)
 }
 

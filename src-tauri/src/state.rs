@@ -1,5 +1,7 @@
 //! What the window keeps between commands: where the wallet is, one reading
-//! connection, the shared HTTP client and the keyring backpack sign-ins live in.
+//! connection, the shared HTTP client and the keyring backpack sign-ins live
+//! in — or, on a desktop with no keyring, the memory they are kept in until
+//! the window closes.
 //!
 //! Short reads (the list, one badge, identities, images) share one connection
 //! behind a mutex that is never held across network I/O. Imports, which fetch
@@ -12,6 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 use satchel::ErrorCode;
 use satchel::backpack::Secrets;
 use satchel::http::{Fetcher, HttpPolicy};
+use satchel::ops;
 use satchel::wallet::Wallet;
 
 use crate::error::CommandError;
@@ -27,9 +30,11 @@ pub struct Desktop {
     path: PathBuf,
     reader: Mutex<Wallet>,
     fetcher: Fetcher,
-    /// The keyring; `None` means the desktop's Secret Service, opened when a
-    /// backpack is used (a desktop without one can still do everything else).
-    secrets: Option<Secrets>,
+    /// Where sign-ins are kept; `None` means the desktop's Secret Service,
+    /// opened when a backpack is used (a desktop without one can still do
+    /// everything else). The first sign-in on a desktop without one puts a
+    /// session-only store here for the rest of the window's life.
+    secrets: Mutex<Option<Secrets>>,
 }
 
 impl Desktop {
@@ -41,13 +46,13 @@ impl Desktop {
             path: path.to_owned(),
             reader: Mutex::new(reader),
             fetcher,
-            secrets: None,
+            secrets: Mutex::new(None),
         })
     }
 
     /// Keeps backpack sign-ins in `secrets` instead of the desktop's keyring.
-    pub fn with_secrets(mut self, secrets: Secrets) -> Self {
-        self.secrets = Some(secrets);
+    pub fn with_secrets(self, secrets: Secrets) -> Self {
+        *self.kept() = Some(secrets);
         self
     }
 
@@ -90,11 +95,33 @@ impl Desktop {
         &self.fetcher
     }
 
-    /// The keyring backpack tokens are kept in.
+    fn kept(&self) -> MutexGuard<'_, Option<Secrets>> {
+        self.secrets.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Where the backpack tokens already signed in to are: the keyring, or
+    /// this window's memory; with neither, the sentence that no keyring runs.
     pub fn secrets(&self) -> Result<Secrets, CommandError> {
-        match &self.secrets {
+        match &*self.kept() {
             Some(s) => Ok(s.clone()),
             None => Ok(Secrets::system()?),
+        }
+    }
+
+    /// Where a new sign-in is kept: as [`Desktop::secrets`], except that a
+    /// desktop with no keyring keeps it (and every later one) in memory
+    /// until the window closes.
+    pub fn secrets_for_sign_in(&self) -> Secrets {
+        let mut kept = self.kept();
+        match &*kept {
+            Some(s) => s.clone(),
+            None => {
+                let (secrets, no_keyring) = ops::keyring_or_session();
+                if no_keyring.is_some() {
+                    *kept = Some(secrets.clone());
+                }
+                secrets
+            }
         }
     }
 }

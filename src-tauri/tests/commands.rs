@@ -39,12 +39,25 @@ impl Window {
     }
 
     fn with_policy(policy: HttpPolicy) -> Window {
-        let dir = tempfile::tempdir().unwrap();
         // Backpack sign-ins go to the keyring's in-memory store here; the
         // core's tests cover a real Secret Service.
-        let desktop = Desktop::open(&dir.path().join("wallet.sqlite3"), policy)
-            .expect("open wallet")
-            .with_secrets(Secrets::mock());
+        Window::build(policy, Some(Secrets::mock()))
+    }
+
+    /// A loopback window whose backpack sign-ins go where the real window's
+    /// go: the desktop's Secret Service, if one answers.
+    fn desktop_keyring() -> Window {
+        Window::build(HttpPolicy::with_private(true), None)
+    }
+
+    fn build(policy: HttpPolicy, secrets: Option<Secrets>) -> Window {
+        let dir = tempfile::tempdir().unwrap();
+        let desktop =
+            Desktop::open(&dir.path().join("wallet.sqlite3"), policy).expect("open wallet");
+        let desktop = match secrets {
+            Some(secrets) => desktop.with_secrets(secrets),
+            None => desktop,
+        };
         let app = app(mock_builder(), desktop)
             .build(mock_context(noop_assets()))
             .expect("build app");
@@ -840,6 +853,115 @@ fn a_badgr_backpack_is_connected_sent_to_read_back_and_disconnected() {
         .invoke("push_to_backpack", json!({"name": "badgr"}))
         .unwrap_err();
     assert_eq!(err["code"], "not_found", "{err}");
+}
+
+/// Set in the child process that runs a test without a D-Bus session.
+const NO_BUS: &str = "SATCHEL_TEST_NO_SESSION_BUS";
+
+/// Runs the test `name` again in a child process whose session bus address
+/// points at a socket that does not exist (as on a desktop with no keyring
+/// running), and checks it passed there. Returns whether this is the child.
+fn in_a_session_without_a_bus(name: &str) -> bool {
+    if std::env::var_os(NO_BUS).is_some() {
+        return true;
+    }
+    let missing = tempfile::tempdir().unwrap();
+    let address = format!("unix:path={}", missing.path().join("bus").display());
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(NO_BUS, "1")
+        .env("DBUS_SESSION_BUS_ADDRESS", address)
+        .env("XDG_RUNTIME_DIR", missing.path())
+        .output()
+        .expect("run the test again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "without a session bus:\n{stdout}\n{stderr}"
+    );
+    false
+}
+
+#[test]
+fn without_a_keyring_the_window_says_so_and_keeps_a_sign_in_for_the_session_only() {
+    if !in_a_session_without_a_bus(
+        "without_a_keyring_the_window_says_so_and_keeps_a_sign_in_for_the_session_only",
+    ) {
+        return;
+    }
+    let host = fake_backpacks::Backpack::start();
+    host.state()
+        .verified_emails
+        .push(support::LEARNER.to_owned());
+    let w = Window::desktop_keyring();
+    let ids = import_fixtures(&w, &support::GOOD_NAMES);
+    let work = w
+        .invoke("create_collection", json!({"name": "Work"}))
+        .unwrap();
+    let work = work["id"].clone();
+    w.invoke("add_to_collection", json!({"id": work, "badges": [ids[0]]}))
+        .unwrap();
+
+    // Using a stored sign-in: the plain sentence, the bus's words apart.
+    let err = w
+        .invoke("pull_from_backpack", json!({"name": "badgr"}))
+        .unwrap_err();
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("no keyring is running on this desktop")
+            && message.contains("GNOME Keyring or KWallet")
+            && message.contains("for this session only")
+            && !message.contains("zbus"),
+        "{err}"
+    );
+    assert_eq!(err["code"], "io", "{err}");
+    assert!(
+        err["details"]
+            .as_str()
+            .unwrap()
+            .contains("Failed to connect"),
+        "{err}"
+    );
+
+    // Signing in keeps the token in the window's memory, and says so.
+    let added = w
+        .invoke(
+            "add_backpack",
+            json!({"name": "badgr", "baseUrl": host.base, "kind": "badgr",
+                   "username": fake_backpacks::USER, "password": fake_backpacks::PASSWORD}),
+        )
+        .unwrap();
+    let notice = added["session_only"].as_str().unwrap();
+    assert!(
+        notice.contains("no keyring is running") && notice.contains("asked for it again next time"),
+        "{added}"
+    );
+    // The sign-in works for as long as the window runs: the badges and the
+    // collection go, and the collection's share page comes back.
+    let report = w
+        .invoke(
+            "push_to_backpack",
+            json!({"name": "badgr", "collection": "Work"}),
+        )
+        .unwrap();
+    assert_eq!(report["results"][0]["status"], "pushed", "{report}");
+    let share = report["collection"]["share_url"].as_str().unwrap();
+    assert!(share.starts_with(&host.base), "{report}");
+    let pulled = w
+        .invoke("pull_from_backpack", json!({"name": "badgr"}))
+        .unwrap();
+    assert!(pulled.is_array(), "{pulled}");
+
+    // Nothing of it was written: not to the wallet, nor next to it.
+    let token = host.state().last_access_token();
+    for entry in std::fs::read_dir(w._dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains(&token));
+    }
+    w.invoke("remove_backpack", json!({"name": "badgr"}))
+        .unwrap();
+    assert_eq!(w.invoke("list_backpacks", json!({})).unwrap(), json!([]));
 }
 
 /// The command list in `src/commands.list` (which generates the permissions),

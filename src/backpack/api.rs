@@ -46,11 +46,12 @@ impl<'a> Session<'a> {
         token_url: String,
     ) -> Result<Self, BackpackError> {
         let tokens = ctx.secrets.load(&account.secret_key)?.ok_or_else(|| {
-            sign_in_again(
-                &account.name,
-                "no sign-in is stored in the keyring for it",
-                None,
-            )
+            let why = if ctx.secrets.is_session_only() {
+                "no keyring is running, and it was not signed in to in this session"
+            } else {
+                "no sign-in is stored in the keyring for it"
+            };
+            sign_in_again(&account.name, why, None)
         })?;
         Ok(Session {
             fetcher: ctx.fetcher,

@@ -5,7 +5,8 @@
 //! This module owns the use-cases the CLI and the window call — [`add`],
 //! [`remove`], [`push`], [`list_held`] — written against a small [`Context`]
 //! (HTTP client, secret store, clock). Sign-ins go through [`oauth`]; tokens
-//! live in the OS keyring ([`secrets`]) and never in the wallet. Pulled
+//! live in the OS keyring ([`secrets`]), or in memory for the session when
+//! the desktop runs none, and never in the wallet. Pulled
 //! badges are listed here ([`list_held`]) and enter through
 //! [`crate::intake`] like any other.
 //! Each badge's push state is written as soon as its answer arrives, so a
@@ -131,6 +132,11 @@ pub enum BackpackError {
         action: &'static str,
         reason: String,
     },
+    /// No Secret Service answers on this desktop; the bus's words are the evidence.
+    #[error(
+        "no keyring is running on this desktop, so Satchel has nowhere safe to keep your backpack sign-in: install GNOME Keyring or KWallet (with its Secret Service), start or unlock it and try again — or sign in for this session only, and you will be asked again next time"
+    )]
+    NoKeyring { reason: String },
     #[error(transparent)]
     Fetch(#[from] FetchError),
     #[error(transparent)]
@@ -159,7 +165,7 @@ impl Coded for BackpackError {
             BackpackError::Protocol { .. } | BackpackError::Unsupported(_) => {
                 ErrorCode::Unsupported
             }
-            BackpackError::Keyring { .. } => ErrorCode::Io,
+            BackpackError::Keyring { .. } | BackpackError::NoKeyring { .. } => ErrorCode::Io,
             BackpackError::Fetch(e) => e.code(),
             BackpackError::Wallet(e) => e.code(),
             BackpackError::Collection(e) => e.code(),
@@ -175,6 +181,7 @@ impl BackpackError {
             BackpackError::Refused { evidence, .. }
             | BackpackError::Throttled { evidence, .. }
             | BackpackError::Unavailable { evidence, .. } => Some(evidence),
+            BackpackError::NoKeyring { reason } => Some(reason),
             _ => None,
         }
     }
@@ -190,6 +197,7 @@ impl BackpackError {
                 | BackpackError::Offline { .. }
                 | BackpackError::Fetch(_)
                 | BackpackError::Keyring { .. }
+                | BackpackError::NoKeyring { .. }
         )
     }
 }
@@ -226,6 +234,9 @@ pub struct Added {
     pub scope: Option<String>,
     /// The learner's profile on the backpack, as it answered.
     pub profile: Option<serde_json::Value>,
+    /// When no keyring is running: the sentence that says the sign-in is
+    /// kept for this session only.
+    pub session_only: Option<&'static str>,
 }
 
 /// Connects a backpack: discovers its endpoints, signs in, stores the
@@ -332,6 +343,10 @@ pub async fn add(
         backpack,
         scope,
         profile,
+        session_only: ctx
+            .secrets
+            .is_session_only()
+            .then_some(secrets::SESSION_ONLY),
     })
 }
 

@@ -3,14 +3,21 @@
 //! Reads the password (never echoed, never kept) or opens the browser, hands
 //! the work to `satchel::backpack`, and prints each badge's outcome with the
 //! backpack's own words under Satchel's sentence.
+//!
+//! A command that signs in (`backpack add`, or `push`/`pull` with
+//! `--sign-in`) on a desktop with no keyring keeps the sign-in in memory for
+//! that one command, and says so; a command that only uses a stored
+//! sign-in says that no keyring is running and how to sign in for one run.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
-use satchel::backpack::{self, BackpackKind, Browser, PushOutcome, Secrets, SystemBrowser};
+use satchel::backpack::{
+    self, Added, BackpackKind, Browser, Context, PushOutcome, Secrets, SystemBrowser,
+};
 use satchel::http::Fetcher;
 use satchel::ops;
 use satchel::outcome::ImportStatus;
@@ -49,12 +56,8 @@ pub enum BackpackAction {
         base_url: String,
         #[arg(long, value_enum, default_value = "badgr")]
         kind: KindArg,
-        /// Your username (Badgr).
-        #[arg(long)]
-        username: Option<String>,
-        /// Read the password from standard input (also when it is not a terminal).
-        #[arg(long)]
-        password_stdin: bool,
+        #[command(flatten)]
+        credentials: Credentials,
         /// The OAuth application to sign in as (Badgr; default: public).
         #[arg(long, value_name = "ID")]
         client_id: Option<String>,
@@ -70,6 +73,36 @@ pub enum BackpackAction {
     Remove { name: String },
 }
 
+/// Who signs in to a Badgr backpack, and where the password comes from.
+#[derive(Args)]
+pub struct Credentials {
+    /// Your username (Badgr).
+    #[arg(long)]
+    username: Option<String>,
+    /// Read the password from standard input (also when it is not a terminal).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+/// Signing in as part of a push or pull, for a desktop with no keyring (the
+/// sign-in then lasts for this command only) or to renew a stored one.
+#[derive(Args)]
+pub struct SignInFirst {
+    /// Sign in before the work: Badgr asks for the password (for the
+    /// username stored, unless --username names another), the others open
+    /// the browser. Implied by --username and --password-stdin.
+    #[arg(long)]
+    sign_in: bool,
+    #[command(flatten)]
+    credentials: Credentials,
+}
+
+impl SignInFirst {
+    fn wanted(&self) -> bool {
+        self.sign_in || self.credentials.username.is_some() || self.credentials.password_stdin
+    }
+}
+
 #[derive(Args)]
 pub struct PushArgs {
     /// The backpack's name.
@@ -83,6 +116,8 @@ pub struct PushArgs {
     /// Send every badge not sent yet.
     #[arg(long, conflicts_with_all = ["ids", "collection"])]
     all: bool,
+    #[command(flatten)]
+    sign_in: SignInFirst,
     #[arg(long)]
     json: bool,
 }
@@ -91,6 +126,8 @@ pub struct PushArgs {
 pub struct PullArgs {
     /// The backpack's name.
     backpack: String,
+    #[command(flatten)]
+    sign_in: SignInFirst,
     #[arg(long)]
     json: bool,
 }
@@ -101,33 +138,20 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
             name,
             base_url,
             kind,
-            username,
-            password_stdin,
+            credentials,
             client_id,
             json,
         } => {
-            let secrets = Secrets::system()?;
+            let secrets = secrets_for_sign_in();
             let ctx = ops::context(fetcher, &secrets, Utc::now());
-            let kind = BackpackKind::from(*kind);
-            let browser = |url: &str| -> Result<(), String> {
-                eprintln!("Sign in to {name} in your browser. If it did not open, visit:\n  {url}");
-                if let Err(e) = SystemBrowser.open(url) {
-                    eprintln!("({e})");
-                }
-                Ok(())
+            let target = Target {
+                name,
+                base_url,
+                kind: BackpackKind::from(*kind),
+                client_id: client_id.as_deref(),
+                username: None,
             };
-            let credentials = match kind {
-                BackpackKind::Badgr => Some(read_credentials(
-                    name,
-                    username.as_deref(),
-                    *password_stdin,
-                )?),
-                _ => None,
-            };
-            let password = credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
-            let sign_in = ops::sign_in(kind, password, client_id.as_deref(), &browser);
-            let added =
-                runtime()?.block_on(backpack::add(wallet, &ctx, name, base_url, kind, sign_in))?;
+            let added = sign_in(wallet, &ctx, &target, credentials)?;
             if *json {
                 print_json(&added)?;
             } else {
@@ -138,8 +162,11 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
                     .map(|w| format!(" as {w}"))
                     .unwrap_or_default();
                 println!(
-                    "connected {} ({}) at {}{who}; the sign-in is in your keyring",
-                    added.backpack.name, added.backpack.kind, added.backpack.base_url
+                    "connected {} ({}) at {}{who}; {}",
+                    added.backpack.name,
+                    added.backpack.kind,
+                    added.backpack.base_url,
+                    kept(&added)
                 );
             }
         }
@@ -165,12 +192,116 @@ pub fn run(wallet: &mut Wallet, fetcher: &Fetcher, action: &BackpackAction) -> R
             }
         }
         BackpackAction::Remove { name } => {
-            let secrets = Secrets::system()?;
+            let (secrets, no_keyring) = ops::keyring_or_session();
             backpack::remove(wallet, &secrets, name)?;
-            println!("removed {name} and deleted its sign-in from the keyring");
+            match no_keyring {
+                None => println!("removed {name} and deleted its sign-in from the keyring"),
+                Some(_) => println!(
+                    "removed {name}; no keyring is running, so no stored sign-in was deleted"
+                ),
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The backpack a sign-in is for.
+struct Target<'a> {
+    name: &'a str,
+    base_url: &'a str,
+    kind: BackpackKind,
+    client_id: Option<&'a str>,
+    /// The Badgr username stored earlier, used when none is given.
+    username: Option<&'a str>,
+}
+
+/// Signs in to `target` (connecting it, or again): Badgr with the password
+/// read once, the others through the browser. The tokens go to `ctx`'s store.
+fn sign_in(
+    wallet: &mut Wallet,
+    ctx: &Context<'_>,
+    target: &Target<'_>,
+    credentials: &Credentials,
+) -> Result<Added> {
+    let name = target.name;
+    let browser = |url: &str| -> Result<(), String> {
+        eprintln!("Sign in to {name} in your browser. If it did not open, visit:\n  {url}");
+        if let Err(e) = SystemBrowser.open(url) {
+            eprintln!("({e})");
+        }
+        Ok(())
+    };
+    let credentials = match target.kind {
+        BackpackKind::Badgr => Some(read_credentials(
+            name,
+            credentials.username.as_deref().or(target.username),
+            credentials.password_stdin,
+        )?),
+        _ => None,
+    };
+    let password = credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
+    let sign_in = ops::sign_in(target.kind, password, target.client_id, &browser);
+    let run = backpack::add(wallet, ctx, name, target.base_url, target.kind, sign_in);
+    Ok(runtime()?.block_on(run)?)
+}
+
+/// Where a new sign-in is kept: the keyring, or, when none is running, this
+/// command's memory, which the learner is told about (with the bus's words).
+fn secrets_for_sign_in() -> Secrets {
+    let (secrets, no_keyring) = ops::keyring_or_session();
+    if let Some(e) = no_keyring {
+        eprintln!("note: {}", backpack::secrets::SESSION_ONLY);
+        if let Some(details) = e.evidence() {
+            eprintln!("      (the keyring could not be reached: {details})");
+        }
+    }
+    secrets
+}
+
+/// Where a push or pull finds its sign-in: signed in afresh when asked
+/// (kept as for `backpack add`), else the keyring. Without a keyring the
+/// error says so and how to sign in for this one command.
+fn signed_in(
+    wallet: &mut Wallet,
+    fetcher: &Fetcher,
+    name: &str,
+    first: &SignInFirst,
+) -> Result<Secrets> {
+    if !first.wanted() {
+        return Secrets::system().map_err(|e| {
+            anyhow!(
+                "{e}\n  to sign in for this command only, add --sign-in (with --password-stdin to pipe a Badgr password)\n  details: {}",
+                e.evidence().unwrap_or_default()
+            )
+        });
+    }
+    let account = wallet
+        .backpack(name)?
+        .ok_or_else(|| backpack::BackpackError::NoSuchBackpack(name.to_owned()))?;
+    let secrets = secrets_for_sign_in();
+    let target = Target {
+        name,
+        base_url: &account.base_url,
+        kind: BackpackKind::parse(&account.kind)?,
+        client_id: account.client_id.as_deref(),
+        username: account.username.as_deref(),
+    };
+    let added = sign_in(
+        wallet,
+        &ops::context(fetcher, &secrets, Utc::now()),
+        &target,
+        &first.credentials,
+    )?;
+    eprintln!("signed in to {name}; {}", kept(&added));
+    Ok(secrets)
+}
+
+/// Where a sign-in was kept, as the end of a sentence.
+fn kept(added: &Added) -> &'static str {
+    match added.session_only {
+        Some(_) => "the sign-in lasts for this command only",
+        None => "the sign-in is in your keyring",
+    }
 }
 
 /// The username and the password, read once. The password comes from the
@@ -221,7 +352,7 @@ fn describe_profile(profile: &serde_json::Value) -> Option<String> {
 
 pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<ExitCode> {
     let selection = ops::selection(&args.ids, args.collection.as_deref(), args.all)?;
-    let secrets = Secrets::system()?;
+    let secrets = signed_in(wallet, fetcher, &args.backpack, &args.sign_in)?;
     let ctx = ops::context(fetcher, &secrets, Utc::now());
     let name = &args.backpack;
     let report = runtime()?.block_on(backpack::push(wallet, &ctx, name, &selection))?;
@@ -288,7 +419,7 @@ pub fn push(wallet: &mut Wallet, fetcher: &Fetcher, args: &PushArgs) -> Result<E
 }
 
 pub fn pull(wallet: &mut Wallet, fetcher: &Fetcher, args: &PullArgs) -> Result<ExitCode> {
-    let secrets = Secrets::system()?;
+    let secrets = signed_in(wallet, fetcher, &args.backpack, &args.sign_in)?;
     let ctx = ops::context(fetcher, &secrets, Utc::now());
     let results = runtime()?.block_on(ops::pull(wallet, &ctx, &args.backpack))?;
     let failed = results.iter().any(|r| r.status == ImportStatus::Error);

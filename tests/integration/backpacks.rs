@@ -1,8 +1,8 @@
 //! Pushing to and pulling from other backpacks: a fake host on 127.0.0.1
 //! that speaks Badgr API v2, Badge Connect (Badgr's shape and the spec's)
 //! and the OB 3.0 API, and goes down on demand; the core's use-cases with
-//! the keyring's mock store, and one run of the real binary against a real
-//! Secret Service keyring.
+//! the keyring's mock store, one run of the real binary against a real
+//! Secret Service keyring, and runs of it on a desktop with no keyring.
 
 use std::path::Path;
 use std::process::Command;
@@ -1288,4 +1288,138 @@ $S push badgr --all || true
         "`backpack remove` left the sign-in in the keyring: {after}"
     );
     assert!(stderr.contains("no backpack named \"badgr\""), "{stderr}");
+}
+
+/// Runs the real CLI as on a desktop where no keyring runs: the session bus
+/// address names a socket that is not there, and HOME is `home`. `stdin` is
+/// piped in (a password).
+fn without_keyring(sb: &Sandbox, home: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_satchel"))
+        .arg("--wallet")
+        .arg(&sb.wallet)
+        .arg("--allow-private-network")
+        .args(args)
+        .env_remove("SATCHEL_WALLET")
+        .env("HOME", home)
+        .env("XDG_RUNTIME_DIR", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", home.join("no-bus").display()),
+        )
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run satchel");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn without_a_keyring_the_cli_says_so_and_signs_in_for_one_command() {
+    let host = Backpack::start();
+    let sb = Sandbox::new();
+    let home = sb.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let file = sb.write("badge.json", local_assertion(1, USER).to_string());
+    let run = |args: &[&str], stdin: &str| {
+        let out = without_keyring(&sb, &home, args, stdin);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let password = format!("{PASSWORD}\n");
+    assert_eq!(run(&["import", &file], "").0, Some(0));
+
+    // Connecting signs in for that one command, and says so.
+    let (code, stdout, stderr) = run(
+        &[
+            "backpack",
+            "add",
+            "badgr",
+            &host.base,
+            "--username",
+            USER,
+            "--password-stdin",
+        ],
+        &password,
+    );
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("connected badgr (badgr)")
+            && stdout.contains("the sign-in lasts for this command only"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(backpack::secrets::SESSION_ONLY)
+            && stderr.contains("the keyring could not be reached:"),
+        "{stderr}"
+    );
+
+    // The next command has no sign-in: the plain sentence, the bus's words
+    // apart, and how to sign in for one command.
+    let (code, stdout, stderr) = run(&["push", "badgr", "--all"], "");
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    let first = stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with("satchel: no keyring is running on this desktop")
+            && first.contains("GNOME Keyring or KWallet")
+            && !first.contains("zbus"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("add --sign-in") && stderr.contains("details: ") && stderr.contains("zbus"),
+        "{stderr}"
+    );
+    assert!(host.state().imports.is_empty());
+
+    // `--password-stdin` signs in for this push (as the username stored) and it goes.
+    let (code, stdout, stderr) = run(
+        &["push", "badgr", "--all", "--password-stdin", "--json"],
+        &password,
+    );
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["results"][0]["status"], "pushed", "{report}");
+    assert!(
+        stderr.contains("signed in to badgr; the sign-in lasts for this command only"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = run(
+        &["pull", "badgr", "--sign-in", "--password-stdin"],
+        &password,
+    );
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let token = host.state().last_access_token();
+
+    // Nothing was written anywhere: not the wallet (nor its journal), not HOME.
+    let mut files = Vec::new();
+    let mut dirs = vec![sb.dir.path().to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(&token),
+            "{}",
+            path.display()
+        );
+    }
+    let (code, stdout, _) = run(&["backpack", "remove", "badgr"], "");
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("no stored sign-in was deleted"), "{stdout}");
 }

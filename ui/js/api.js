@@ -1,26 +1,33 @@
 // The window's one door to the core: every command the UI uses, by name.
-// Failures arrive as {code, message}; callers switch on `code`.
+// Failures arrive as {code, message, details?}; callers switch on `code`.
 
 const tauri = window.__TAURI__;
 
 /**
- * An error from a command, with the core's stable code. The core's sentences
- * start in lower case (the CLI prints them after "error: "); here they stand
- * alone, so they start with a capital.
+ * An error from a command, with the core's stable code and, when there is
+ * more to read, `details` (a backpack's answer, the keyring's raw error).
+ * The core's sentences start in lower case (the CLI prints them after
+ * "error: "); here they stand alone, so they start with a capital.
  */
 export class AppError extends Error {
-  constructor(code, message) {
-    const text = String(message ?? "");
-    super(text.charAt(0).toUpperCase() + text.slice(1));
+  constructor(code, message, details = null) {
+    super(capitalized(message));
     this.code = code;
+    this.details = details;
   }
+}
+
+/** The core's sentence, standing alone: with a capital. */
+export function capitalized(sentence) {
+  const text = String(sentence ?? "");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 async function call(command, args) {
   try {
     return await tauri.core.invoke(command, args);
   } catch (e) {
-    if (e && typeof e === "object" && "code" in e) throw new AppError(e.code, e.message);
+    if (e && typeof e === "object" && "code" in e) throw new AppError(e.code, e.message, e.details);
     throw new AppError("internal", String(e));
   }
 }
@@ -73,6 +80,8 @@ export const listBackpacks = () => call("list_backpacks");
 /**
  * Connects a backpack. Badgr signs in with `username` and `password` (sent once, never
  * kept); Badge Connect and OB 3.0 open the system browser (its address comes as "sign-in-url").
+ * Resolves to {backpack, scope, profile, session_only}: `session_only` is the core's sentence
+ * when no keyring runs and the sign-in lasts only until the window closes.
  */
 export const addBackpack = ({ name, baseUrl, kind, username, password, clientId = null }) =>
   call("add_backpack", { name, baseUrl, kind, username, password, clientId });

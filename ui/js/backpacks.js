@@ -1,6 +1,8 @@
 // Connected backpacks in Settings: connect one (Badgr with a password that
 // is sent once; Badge Connect and OB 3.0 through the system browser), send
-// badges or a collection to it, bring its badges here, disconnect it. The
+// badges or a collection to it (a published collection's share page opens in
+// the browser), bring its badges here, disconnect it. On a desktop with no
+// keyring a sign-in lasts until the window closes, and a notice says so. The
 // work runs in the core; this module shows its answers as text only.
 
 import * as api from "./api.js";
@@ -38,6 +40,8 @@ export class Backpacks {
     this.kind = $("backpack-kind");
     this.status = $("backpack-status");
     this.error = $("backpack-error");
+    this.details = $("backpack-details");
+    this.session = $("backpack-session");
     this.signIn = $("backpack-sign-in");
     this.report = $("push-dialog");
     this.busy = false;
@@ -114,6 +118,11 @@ export class Backpacks {
       this.form.reset();
       this.showKindFields();
       const b = added.backpack;
+      if (added.session_only) {
+        setText(this.session, `${api.capitalized(added.session_only)}.`);
+        show(this.session, true);
+        return `Connected ${b.name} at ${b.base_url} until Satchel closes.`;
+      }
       return `Connected ${b.name} at ${b.base_url}; the sign-in is in your keyring.`;
     });
     show(this.signIn, false);
@@ -139,7 +148,8 @@ export class Backpacks {
     } else if (button.classList.contains("backpack-remove")) {
       await this.run(`Disconnecting ${name}…`, async () => {
         await api.removeBackpack(name);
-        return `Disconnected ${name} and deleted its sign-in from your keyring. Your badges stay here.`;
+        const where = this.session.hidden ? "your keyring" : "this session";
+        return `Disconnected ${name} and deleted its sign-in from ${where}. Your badges stay here.`;
       });
     }
   }
@@ -170,6 +180,9 @@ export class Backpacks {
     }
     setText($("push-title"), `Sent to ${name}`);
     setText($("push-summary"), summary);
+    const share = c && !c.error ? c.share_url : null;
+    setLink($("push-share-link"), share);
+    show($("push-share"), Boolean(share));
     const list = $("push-list");
     list.replaceChildren();
     const order = { error: 0, pushed: 1, already_there: 2, unchanged: 3 };

@@ -254,12 +254,15 @@ function migrationSummary(r) {
 /**
  * Runs one background task of a settings panel: `controls` are disabled
  * meanwhile, the progress bar shows it runs, and its outcome (the sentence
- * `work` resolves to) or its error is written to the panel and the status bar.
+ * `work` resolves to) or its error is written to the panel and the status bar;
+ * an error's details go to the panel's collapsed `details`, when it has one.
  * @param {{ notify: (m: string) => void, status: HTMLElement, error: HTMLElement,
+ *           details?: HTMLDetailsElement,
  *           importer: import("./importer.js").Importer }} panel
  */
 export async function runTask(panel, controls, message, work) {
   show(panel.error, false);
+  if (panel.details) show(panel.details, false);
   for (const c of controls) c.disabled = true;
   panel.notify(message);
   setText(panel.status, message);
@@ -276,6 +279,11 @@ export async function runTask(panel, controls, message, work) {
     setText(panel.status, "");
     setText(panel.error, text);
     show(panel.error, true);
+    if (panel.details && e.details) {
+      panel.details.open = false;
+      setText(panel.details.querySelector("p"), e.details);
+      show(panel.details, true);
+    }
   } finally {
     for (const c of controls) c.disabled = false;
     panel.importer.endProgress();
