@@ -11,6 +11,7 @@ mod images;
 mod server;
 
 mod architecture;
+mod archives;
 mod backpacks;
 mod cli;
 mod collections;
