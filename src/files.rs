@@ -4,7 +4,11 @@
 //! a file is read up to [`MAX_FILE_BYTES`] whatever its size claims, a ZIP is
 //! opened with a cap on its entries and on everything it inflates, and entries
 //! are read into memory only: nothing is ever written to disk by an entry's
-//! name, so `../` paths in an archive cannot reach outside it.
+//! name. Even so, an archive whose names could mean something outside it is
+//! not trusted: an entry named with `..` or an absolute path, or stored as a
+//! symbolic link, is refused when read ([`Hazard`]), and an archive holding
+//! two entries of the same name, or declaring more than
+//! [`MAX_ZIP_TOTAL_BYTES`] in all, is refused when opened.
 
 use std::fs::File;
 use std::io::Read;
@@ -50,13 +54,51 @@ pub enum FileError {
     )]
     TooManyEntries { path: PathBuf, count: usize },
     #[error(
-        "{} inflates to more than {} GiB; the rest of it was not read",
+        "{} inflates to more than {} GiB in all, far more than any set of badges; it was refused before that much was read",
         path.display(),
         MAX_ZIP_TOTAL_BYTES >> 30
     )]
     Inflates { path: PathBuf },
     #[error("{} is not a readable ZIP archive: {reason}", path.display())]
     NotZip { path: PathBuf, reason: String },
+    #[error(
+        "{} holds more than one entry under the same name, so which one is meant cannot be told; it was not read",
+        path.display()
+    )]
+    DuplicateNames { path: PathBuf },
+    #[error("{label} was not read: {hazard}")]
+    Refused { label: String, hazard: Hazard },
+}
+
+/// What makes an archive entry unsafe to take, whatever it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Hazard {
+    /// A `..` in its name climbs out of the folder it is in.
+    #[error("its name climbs out of the archive with `..`, which no badge file needs")]
+    ParentDir,
+    /// Its name starts at the root of a disk (`/…`, `\\…` or `C:…`).
+    #[error("its name is an absolute path, which no badge file needs")]
+    Absolute,
+    /// It is stored as a symbolic link: its content is where the link points.
+    #[error("it is a symbolic link, and a badge is never one")]
+    Symlink,
+}
+
+impl Hazard {
+    /// What, if anything, is unsafe about an entry of this name and kind.
+    fn of(name: &str, symlink: bool) -> Option<Hazard> {
+        let bytes = name.as_bytes();
+        let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+        if name.starts_with(['/', '\\']) || drive {
+            Some(Hazard::Absolute)
+        } else if name.split(['/', '\\']).any(|part| part == "..") {
+            Some(Hazard::ParentDir)
+        } else if symlink {
+            Some(Hazard::Symlink)
+        } else {
+            None
+        }
+    }
 }
 
 impl Coded for FileError {
@@ -68,7 +110,9 @@ impl Coded for FileError {
             FileError::TooLarge { .. }
             | FileError::TooManyEntries { .. }
             | FileError::Inflates { .. } => ErrorCode::TooLarge,
-            FileError::NotZip { .. } => ErrorCode::MalformedImage,
+            FileError::NotZip { .. }
+            | FileError::DuplicateNames { .. }
+            | FileError::Refused { .. } => ErrorCode::MalformedImage,
         }
     }
 }
@@ -144,10 +188,15 @@ pub struct Entry {
     pub index: usize,
     /// The name as stored in the archive; only ever used as a label or a key.
     pub name: String,
+    /// Why the entry is refused when read, if it is.
+    pub hazard: Option<Hazard>,
 }
 
 impl Archive {
-    /// Opens a ZIP archive, refusing one with more than [`MAX_ZIP_ENTRIES`] entries.
+    /// Opens a ZIP archive, refusing one with more than [`MAX_ZIP_ENTRIES`]
+    /// entries, two entries of the same name, or entries that declare more
+    /// than [`MAX_ZIP_TOTAL_BYTES`] in all (an entry never inflates past what
+    /// it declares, so nothing more is ever inflated).
     pub fn open(path: &Path) -> Result<Archive, FileError> {
         let file = File::open(path).map_err(|e| io_error(path, e))?;
         let zip = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
@@ -155,6 +204,21 @@ impl Archive {
             return Err(FileError::TooManyEntries {
                 path: path.to_owned(),
                 count: zip.len(),
+            });
+        }
+        if zip.has_duplicate_names() {
+            return Err(FileError::DuplicateNames {
+                path: path.to_owned(),
+            });
+        }
+        let mut declared: u64 = 0;
+        for index in 0..zip.len() {
+            let entry = zip.by_index_data(index).map_err(|e| zip_error(path, e))?;
+            declared = declared.saturating_add(entry.size());
+        }
+        if declared > MAX_ZIP_TOTAL_BYTES {
+            return Err(FileError::Inflates {
+                path: path.to_owned(),
             });
         }
         Ok(Archive {
@@ -189,23 +253,28 @@ impl Archive {
                 .name()
                 .map_err(|e| zip_error(&self.path, e))?
                 .into_owned();
-            out.push(Entry { index, name });
+            let hazard = Hazard::of(&name, entry.is_symlink());
+            out.push(Entry {
+                index,
+                name,
+                hazard,
+            });
         }
         Ok(out)
     }
 
     /// Inflates one entry into memory, with the per-entry cap and the
-    /// archive's running total cap.
+    /// archive's running total cap; an entry with a [`Hazard`] is refused.
     pub fn read(&mut self, index: usize) -> Result<Vec<u8>, FileError> {
         let entry = self
             .zip
             .by_index(index)
             .map_err(|e| zip_error(&self.path, e))?;
-        let label = format!(
-            "{}!/{}",
-            self.path.display(),
-            entry.name().unwrap_or_default()
-        );
+        let name = entry.name().unwrap_or_default();
+        let label = format!("{}!/{name}", self.path.display());
+        if let Some(hazard) = Hazard::of(&name, entry.is_symlink()) {
+            return Err(FileError::Refused { label, hazard });
+        }
         let bytes = read_capped(entry).map_err(|e| match e {
             CappedRead::TooLarge => too_large(&label),
             CappedRead::Io(e) => zip_error(&self.path, format!("{label}: {e}")),
@@ -224,5 +293,29 @@ fn zip_error(archive: &Path, e: impl std::fmt::Display) -> FileError {
     FileError::NotZip {
         path: archive.to_owned(),
         reason: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hazard;
+
+    #[test]
+    fn names_that_could_reach_outside_an_archive_are_hazards() {
+        for (name, hazard) in [
+            ("../x.png", Some(Hazard::ParentDir)),
+            ("a/../../x.png", Some(Hazard::ParentDir)),
+            ("a\\..\\x.png", Some(Hazard::ParentDir)),
+            ("/etc/x.png", Some(Hazard::Absolute)),
+            ("\\\\server\\x.png", Some(Hazard::Absolute)),
+            ("C:x.png", Some(Hazard::Absolute)),
+            ("a/b..c.png", None),
+            ("..hidden.png", None),
+            ("a/x.png", None),
+        ] {
+            assert_eq!(Hazard::of(name, false), hazard, "{name}");
+        }
+        assert_eq!(Hazard::of("a/x.png", true), Some(Hazard::Symlink));
+        assert_eq!(Hazard::of("../x.png", true), Some(Hazard::ParentDir));
     }
 }

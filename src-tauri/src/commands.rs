@@ -9,7 +9,8 @@
 //! push, pull), which report [`TASK_PROGRESS`] (or [`IMPORT_PROGRESS`] for a
 //! migration); everything else is one short query or transaction on the
 //! shared connection, never held across network I/O. Business rules live in
-//! the core, not here.
+//! the core, not here; the one check made here is that every path is one a
+//! file dialog or a drop can have given (a full path).
 
 use std::path::Path;
 
@@ -108,7 +109,8 @@ pub fn delete_badge(state: State<'_, Desktop>, id: i64) -> Result<(), CommandErr
 /// Writes one badge to `path`: `.png` / `.svg` baked, `.json`, or `.jws`.
 #[tauri::command]
 pub fn export_badge(state: State<'_, Desktop>, id: i64, path: String) -> Result<(), CommandError> {
-    Ok(export::export_badge(&state.wallet(), id, Path::new(&path))?)
+    let path = given_path(&path)?;
+    Ok(export::export_badge(&state.wallet(), id, path)?)
 }
 
 /// Imports dropped or picked files, folders and ZIPs (and URLs).
@@ -117,6 +119,12 @@ pub async fn import_paths<R: Runtime>(
     app: AppHandle<R>,
     paths: Vec<String>,
 ) -> Result<Vec<ImportResult>, CommandError> {
+    for path in &paths {
+        let trimmed = path.trim();
+        if !(trimmed.starts_with("http://") || trimmed.starts_with("https://")) {
+            given_path(path)?;
+        }
+    }
     in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
         let options = intake::Options::default();
         let run = intake::take(wallet, fetcher, &paths, options, Utc::now(), progress);
@@ -280,6 +288,7 @@ pub async fn export_wallet<R: Runtime>(
     app: AppHandle<R>,
     path: String,
 ) -> Result<ExportSummary, CommandError> {
+    given_path(&path)?;
     in_task(app, TASK_PROGRESS, move |w, _, _| {
         Ok(export::export_wallet(w, Path::new(&path), Utc::now())?)
     })
@@ -293,6 +302,7 @@ pub async fn publish_site<R: Runtime>(
     dir: String,
     base_url: Option<String>,
 ) -> Result<PublishSummary, CommandError> {
+    given_path(&dir)?;
     in_task(app, TASK_PROGRESS, move |w, _, _| {
         let base = base_url.as_deref().map(str::trim).filter(|b| !b.is_empty());
         Ok(export::publish(w, Path::new(&dir), base, Utc::now())?)
@@ -319,6 +329,7 @@ pub async fn migrate_mozilla<R: Runtime>(
     path: String,
     add_identities: bool,
 ) -> Result<MigrationReport, CommandError> {
+    given_path(&path)?;
     in_task(app, IMPORT_PROGRESS, move |w, fetcher, _| {
         let options = intake::Options { add_identities };
         let run = intake::mozilla::migrate(w, fetcher, Path::new(&path), options, Utc::now());
@@ -333,6 +344,7 @@ pub async fn backup_wallet<R: Runtime>(
     app: AppHandle<R>,
     path: String,
 ) -> Result<i64, CommandError> {
+    given_path(&path)?;
     in_task(app, TASK_PROGRESS, move |w, _, _| {
         w.backup_to(Path::new(&path))?;
         Ok(w.badge_count()?)
@@ -346,6 +358,7 @@ pub async fn restore_wallet<R: Runtime>(
     app: AppHandle<R>,
     path: String,
 ) -> Result<RestoreOutcome, CommandError> {
+    given_path(&path)?;
     in_task(app, TASK_PROGRESS, move |w, _, _| {
         let previous = w.restore_from(Path::new(&path), Utc::now())?;
         let badges = w.badge_count()?;
@@ -437,6 +450,23 @@ pub async fn pull_from_backpack<R: Runtime>(
         Ok(block_on(ops::pull(wallet, &ctx, &name))?)
     })
     .await
+}
+
+/// `path` as a path the window can have been given: file dialogs and drops
+/// give full paths, so an empty, relative or NUL-holding one did not come
+/// from them and is refused rather than resolved against wherever the app
+/// happens to run.
+fn given_path(path: &str) -> Result<&Path, CommandError> {
+    let given = Path::new(path);
+    if path.contains('\0') || !given.is_absolute() {
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{path:?} is not a full path, as a file dialog or a drop gives; nothing was done, so pick the file or folder again"
+            ),
+        ));
+    }
+    Ok(given)
 }
 
 /// [`in_background`] for a task without progress of its own: reports that it

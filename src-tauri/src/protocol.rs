@@ -35,7 +35,7 @@ pub fn handle<R: Runtime>(
 }
 
 /// The response for `request`: the image, or a status with no body.
-fn respond(desktop: &Desktop, request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
+pub fn respond(desktop: &Desktop, request: &Request<Vec<u8>>) -> Response<Cow<'static, [u8]>> {
     let Some(id) = badge_id(request.uri()) else {
         return status(StatusCode::NOT_FOUND);
     };

@@ -18,7 +18,7 @@ use support::server::Route;
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
-use tauri::{App, Listener, WebviewWindow};
+use tauri::{App, Listener, Manager, WebviewWindow};
 
 struct Window {
     _app: App<MockRuntime>,
@@ -994,4 +994,195 @@ fn capabilities_allow_exactly_the_commands_the_ui_uses() {
     assert_eq!(listed, allowed, "capabilities/main.json");
     assert_eq!(listed, called, "ui/js/api.js");
     assert_eq!(listed, handled, "src/lib.rs");
+}
+
+/// The `{code, message}` of a refused command, after checking its code.
+fn refused(w: &Window, cmd: &str, args: Value, code: &str) -> String {
+    let err = w
+        .invoke(cmd, args.clone())
+        .expect_err(&format!("{cmd} {args} is refused"));
+    assert_eq!(err["code"], code, "{cmd} {args}: {err}");
+    err["message"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn every_command_refuses_ids_that_do_not_exist() {
+    let w = Window::open();
+    let badge = import_fixtures(&w, &support::GOOD_NAMES)[0];
+    let before = badge_count(&w);
+    let collection = w
+        .invoke("create_collection", json!({ "name": "Real" }))
+        .unwrap()["id"]
+        .clone();
+    let out = w._dir.path().join("out.png");
+    for (cmd, args) in [
+        ("badge_detail", json!({ "id": 4242 })),
+        ("delete_badge", json!({ "id": 4242 })),
+        ("export_badge", json!({ "id": 4242, "path": out })),
+        ("badge_checks", json!({ "id": 4242 })),
+        ("share_linkedin", json!({ "id": 4242 })),
+        ("verify_badges", json!({ "ids": [4242] })),
+        ("collection_contents", json!({ "id": 4242 })),
+        ("rename_collection", json!({ "id": 4242, "name": "X" })),
+        (
+            "set_collection_public",
+            json!({ "id": 4242, "public": true }),
+        ),
+        ("delete_collection", json!({ "id": 4242 })),
+        (
+            "add_to_collection",
+            json!({ "id": 4242, "badges": [badge] }),
+        ),
+        (
+            "add_to_collection",
+            json!({ "id": collection, "badges": [4242] }),
+        ),
+        (
+            "remove_from_collection",
+            json!({ "id": 4242, "badges": [badge] }),
+        ),
+        ("move_badge", json!({ "id": 4242, "badge": badge, "to": 0 })),
+        (
+            "move_badge",
+            json!({ "id": collection, "badge": 4242, "to": 0 }),
+        ),
+        ("remove_backpack", json!({ "name": "nowhere" })),
+        ("push_to_backpack", json!({ "name": "nowhere" })),
+        ("pull_from_backpack", json!({ "name": "nowhere" })),
+    ] {
+        let message = refused(&w, cmd, args, "not_found");
+        assert!(
+            message.contains("4242") || message.contains("nowhere"),
+            "{cmd} names what it did not find: {message}"
+        );
+    }
+    assert!(!out.exists());
+    assert_eq!(badge_count(&w), before);
+}
+
+#[test]
+fn every_path_must_be_a_full_one_as_dialogs_and_drops_give() {
+    let w = Window::open();
+    let badge = import_fixtures(&w, &support::GOOD_NAMES)[0];
+    let before = badge_count(&w);
+    let dir = w._dir.path().display().to_string();
+    let with_nul = format!("{dir}/copy\0.png");
+    for (cmd, args) in [
+        ("export_badge", json!({ "id": badge, "path": "" })),
+        ("export_badge", json!({ "id": badge, "path": "copy.png" })),
+        ("export_badge", json!({ "id": badge, "path": with_nul })),
+        ("export_wallet", json!({ "path": "everything.zip" })),
+        ("publish_site", json!({ "dir": "site" })),
+        ("publish_site", json!({ "dir": "" })),
+        (
+            "migrate_mozilla",
+            json!({ "path": "mozilla.zip", "addIdentities": false }),
+        ),
+        ("backup_wallet", json!({ "path": "wallet.backup" })),
+        ("restore_wallet", json!({ "path": "../wallet.backup" })),
+        (
+            "import_paths",
+            json!({ "paths": [samples_dir(), "badge.png"] }),
+        ),
+        ("import_paths", json!({ "paths": [""] })),
+    ] {
+        let message = refused(&w, cmd, args, "invalid_input");
+        assert!(message.contains("is not a full path"), "{message}");
+    }
+    for written in ["copy.png", "everything.zip", "site", "wallet.backup"] {
+        assert!(!Path::new(written).exists(), "{written} beside the app");
+    }
+    assert_eq!(badge_count(&w), before);
+    // Addresses of hosted badges are no paths, and still come in.
+    let url = w
+        .invoke(
+            "import_paths",
+            json!({ "paths": ["https://badge.invalid/a"] }),
+        )
+        .unwrap();
+    assert_eq!(url[0]["path"], "https://badge.invalid/a", "{url}");
+}
+
+#[test]
+fn the_image_protocol_serves_badge_images_and_nothing_else() {
+    let w = Window::open();
+    w.invoke("import_paths", json!({ "paths": [samples_dir()] }))
+        .unwrap();
+    let text = issuer_docs::embedded_assertion(
+        "https://badges.satchel.example/assertions/no-picture",
+        "No Picture",
+        "Fixture Guild",
+        support::LEARNER,
+    )
+    .to_string();
+    let plain = w.invoke("import_text", json!({ "text": text })).unwrap()["badge_id"]
+        .as_i64()
+        .unwrap();
+    let desktop = w._app.state::<Desktop>();
+    let get = |uri: &str| {
+        let request = tauri::http::Request::builder()
+            .uri(uri)
+            .body(Vec::new())
+            .unwrap();
+        satchel_desktop::protocol::respond(&desktop, &request)
+    };
+
+    let mut served = Vec::new();
+    for badge in w
+        .invoke("list_badges", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+    {
+        let id = badge["id"].as_i64().unwrap();
+        let response = get(&format!("satchel://badge/{id}"));
+        if id == plain {
+            assert_eq!(response.status(), 404, "a JSON badge has no picture");
+            continue;
+        }
+        assert_eq!(response.status(), 200);
+        let headers = response.headers();
+        let header = |name: &str| headers[name].to_str().unwrap().to_owned();
+        assert_eq!(
+            header("content-security-policy"),
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("cache-control"), "no-store");
+        served.push((header("content-type"), response.body().to_vec()));
+    }
+    let mut samples: Vec<(String, Vec<u8>)> = std::fs::read_dir(samples_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            let kind = match path.extension().unwrap().to_str().unwrap() {
+                "svg" => "image/svg+xml",
+                _ => "image/png",
+            };
+            (kind.to_owned(), std::fs::read(path).unwrap())
+        })
+        .collect();
+    samples.sort();
+    served.sort();
+    assert!(served == samples, "each image exactly as imported");
+
+    // A platform that rewrites custom schemes asks the same way.
+    assert_eq!(get("http://satchel.localhost/badge/1").status(), 200);
+    for uri in [
+        "satchel://badge/4242",
+        "satchel://badge/-1",
+        "satchel://badge/",
+        "satchel://badge/1/../2",
+        "satchel://badge/..%2Fwallet.sqlite3",
+        "satchel://wallet/1",
+        "satchel://localhost/wallet.sqlite3",
+        "http://satchel.localhost/wallet.sqlite3",
+        "http://satchel.localhost/badge/one",
+    ] {
+        let response = get(uri);
+        assert_eq!(response.status(), 404, "{uri}");
+        assert!(response.body().is_empty(), "{uri}");
+        assert!(response.headers().get("content-type").is_none(), "{uri}");
+    }
 }

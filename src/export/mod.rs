@@ -225,7 +225,9 @@ pub fn credential_document(badge: &Badge) -> Option<Value> {
 /// a rename, so `path` is either the old file or the whole new one. The
 /// temporary file is named after the target (`.<name>.satchel-….part`), so
 /// the leftovers of an earlier write to the same target that was killed
-/// before its rename are recognized and removed first.
+/// before its rename are recognized and removed first. A symbolic link at
+/// `path` is itself replaced by the new file; what it pointed to is never
+/// opened.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<(), ExportError>,

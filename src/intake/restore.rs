@@ -5,6 +5,8 @@
 //!
 //! Reading goes through [`crate::files::Archive`] (entry, total and count
 //! caps), looks entries up by exact name only and never writes them to disk.
+//! Satchel never writes an entry with a [`crate::files::Hazard`], so an
+//! export holding one has been altered, and is refused whole.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -13,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::IntakeError;
 use crate::export::bundle::{BadgeEntry, FORMAT, FORMAT_VERSION, MANIFEST, Manifest, Original};
-use crate::files::Archive;
+use crate::files::{Archive, FileError};
 use crate::outcome::{ImportResult, ImportStatus};
 use crate::wallet::{BadgeWithOriginal, RestoredBadge, Wallet};
 
@@ -111,11 +113,18 @@ impl Iterator for Badges<'_> {
 /// [`Wallet::restore`]): all of it, or nothing.
 fn restore(wallet: &mut Wallet, path: &Path) -> Result<Vec<RestoredBadge>, IntakeError> {
     let mut archive = Archive::open(path)?;
-    let index = archive
-        .entries()?
-        .into_iter()
-        .map(|e| (e.name, e.index))
-        .collect();
+    let entries = archive.entries()?;
+    if let Some((entry, hazard)) = entries
+        .iter()
+        .find_map(|e| e.hazard.map(|hazard| (e, hazard)))
+    {
+        return Err(FileError::Refused {
+            label: archive.label(&entry.name),
+            hazard,
+        }
+        .into());
+    }
+    let index = entries.into_iter().map(|e| (e.name, e.index)).collect();
     let mut reader = Reader { archive, index };
     let manifest: Manifest = reader.read_json(MANIFEST)?;
     if manifest.format != FORMAT {

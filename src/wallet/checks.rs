@@ -138,8 +138,17 @@ impl Wallet {
         Ok(())
     }
 
-    /// A badge's checks, oldest first.
+    /// A badge's checks, oldest first; an unknown badge is an error, not an
+    /// empty history.
     pub fn checks(&self, badge_id: i64) -> Result<Vec<CheckRecord>, WalletError> {
+        let known: bool = self.conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM badge WHERE id = ?1)",
+            [badge_id],
+            |r| r.get(0),
+        )?;
+        if !known {
+            return Err(WalletError::NoSuchBadge(badge_id));
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT checked_at, outcome, message, evidence FROM badge_check
              WHERE badge_id = ?1 ORDER BY id",

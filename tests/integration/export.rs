@@ -1,5 +1,6 @@
 //! Export and re-import: a ZIP that other backpacks read as a Mozilla export
-//! and that rebuilds an identical wallet, and single-badge exports.
+//! and that rebuilds an identical wallet, and single-badge exports; every
+//! export replaces its target whole and never writes through a symbolic link.
 
 use std::io::Read;
 use std::path::Path;
@@ -415,4 +416,126 @@ fn one_badge_is_exported_as_png_svg_json_or_jws() {
         "{}",
         stderr(&bad)
     );
+}
+
+/// A wallet holding one baked PNG badge (id 1).
+fn one_badge_wallet() -> Sandbox {
+    let sb = Sandbox::new();
+    let text = badges::embedded_assertion(
+        "https://i.example/a/linked",
+        "Linked",
+        "Issuer",
+        "ann@example.org",
+    )
+    .to_string();
+    let png = bake::bake(&images::badge_png(16, 30), &text, BakeSlot::Assertion).unwrap();
+    let results = sb.import(&[&sb.write("in/a.png", png)]);
+    assert_eq!(results[0]["status"], "imported", "{results:?}");
+    sb
+}
+
+#[test]
+fn an_export_replaces_a_symlink_at_its_target_and_never_writes_through_it() {
+    let sb = one_badge_wallet();
+    let precious = sb.write("precious.txt", "the learner's own notes");
+    std::fs::create_dir(sb.path("elsewhere")).unwrap();
+    let exports: [(&str, Vec<&str>); 3] = [
+        ("badge.png", vec!["export", "1", "-o"]),
+        ("badge.json", vec!["export", "1", "-o"]),
+        ("wallet.zip", vec!["export"]),
+    ];
+    for (name, args) in exports {
+        for (kind, target) in [
+            ("a file", precious.clone()),
+            (
+                "nothing yet",
+                sb.path("elsewhere/new").display().to_string(),
+            ),
+        ] {
+            let out = sb.path(name);
+            let _ = std::fs::remove_file(&out);
+            std::os::unix::fs::symlink(&target, &out).unwrap();
+            let out = out.display().to_string();
+            ok(&sb, &[args.as_slice(), &[out.as_str()]].concat());
+
+            let written = std::fs::symlink_metadata(&out).unwrap();
+            assert!(written.is_file(), "{name} over a link to {kind}");
+            let bytes = std::fs::read(&out).unwrap();
+            match name {
+                "badge.png" => assert!(bake::unbake(&bytes).unwrap().text.contains("Linked")),
+                "badge.json" => assert!(serde_json::from_slice::<Value>(&bytes).is_ok()),
+                _ => assert!(zip_entry(Path::new(&out), "satchel-export.json").starts_with(b"{")),
+            }
+        }
+        assert_eq!(
+            std::fs::read_to_string(&precious).unwrap(),
+            "the learner's own notes",
+            "the file {name}'s link pointed to"
+        );
+        assert!(!sb.path("elsewhere/new").exists(), "{name}");
+    }
+}
+
+#[test]
+fn an_existing_export_is_replaced_by_a_new_file_never_rewritten_in_place() {
+    let sb = one_badge_wallet();
+    for (name, args) in [
+        ("copy.png", vec!["export", "1", "-o"]),
+        ("copy.zip", vec!["export"]),
+    ] {
+        let out = sb.write(name, "the old copy");
+        // A second name for the old file sees it change only if it is
+        // written in place.
+        let other_name = sb.path(&format!("old-{name}"));
+        std::fs::hard_link(&out, &other_name).unwrap();
+        ok(&sb, &[args.as_slice(), &[out.as_str()]].concat());
+        assert_eq!(
+            std::fs::read_to_string(&other_name).unwrap(),
+            "the old copy"
+        );
+        assert_ne!(std::fs::read(&out).unwrap(), b"the old copy");
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn publishing_into_a_symlinked_folder_is_refused_and_leaves_its_target_alone() {
+    let sb = one_badge_wallet();
+    let full = sb.path("full");
+    std::fs::create_dir(&full).unwrap();
+    std::fs::write(full.join("notes.txt"), "mine").unwrap();
+    let empty = sb.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for target in [&full, &empty] {
+        let site = sb.path("site");
+        let _ = std::fs::remove_file(&site);
+        std::os::unix::fs::symlink(target, &site).unwrap();
+        let out = sb.run(&["publish", &site.display().to_string()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is not a site Satchel published"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(std::fs::symlink_metadata(&site).unwrap().is_symlink());
+    }
+    let listed = |dir: &Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(listed(&full), ["notes.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(full.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(listed(&empty).is_empty());
 }

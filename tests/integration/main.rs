@@ -5,6 +5,7 @@ use satchel_test_support::backpacks as fake_backpacks;
 use satchel_test_support::{badges, images, server};
 
 mod architecture;
+mod archives;
 mod backpacks;
 mod cli;
 mod collections;
