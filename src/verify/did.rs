@@ -7,6 +7,11 @@
 //! always means https; only when the learner allowed private addresses does a
 //! loopback or private host (`did:web:127.0.0.1%3A8080`) resolve over plain
 //! http, which is how tests serve DID documents.
+//!
+//! Some keys are known without the network ([`key_in_reference`]): a
+//! `did:key`, and a key URL whose fragment is itself a multibase key
+//! (`https://issuer.example/issuers/1#z6Mk…`). A signature is checked with
+//! such a key first; the document is fetched only to learn who owns the key.
 
 use std::net::IpAddr;
 
@@ -92,6 +97,22 @@ impl Verifier<'_> {
         );
         Ok(found)
     }
+}
+
+/// The key a reference carries in itself, known without the network: the
+/// key of a `did:key`, or the multibase key (did:key form, `z6Mk…` for
+/// Ed25519) that is the fragment of an http(s) key URL. `None` when the key
+/// can only be fetched. A key found this way proves only that the content is
+/// unchanged since it was signed; who owns it is a separate question.
+pub(super) fn key_in_reference(reference: &str) -> Option<Result<PublicKey, KeyError>> {
+    let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    if let Some(multikey) = base.strip_prefix("did:key:") {
+        return Some(PublicKey::from_multibase(multikey));
+    }
+    let web = base.starts_with("https://") || base.starts_with("http://");
+    // Any other fragment (`#key-1`) only names a key the document holds.
+    web.then(|| PublicKey::from_multibase(fragment).ok().map(Ok))
+        .flatten()
 }
 
 /// The key in a verification method or JWK.
@@ -187,6 +208,26 @@ mod tests {
             "https://127.0.0.1:8080/.well-known/did.json"
         );
         assert!(did_web_url("did:web:a@b", true).is_err());
+    }
+
+    #[test]
+    fn only_did_key_and_key_url_fragments_are_known_offline() {
+        // The W3C examples' key, as a did:key and as a URL fragment.
+        let key = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+        let expected = PublicKey::from_multibase(key).unwrap();
+        let offline = |r: &str| key_in_reference(r).map(Result::unwrap);
+        assert_eq!(
+            offline(&format!("did:key:{key}#{key}")),
+            Some(expected.clone())
+        );
+        assert_eq!(
+            offline(&format!("https://vc.example/issuers/5678#{key}")),
+            Some(expected)
+        );
+        assert_eq!(offline("https://vc.example/issuers/5678#key-1"), None);
+        assert_eq!(offline("https://vc.example/keys/1.json"), None);
+        assert_eq!(offline(&format!("did:web:vc.example#{key}")), None);
+        assert!(key_in_reference("did:key:zNotAKey").unwrap().is_err());
     }
 
     #[test]

@@ -22,7 +22,7 @@ const ED25519_PUB: [u8; 2] = [0xed, 0x01];
 const P256_PUB: [u8; 2] = [0x80, 0x24];
 
 /// A public key Satchel can check signatures with.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublicKey {
     Rsa(rsa::RsaPublicKey),
     P256(p256::ecdsa::VerifyingKey),

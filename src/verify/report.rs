@@ -9,9 +9,10 @@ use serde_json::{Map, Value, json};
 
 use crate::wallet::{CheckRecord, Outcome};
 
-/// Marks a check stopped by a finding already written in its [`Report`].
+/// Marks a check stopped by a finding already written in its [`Report`],
+/// with that finding's outcome.
 #[derive(Debug)]
-pub(super) struct Halt;
+pub(super) struct Halt(pub Outcome);
 
 /// The result of one step of a check.
 pub(super) type Step<T> = Result<T, Halt>;
@@ -53,7 +54,7 @@ impl Report {
     /// Records a problem that ends the check.
     pub fn halt(&mut self, outcome: Outcome, message: impl Into<String>) -> Halt {
         self.find(outcome, message);
-        Halt
+        Halt(outcome)
     }
 
     /// Records something that was confirmed, for the sentence of a valid badge.

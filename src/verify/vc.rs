@@ -4,6 +4,11 @@
 //! key URL; or an embedded public `jwk`), and its claims `iss`, `jti`, `sub`,
 //! `nbf` and `exp` must agree with the credential. An embedded proof must be
 //! `eddsa-jcs-2022` or `eddsa-rdfc-2022` by a key that belongs to the issuer.
+//! When the key is known without the network (a `did:key`, a `jwk`, a key
+//! URL whose fragment is the key), the signature is checked before anything
+//! is fetched, so a changed credential is `bad_signature` offline too; an
+//! intact one whose key owner cannot be looked up is `unreachable` and says
+//! that its signature is intact.
 //! A proof Satchel cannot check (another suite, or an rdfc proof over a
 //! JSON-LD context it does not ship) proves nothing either way: when no
 //! other proof checks out the outcome is `unsupported`, with what could not
@@ -13,13 +18,13 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::did::FoundKey;
+use super::did::{FoundKey, key_in_reference};
 use super::hosted::check_signature;
 use super::keys::{CompactJws, PublicKey};
 use super::proof::{
     EDDSA_JCS_2022, EDDSA_RDFC_2022, ProofError, verify_eddsa_jcs, verify_eddsa_rdfc,
 };
-use super::report::{Report, Step};
+use super::report::{Halt, Report, Step};
 use super::{Outcome, Verifier, check_dates, id_of, one_or_many};
 use crate::credential::Credential;
 
@@ -46,7 +51,7 @@ impl Verifier<'_> {
             _ => claims,
         };
         let issuer = id_of(vc.get("issuer")).or_else(|| claims.get("iss").and_then(Value::as_str));
-        let (found, key_name) = if let Some(jwk) = jws.header.get("jwk") {
+        if let Some(jwk) = jws.header.get("jwk") {
             let key = PublicKey::from_jwk(jwk).map_err(|e| {
                 r.halt(
                     Outcome::Invalid,
@@ -54,22 +59,18 @@ impl Verifier<'_> {
                 )
             })?;
             r.caveat("its key came inside the credential itself, so the signature shows the content is unchanged but not, on its own, who issued it");
-            let found = FoundKey {
-                key,
-                controller: None,
-            };
-            (found, "embedded in its header".to_owned())
+            check_signature(r, &jws, &key, "embedded in its header")?;
         } else if let Some(kid) = jws.header.get("kid").and_then(Value::as_str) {
-            let found = self.resolve_key(r, kid).await?;
-            key_belongs_to_issuer(r, kid, &found, issuer)?;
-            (found, kid.to_owned())
+            self.signed_with_issuer_key(r, kid, issuer, |r, key| {
+                check_signature(r, &jws, key, kid).map(|()| true)
+            })
+            .await?;
         } else {
             return Err(r.halt(
                 Outcome::Invalid,
                 "the credential's signature names no key (no `kid` or `jwk` in its header); ask the issuer for a new copy",
             ));
-        };
-        check_signature(r, &jws, &found.key, &key_name)?;
+        }
         claims_agree(r, claims, vc)?;
         self.vc_common(r, vc, c).await
     }
@@ -120,33 +121,12 @@ impl Verifier<'_> {
                     "the credential's proof names no key (`verificationMethod`)",
                 )
             })?;
-            let found = self.resolve_key(r, method).await?;
-            key_belongs_to_issuer(r, method, &found, issuer)?;
-            match verify(&doc, proof, &found.key) {
-                Ok(()) => {
-                    r.note("proof", suite);
-                    r.confirm(format!("its {suite} proof checks out with the key {method}"));
-                    checked = true;
-                }
-                Err(ProofError::Key(super::KeyError::BadSignature)) => {
-                    return Err(r.halt(
-                        Outcome::BadSignature,
-                        format!(
-                            "the proof does not match the credential's content with the key {method}: it was changed after it was signed, or signed by someone else; get a fresh copy from the issuer"
-                        ),
-                    ));
-                }
-                Err(e @ ProofError::UnknownContext(_)) => unchecked.push((
-                    suite,
-                    format!("{e}; ask the issuer for a copy that uses the published Open Badges contexts, or a VC-JWT"),
-                )),
-                Err(e) => {
-                    return Err(r.halt(
-                        Outcome::Invalid,
-                        format!("the proof cannot be checked: {e}"),
-                    ));
-                }
-            }
+            let proof_checks = |r: &mut Report, key: &PublicKey| {
+                proof_checked(r, verify(&doc, proof, key), suite, method, &mut unchecked)
+            };
+            checked |= self
+                .signed_with_issuer_key(r, method, issuer, proof_checks)
+                .await?;
         }
         if checked {
             // A proof that checks out decides; the others are only mentioned.
@@ -160,11 +140,99 @@ impl Verifier<'_> {
         self.vc_common(r, &doc, c).await
     }
 
+    /// Checks a signature made with the key `reference` names, then that the
+    /// key is the issuer's. `signature` checks with a key and says whether it
+    /// could (false: not checkable, nothing proven either way). A key known
+    /// without the network is tried first, so a changed credential is
+    /// `bad_signature` even when the issuer's site is down; only a signature
+    /// that holds makes its key's owner worth looking up.
+    async fn signed_with_issuer_key(
+        &self,
+        r: &mut Report,
+        reference: &str,
+        issuer: Option<&str>,
+        signature: impl FnOnce(&mut Report, &PublicKey) -> Step<bool>,
+    ) -> Step<bool> {
+        let Some(offline) = key_in_reference(reference) else {
+            let found = self.resolve_key(r, reference).await?;
+            key_belongs_to_issuer(r, reference, &found, issuer)?;
+            return signature(r, &found.key);
+        };
+        let key = offline.map_err(|e| {
+            r.halt(
+                Outcome::Invalid,
+                format!("the key {reference} the badge names cannot be used: {e}"),
+            )
+        })?;
+        if !signature(r, &key)? {
+            return Ok(false);
+        }
+        let found = match self.resolve_key(r, reference).await {
+            Ok(found) => found,
+            Err(halt @ Halt(Outcome::Unreachable)) => {
+                r.caveat(format!(
+                    "the signature itself is intact: the content has not changed since it was signed with the key {reference}; what could not be confirmed is that this key belongs to {}, so check again when the issuer's site can be reached",
+                    issuer.map_or("the issuer".to_owned(), |i| format!("the issuer {i}"))
+                ));
+                return Err(halt);
+            }
+            Err(halt) => return Err(halt),
+        };
+        if found.key != key {
+            return Err(r.halt(
+                Outcome::Invalid,
+                format!(
+                    "the key document lists another key under {reference} than the one its name carries, so the signature does not prove the issuer made it"
+                ),
+            ));
+        }
+        key_belongs_to_issuer(r, reference, &found, issuer)?;
+        Ok(true)
+    }
+
     /// Dates, recipient and status lists, whatever the proof.
     async fn vc_common(&self, r: &mut Report, vc: &Value, c: &Credential) -> Step<()> {
         check_dates(r, self.now, c.issued_on, c.expires, None);
         self.check_recipient(r, c.recipient.as_ref());
         self.vc_status(r, vc).await
+    }
+}
+
+/// Records what checking one proof of `suite` by the key `method` found:
+/// it holds (true), it cannot be checked (false, with why added to
+/// `unchecked`), or it halts the check as proven wrong.
+fn proof_checked<'a>(
+    r: &mut Report,
+    result: Result<(), ProofError>,
+    suite: &'a str,
+    method: &str,
+    unchecked: &mut Vec<(&'a str, String)>,
+) -> Step<bool> {
+    match result {
+        Ok(()) => {
+            r.note("proof", suite);
+            r.confirm(format!("its {suite} proof checks out with the key {method}"));
+            Ok(true)
+        }
+        Err(ProofError::Key(super::KeyError::BadSignature)) => Err(r.halt(
+            Outcome::BadSignature,
+            format!(
+                "the proof does not match the credential's content with the key {method}: it was changed after it was signed, or signed by someone else; get a fresh copy from the issuer"
+            ),
+        )),
+        Err(e @ ProofError::UnknownContext(_)) => {
+            unchecked.push((
+                suite,
+                format!(
+                    "{e}; ask the issuer for a copy that uses the published Open Badges contexts, or a VC-JWT"
+                ),
+            ));
+            Ok(false)
+        }
+        Err(e) => Err(r.halt(
+            Outcome::Invalid,
+            format!("the proof cannot be checked: {e}"),
+        )),
     }
 }
 
@@ -265,13 +333,7 @@ fn claims_agree(r: &mut Report, claims: &Value, vc: &Value) -> Step<()> {
     Ok(())
 }
 
-fn disagree(
-    r: &mut Report,
-    claim: &str,
-    said: &str,
-    field: &str,
-    written: &str,
-) -> super::report::Halt {
+fn disagree(r: &mut Report, claim: &str, said: &str, field: &str, written: &str) -> Halt {
     r.halt(
         Outcome::Invalid,
         format!(

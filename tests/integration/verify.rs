@@ -107,11 +107,26 @@ impl Alg {
     }
 }
 
+/// An Ed25519 public key as a multibase Multikey (`z6Mk…`).
+fn multikey_of(key: &ed25519_dalek::VerifyingKey) -> String {
+    let mut bytes = vec![0xed, 0x01];
+    bytes.extend_from_slice(key.as_bytes());
+    format!("z{}", bs58::encode(bytes).into_string())
+}
+
+/// The tests' Ed25519 key as a Multikey.
+fn multikey() -> String {
+    multikey_of(&keys().ed.verifying_key())
+}
+
 /// The tests' Ed25519 key as a `did:key`.
 fn did_key() -> String {
-    let mut bytes = vec![0xed, 0x01];
-    bytes.extend_from_slice(keys().ed.verifying_key().as_bytes());
-    format!("did:key:z{}", bs58::encode(bytes).into_string())
+    format!("did:key:{}", multikey())
+}
+
+/// The verification method id of the tests' `did:key`.
+fn did_key_method() -> String {
+    format!("{}#{}", did_key(), multikey())
 }
 
 /// A compact JWS of `payload`, signed with the tests' key for `alg`.
@@ -695,11 +710,7 @@ fn vc_jwts_verify_by_did_key_did_web_key_url_and_embedded_jwk() {
     issuer.json("/keys/es.json", &es_jwk);
     let profile = issuer.url("/profile");
     let cases = [
-        (
-            Alg::EdDsa,
-            did_key(),
-            json!({"kid": format!("{}#{}", did_key(), &did_key()[8..])}),
-        ),
+        (Alg::EdDsa, did_key(), json!({"kid": did_key_method()})),
         (
             Alg::Rs256,
             did_web.clone(),
@@ -737,7 +748,7 @@ fn vc_jwts_verify_by_did_key_did_web_key_url_and_embedded_jwk() {
 #[test]
 fn vc_jwt_failures_bad_signature_claims_dates_and_foreign_keys() {
     let did = did_key();
-    let kid = json!({"kid": format!("{did}#{}", &did[8..])});
+    let kid = json!({"kid": did_key_method()});
     let vc = ob3(&did, "urn:uuid:9", ANN, "2024-01-01T00:00:00Z", None);
     let jws = vc_jwt(Alg::EdDsa, kid.clone(), &vc);
     let soon = (chrono::Utc::now() + chrono::Duration::days(2))
@@ -821,18 +832,18 @@ fn vc_jwt_failures_bad_signature_claims_dates_and_foreign_keys() {
     }
 }
 
-/// Adds a Data Integrity proof of `suite` by the tests' did:key to `vc`;
-/// `canonical` gives the suite's canonical forms of the proof options and of
-/// the credential.
+/// Adds a Data Integrity proof of `suite` by the tests' Ed25519 key, named
+/// as `method`, to `vc`; `canonical` gives the suite's canonical forms of the
+/// proof options and of the credential.
 fn with_proof(
     vc: &Value,
+    method: &str,
     suite: &str,
     canonical: impl Fn(&Value, &Value) -> (Vec<u8>, Vec<u8>),
 ) -> Value {
-    let did = did_key();
     let mut proof = json!({"type": "DataIntegrityProof", "cryptosuite": suite,
         "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
-        "verificationMethod": format!("{did}#{}", &did[8..])});
+        "verificationMethod": method});
     // The proof configuration carries the credential's contexts (both suites).
     let mut config = proof.clone();
     config["@context"] = vc["@context"].clone();
@@ -845,17 +856,19 @@ fn with_proof(
     signed
 }
 
-/// Adds an `eddsa-jcs-2022` proof by the tests' did:key to `vc`.
-fn with_jcs_proof(vc: &Value) -> Value {
+/// Adds an `eddsa-jcs-2022` proof by the tests' key, named as `method`, to `vc`.
+fn with_jcs_proof(vc: &Value, method: &str) -> Value {
     let jcs = |v: &Value| serde_json_canonicalizer::to_vec(v).unwrap();
-    with_proof(vc, "eddsa-jcs-2022", |options, vc| (jcs(options), jcs(vc)))
+    with_proof(vc, method, "eddsa-jcs-2022", |options, vc| {
+        (jcs(options), jcs(vc))
+    })
 }
 
-/// Adds an `eddsa-rdfc-2022` proof by the tests' did:key to `vc`, over the
-/// RDFC-1.0 N-Quads the verifier computes.
-fn with_rdfc_proof(vc: &Value) -> Value {
+/// Adds an `eddsa-rdfc-2022` proof by the tests' key, named as `method`, to
+/// `vc`, over the RDFC-1.0 N-Quads the verifier computes.
+fn with_rdfc_proof(vc: &Value, method: &str) -> Value {
     let nquads = |v: &Value| satchel::verify::canonical_nquads(v).unwrap().into_bytes();
-    with_proof(vc, "eddsa-rdfc-2022", |options, vc| {
+    with_proof(vc, method, "eddsa-rdfc-2022", |options, vc| {
         (nquads(options), nquads(vc))
     })
 }
@@ -866,10 +879,13 @@ fn with_rdfc_proof(vc: &Value) -> Value {
 fn signed_verifies_and_tampering_is_caught(
     uuid: &str,
     suite: &str,
-    sign: fn(&Value) -> Value,
+    sign: fn(&Value, &str) -> Value,
 ) -> Value {
     let did = did_key();
-    let signed = sign(&ob3(&did, uuid, ANN, "2024-01-01T00:00:00Z", None));
+    let signed = sign(
+        &ob3(&did, uuid, ANN, "2024-01-01T00:00:00Z", None),
+        &did_key_method(),
+    );
     let sb = Sandbox::new();
     add_identity(&sb, ANN);
     let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
@@ -946,7 +962,7 @@ fn a_proof_type_satchel_cannot_check_is_unsupported_unless_another_proof_decides
     assert_eq!(result["evidence"]["proof"], "Ed25519Signature2020");
 
     // A second proof that checks out decides; the first is only mentioned.
-    let signed = with_jcs_proof(&credential);
+    let signed = with_jcs_proof(&credential, &did_key_method());
     let mut both = signed.clone();
     both["proof"] = json!([foreign_proof, signed["proof"].clone()]);
     let sb = Sandbox::new();
@@ -968,6 +984,136 @@ fn a_proof_type_satchel_cannot_check_is_unsupported_unless_another_proof_decides
     let sb = Sandbox::new();
     let (result, _) = import_and_verify_text(&sb, "c.json", &forged.to_string());
     assert_outcome(&result, "bad_signature");
+}
+
+/// The sentence of an intact signature whose key owner could not be looked up.
+const INTACT: &str = "the signature itself is intact";
+
+/// Serves at `path` an issuer profile listing `listed` as its Multikey under
+/// the id `<profile>#<fragment>`; returns the profile URL.
+fn profile_listing(issuer: &Issuer, path: &str, fragment: &str, listed: &str) -> String {
+    let profile = issuer.url(path);
+    issuer.json(
+        path,
+        &json!({"id": profile, "type": "Profile", "name": "Three Academy",
+                "verificationMethod": [{"id": format!("{profile}#{fragment}"), "type": "Multikey",
+                    "controller": profile, "publicKeyMultibase": listed}]}),
+    );
+    profile
+}
+
+#[test]
+fn a_key_named_in_its_url_fragment_checks_the_content_first_even_when_the_issuer_is_down() {
+    let issuer = Issuer::start();
+    let profile = profile_listing(&issuer, "/issuers/1", &multikey(), &multikey());
+    let method = format!("{profile}#{}", multikey());
+    let vc = ob3(&profile, "urn:uuid:40", ANN, "2024-01-01T00:00:00Z", None);
+    let forge = |v: &Value| {
+        let mut forged = v.clone();
+        forged["name"] = "Forged".into();
+        forged
+    };
+    let jcs = with_jcs_proof(&vc, &method);
+    let rdfc = with_rdfc_proof(&vc, &method);
+    let jwt = vc_jwt(Alg::EdDsa, json!({"kid": method}), &vc);
+    let copies = [
+        ("c.json", jcs.to_string(), true),
+        ("c.json", forge(&jcs).to_string(), false),
+        ("c.json", rdfc.to_string(), true),
+        ("c.json", forge(&rdfc).to_string(), false),
+        ("c.jwt", jwt.clone(), true),
+        (
+            "c.jwt",
+            tampered(&jwt, |c| c["vc"]["name"] = "Forged".into()),
+            false,
+        ),
+    ];
+    // Online: the genuine copies are valid, the changed ones are not.
+    let mut wallets = Vec::new();
+    for (name, text, genuine) in copies {
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let (result, _) = import_and_verify_text(&sb, name, &text);
+        assert_outcome(&result, if genuine { "valid" } else { "bad_signature" });
+        if genuine {
+            assert_eq!(result["evidence"]["key"]["controller"], profile.as_str());
+        }
+        wallets.push((sb, genuine));
+    }
+    // Offline: a changed copy is still caught; a genuine one says what holds
+    // and what could not be confirmed.
+    drop(issuer);
+    for (sb, genuine) in wallets {
+        let (result, code) = verify_all(&sb);
+        assert_eq!(code, 1);
+        let message = result["message"].as_str().unwrap();
+        if genuine {
+            assert_outcome(&result, "unreachable");
+            assert!(message.contains("could not reach"), "{message}");
+            assert!(message.contains(INTACT), "{message}");
+            assert!(
+                message.contains(&format!(
+                    "what could not be confirmed is that this key belongs to the issuer {profile}"
+                )),
+                "{message}"
+            );
+        } else {
+            assert_outcome(&result, "bad_signature");
+            assert!(!message.contains(INTACT), "{message}");
+        }
+    }
+}
+
+#[test]
+fn a_url_fragment_key_the_issuer_does_not_list_as_that_key_is_invalid() {
+    let issuer = Issuer::start();
+    let other = multikey_of(&ed25519_dalek::SigningKey::from_bytes(&[9; 32]).verifying_key());
+    // The issuer lists another key: a stranger put their own key in the fragment.
+    let stranger = profile_listing(&issuer, "/issuers/2", &other, &other);
+    // The issuer lists the fragment's name with other key material.
+    let relabelled = profile_listing(&issuer, "/issuers/3", &multikey(), &other);
+    for (profile, says) in [
+        (stranger, "does not contain the key"),
+        (relabelled, "lists another key"),
+    ] {
+        let vc = ob3(&profile, "urn:uuid:41", ANN, "2024-01-01T00:00:00Z", None);
+        let signed = with_jcs_proof(&vc, &format!("{profile}#{}", multikey()));
+        let sb = Sandbox::new();
+        add_identity(&sb, ANN);
+        let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
+        assert_outcome(&result, "invalid");
+        assert_eq!(code, 1);
+        assert!(
+            result["message"].as_str().unwrap().contains(says),
+            "{result}"
+        );
+    }
+}
+
+#[test]
+fn a_did_key_that_is_not_the_issuers_never_makes_an_embedded_proof_valid() {
+    let vc = ob3(
+        "https://issuer.example/profile",
+        "urn:uuid:42",
+        ANN,
+        "2024-01-01T00:00:00Z",
+        None,
+    );
+    let signed = with_jcs_proof(&vc, &did_key_method());
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let (result, code) = import_and_verify_text(&sb, "c.json", &signed.to_string());
+    // Anyone can make a did:key and sign in any issuer's name.
+    assert_outcome(&result, "invalid");
+    assert_eq!(code, 1);
+    assert!(
+        result["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not belong to the credential's issuer https://issuer.example/profile"),
+        "{result}"
+    );
+    assert!(result["evidence"]["fetched"].is_null(), "nothing to fetch");
 }
 
 fn bitstring(set: &[usize]) -> String {
@@ -1009,7 +1155,7 @@ fn credential_status_lists_revoke_or_clear_ob3_badges() {
         vc["credentialStatus"] = status;
         let sb = Sandbox::new();
         add_identity(&sb, ANN);
-        let kid = json!({"kid": format!("{did}#{}", &did[8..])});
+        let kid = json!({"kid": did_key_method()});
         let (result, _) = import_and_verify_text(&sb, "c.jwt", &vc_jwt(Alg::EdDsa, kid, &vc));
         assert_outcome(&result, outcome);
         assert!(result["evidence"]["fetched"].is_array());
@@ -1022,11 +1168,25 @@ fn credential_status_lists_revoke_or_clear_ob3_badges() {
 fn the_w3c_vectors_and_1edtech_hosted_fixtures_point_at_unreachable_hosts() {
     let vectors =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vc-di-eddsa");
-    // Their key lives at vc.example, which cannot be reached from here.
+    // Their key's document lives at vc.example, which cannot be reached from
+    // here; the key itself is the fragment of its URL, so the content is
+    // checked all the same.
     for name in ["signedJCS.json", "signedDataInt.json"] {
         let sb = Sandbox::new();
         imported_id(&sb, vectors.join(name).to_str().unwrap());
-        assert_outcome(&verify_all(&sb).0, "unreachable");
+        let (result, _) = verify_all(&sb);
+        assert_outcome(&result, "unreachable");
+        assert!(
+            result["message"].as_str().unwrap().contains(INTACT),
+            "{result}"
+        );
+
+        let mut changed: Value =
+            serde_json::from_str(&std::fs::read_to_string(vectors.join(name)).unwrap()).unwrap();
+        changed["credentialSubject"]["alumniOf"] = "Another School".into();
+        let sb = Sandbox::new();
+        let (result, _) = import_and_verify_text(&sb, name, &changed.to_string());
+        assert_outcome(&result, "bad_signature");
     }
 
     let Some(dir) = third_party() else { return };
