@@ -39,6 +39,18 @@ struct World {
 }
 
 impl World {
+    /// A collection named `name` (no description) holding `count` new local
+    /// assertions issued to the test learner.
+    async fn collection_of(&mut self, name: &str, count: usize) -> satchel::wallet::Collection {
+        let mut ids = Vec::new();
+        for n in 1..=count {
+            ids.push(self.import(local_assertion(n, USER).to_string().as_bytes()).await);
+        }
+        let c = self.wallet.create_collection(name, "", Utc::now()).unwrap();
+        self.wallet.add_to_collection(c.id, &ids).unwrap();
+        c
+    }
+
     fn new() -> World {
         let dir = tempfile::tempdir().unwrap();
         let wallet = Wallet::open(&dir.path().join("wallet.sqlite3")).unwrap();
@@ -457,17 +469,7 @@ async fn expired_tokens_are_refreshed_else_sign_in_again_and_throttling_keeps_wh
 async fn badgr_collections_are_created_empty_then_filled_and_published() {
     let host = Backpack::start();
     let mut w = World::new();
-    let a = w
-        .import(local_assertion(1, USER).to_string().as_bytes())
-        .await;
-    let b = w
-        .import(local_assertion(2, USER).to_string().as_bytes())
-        .await;
-    let c = w
-        .wallet
-        .create_collection("Job hunt", "", Utc::now())
-        .unwrap();
-    w.wallet.add_to_collection(c.id, &[a, b]).unwrap();
+    let c = w.collection_of("Job hunt", 2).await;
     w.add_badgr(&host).await.unwrap();
 
     let report = w
@@ -1031,14 +1033,7 @@ async fn badgr_throttles_sign_ins_after_a_wrong_password_and_satchel_says_how_lo
 async fn badgr_refuses_blank_collection_descriptions_so_they_are_left_out() {
     let host = Backpack::start();
     let mut w = World::new();
-    let a = w
-        .import(local_assertion(1, USER).to_string().as_bytes())
-        .await;
-    let c = w
-        .wallet
-        .create_collection("Portfolio", "", Utc::now())
-        .unwrap();
-    w.wallet.add_to_collection(c.id, &[a]).unwrap();
+    w.collection_of("Portfolio", 1).await;
     w.add_badgr(&host).await.unwrap();
 
     let report = w
