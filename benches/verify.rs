@@ -101,7 +101,7 @@ fn fill_wallet(path: &std::path::Path, issuer: &Issuer, n: usize) {
     for i in 0..n {
         let url = issuer.url(&format!("/assertions/{i}.json"));
         let badge = NewBadge {
-            dedup_key: format!("url:{url}"),
+            credential_key: format!("url:{url}"),
             original: url.clone().into_bytes(),
             media_type: "text/uri-list".into(),
             raw_text: url.clone(),

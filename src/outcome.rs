@@ -160,6 +160,10 @@ pub struct ImportResult {
     pub awaiting_details: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// For a badge kept beside another with the same id (or hosted URL) but
+    /// other content: that badge, which a warning names too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_id_as: Option<i64>,
     /// For an error: what the learner can do, which also ends the error's
     /// message (kept apart for reports that show it on its own line).
     #[serde(skip)]
@@ -176,8 +180,23 @@ impl ImportResult {
             error: None,
             awaiting_details: None,
             warnings: Vec::new(),
+            same_id_as: None,
             advice: None,
         }
+    }
+
+    /// When this imported badge was kept beside badge `other`, which has the
+    /// same id but other content: says so in a warning, and names it.
+    pub fn with_same_id_as(mut self, other: Option<i64>) -> Self {
+        let Some(other) = other else {
+            return self;
+        };
+        self.warnings.push(format!(
+            "it has the same id as badge {other} but different content, so both are kept: \
+             the issuer may have issued it again, or one of the two copies was altered"
+        ));
+        self.same_id_as = Some(other);
+        self
     }
 
     /// A badge already in the wallet: a duplicate result whose sentence says so.
@@ -212,6 +231,7 @@ impl ImportResult {
             badge_id: None,
             awaiting_details: None,
             warnings: Vec::new(),
+            same_id_as: None,
             advice,
         }
     }

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::IntakeError;
 use crate::bake::{self, PayloadKind, Unbaked};
@@ -20,7 +19,7 @@ use crate::credential::{self, Credential};
 use crate::files;
 use crate::http::Fetcher;
 use crate::outcome::{ErrorBody, ImportResult, ImportStatus};
-use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet};
+use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet, content_key};
 
 /// What a badge file holds, found without touching the wallet or the network.
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +56,7 @@ pub async fn import_bytes(
     warnings.extend(resolved.credential.warnings.iter().cloned());
     let awaiting = resolved.details_error.clone();
     let badge = NewBadge {
-        dedup_key: dedup_key(&found.text, found.payload, &resolved.credential),
+        credential_key: credential_key(&found.text, &resolved.credential),
         original: bytes,
         media_type: found.media_type.to_owned(),
         raw_text: found.text,
@@ -66,11 +65,12 @@ pub async fn import_bytes(
         source: label.clone(),
     };
     match wallet.insert_badge(&badge, now) {
-        Ok(Inserted::New(id)) => ImportResult {
+        Ok(Inserted::New { id, beside }) => ImportResult {
             awaiting_details: awaiting,
             warnings,
             ..ImportResult::stored(label, ImportStatus::Imported, id)
-        },
+        }
+        .with_same_id_as(beside),
         Ok(Inserted::Duplicate(id)) => ImportResult::duplicate(label, id),
         Err(e) => ImportResult::failed(label, &e),
     }
@@ -304,10 +304,10 @@ async fn fetch_json(
     })
 }
 
-/// What makes two imports the same badge: its id when that is a global
-/// identifier, else its hosted URL, else a hash of its text (JSON compared
-/// with sorted keys and no white space, so re-formatting does not matter).
-fn dedup_key(text: &str, payload: PayloadKind, c: &Credential) -> String {
+/// What names a credential: its id when that is a global identifier, else
+/// its hosted URL, else the key of its content. Whether a second import of
+/// the same name is a duplicate is the wallet's to decide, by content.
+fn credential_key(text: &str, c: &Credential) -> String {
     let global = |s: &&String| {
         s.starts_with("http://") || s.starts_with("https://") || s.starts_with("urn:")
     };
@@ -317,16 +317,7 @@ fn dedup_key(text: &str, payload: PayloadKind, c: &Credential) -> String {
     if let Some(url) = &c.hosted_url {
         return format!("url:{url}");
     }
-    let canonical = match payload {
-        PayloadKind::Json => serde_json::from_str::<Value>(text)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|_| text.to_owned()),
-        _ => text.to_owned(),
-    };
-    format!(
-        "sha256:{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    )
+    content_key(text)
 }
 
 fn payload_name(p: PayloadKind) -> &'static str {

@@ -150,17 +150,21 @@ fn restore(wallet: &mut Wallet, path: &Path) -> Result<Vec<RestoredBadge>, Intak
     wallet.restore(&manifest.wallet, badges)
 }
 
-/// Restores the export at `input`: one result per badge (imported, or a
-/// duplicate of one already here), or one error result when nothing was
-/// changed.
+/// Restores the export at `input`: one result per badge (imported, perhaps
+/// beside one with its id but other content, or a duplicate of one already
+/// here), or one error result when nothing was changed.
 pub(super) fn restore_export(wallet: &mut Wallet, input: &str) -> Vec<ImportResult> {
     let label = |old_id: i64| format!("{input}!/badge-{old_id}");
     match restore(wallet, Path::new(input)) {
         Ok(restored) => restored
             .into_iter()
-            .map(|r| match r.duplicate {
-                true => ImportResult::duplicate(label(r.old_id), r.badge_id),
-                false => ImportResult::stored(label(r.old_id), ImportStatus::Imported, r.badge_id),
+            .map(|r| {
+                let path = label(r.old_id);
+                if r.duplicate {
+                    return ImportResult::duplicate(path, r.badge_id);
+                }
+                ImportResult::stored(path, ImportStatus::Imported, r.badge_id)
+                    .with_same_id_as(r.beside)
             })
             .collect(),
         Err(e) => vec![ImportResult::failed(input.to_owned(), &e)],

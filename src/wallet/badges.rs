@@ -3,16 +3,20 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use super::checks::{LATEST_CHECK_COLUMNS, LatestCheck, latest_from_row};
 use super::{Details, Wallet, WalletError, timestamp};
+use crate::bake::{self, PayloadKind};
 use crate::credential::{Credential, ObVersion};
 
 /// A badge about to enter the wallet.
 #[derive(Debug, Clone)]
 pub struct NewBadge {
-    /// What makes two imports the same badge (see `import`).
-    pub dedup_key: String,
+    /// What names the credential: its id, hosted URL or [`content_key`]
+    /// (see `import`). Copies with other content share it.
+    pub credential_key: String,
     /// The file exactly as it came in.
     pub original: Vec<u8>,
     pub media_type: String,
@@ -40,9 +44,23 @@ pub struct Resolved {
 /// The result of adding a badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {
-    New(i64),
-    /// The wallet already holds this badge; nothing changed.
+    /// Added as badge `id`. `beside` is the badge already here with the
+    /// same name (id) or hosted URL but other content, left as it was.
+    New { id: i64, beside: Option<i64> },
+    /// The wallet already holds this credential; nothing changed.
     Duplicate(i64),
+}
+
+/// Where a badge about to be stored goes, given those already here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Placement {
+    /// The wallet holds the same credential as this badge.
+    Duplicate(i64),
+    /// No badge here has its name or hosted URL: it keeps its own key.
+    Alone,
+    /// Badge `other` has its name or hosted URL but other content: it goes
+    /// beside it with `key`, the key of its content, as its `dedup_key`.
+    Beside { key: String, other: i64 },
 }
 
 /// One row of the badge list.
@@ -82,23 +100,32 @@ fn opt_time(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 impl Wallet {
-    /// Adds a badge unless one with the same key or the same hosted URL is
-    /// already there, in which case nothing changes.
+    /// Adds a badge unless the wallet holds the same credential (see
+    /// [`place`]), in which case nothing changes.
     pub fn insert_badge(
         &mut self,
         badge: &NewBadge,
         now: DateTime<Utc>,
     ) -> Result<Inserted, WalletError> {
         let tx = self.write_transaction()?;
-        if let Some(id) = find_duplicate(&tx, badge)? {
-            return Ok(Inserted::Duplicate(id));
-        }
+        let placement = place(
+            &tx,
+            &badge.credential_key,
+            &badge.raw_text,
+            badge.resolved.credential.hosted_url.as_deref(),
+        )?;
+        let (key, beside) = match placement {
+            Placement::Duplicate(id) => return Ok(Inserted::Duplicate(id)),
+            Placement::Alone => (badge.credential_key.clone(), None),
+            Placement::Beside { key, other } => (key, Some(other)),
+        };
         tx.execute(
-            "INSERT INTO badge (dedup_key, original, media_type, raw_text, payload_kind,
-                details, credential, source, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'awaiting', '{}', ?6, ?7)",
+            "INSERT INTO badge (dedup_key, credential_key, original, media_type, raw_text,
+                payload_kind, details, credential, source, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'awaiting', '{}', ?7, ?8)",
             params![
-                badge.dedup_key,
+                key,
+                badge.credential_key,
                 badge.original,
                 badge.media_type,
                 badge.raw_text,
@@ -110,7 +137,7 @@ impl Wallet {
         let id = tx.last_insert_rowid();
         write_details(&tx, id, &badge.resolved)?;
         tx.commit()?;
-        Ok(Inserted::New(id))
+        Ok(Inserted::New { id, beside })
     }
 
     /// Replaces what is known of a badge's credential (after its issuer
@@ -249,26 +276,150 @@ fn write_details(tx: &Transaction<'_>, id: i64, resolved: &Resolved) -> Result<u
     )?)
 }
 
-/// The badge already in the wallet that `badge` repeats, by key or hosted URL.
-fn find_duplicate(tx: &Transaction<'_>, badge: &NewBadge) -> Result<Option<i64>, WalletError> {
-    let by_key = tx
-        .query_row(
-            "SELECT id FROM badge WHERE dedup_key = ?1",
-            [&badge.dedup_key],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if by_key.is_some() {
-        return Ok(by_key);
+/// A key for what a credential text says: the SHA-256 of the text, JSON
+/// compared with sorted keys and no white space (so re-formatting, or baking
+/// the same text into another picture, does not matter), anything else
+/// without the white space around it. A changed name, date, recipient or
+/// proof changes it.
+pub fn content_key(text: &str) -> String {
+    let text = text.trim();
+    let canonical = serde_json::from_str::<Value>(text)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| text.to_owned());
+    format!(
+        "sha256:{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    )
+}
+
+/// Whether two stored credential texts are the same credential: the same
+/// content, or one of them a hosted address, which names the badge rather
+/// than holding a copy of it.
+fn same_credential(a: &str, b: &str) -> bool {
+    let address = |t: &str| bake::classify(t) == PayloadKind::Url;
+    address(a) || address(b) || content_key(a) == content_key(b)
+}
+
+/// Where a badge named by `credential_key`, with this credential text and
+/// hosted URL, goes. The badges already here with that name or hosted URL
+/// are its kin: if one holds the same credential, it is a duplicate of that
+/// one; if none does, it goes beside the first of them under its content
+/// key (see [`Placement`]).
+pub(super) fn place(
+    tx: &Transaction<'_>,
+    credential_key: &str,
+    raw_text: &str,
+    hosted_url: Option<&str>,
+) -> Result<Placement, WalletError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, raw_text FROM badge WHERE credential_key = ?1 OR hosted_url = ?2 ORDER BY id",
+    )?;
+    let kin = stmt
+        .query_map(params![credential_key, hosted_url], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some((id, _)) = kin.iter().find(|(_, text)| same_credential(text, raw_text)) {
+        return Ok(Placement::Duplicate(*id));
     }
-    match &badge.resolved.credential.hosted_url {
-        Some(url) => Ok(tx
-            .query_row(
-                "SELECT id FROM badge WHERE hosted_url = ?1 LIMIT 1",
-                [url],
-                |r| r.get(0),
-            )
-            .optional()?),
-        None => Ok(None),
+    Ok(match kin.first() {
+        Some((other, _)) => Placement::Beside {
+            key: content_key(raw_text),
+            other: *other,
+        },
+        None => Placement::Alone,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn badge(text: &str, hosted_url: Option<&str>) -> NewBadge {
+        NewBadge {
+            credential_key: "id:urn:uuid:1".into(),
+            original: text.as_bytes().to_vec(),
+            media_type: "application/json".into(),
+            raw_text: text.into(),
+            payload_kind: "json".into(),
+            resolved: Resolved {
+                credential: Credential {
+                    hosted_url: hosted_url.map(str::to_owned),
+                    ..Credential::default()
+                },
+                fetched: None,
+                details: Details::Complete,
+                details_error: None,
+            },
+            source: "test".into(),
+        }
+    }
+
+    #[test]
+    fn content_keys_ignore_layout_but_not_content() {
+        let compact = r#"{"id":"urn:uuid:1","name":"Rope","proof":{"proofValue":"z1"}}"#;
+        let laid_out = "\n{ \"proof\": {\"proofValue\": \"z1\"},\n  \"name\": \"Rope\", \"id\": \"urn:uuid:1\" }\n";
+        assert_eq!(content_key(compact), content_key(laid_out));
+        assert_eq!(content_key("eyJ.eyJ.sig\n"), content_key("eyJ.eyJ.sig"));
+        for changed in [
+            compact.replace("Rope", "Knots"),
+            compact.replace("z1", "z2"),
+            compact.replace("\"name\"", "\"alias\""),
+        ] {
+            assert_ne!(content_key(compact), content_key(&changed), "{changed}");
+        }
+        assert!(same_credential("https://b.example/a/1", compact));
+        assert!(!same_credential(compact, &compact.replace("z1", "z2")));
+    }
+
+    #[test]
+    fn a_copy_with_other_content_goes_beside_and_its_twin_is_its_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Wallet::open(&dir.path().join("w.sqlite3")).unwrap();
+        let now = Utc::now();
+        let first = r#"{"id":"urn:uuid:1","name":"Rope"}"#;
+        let second = r#"{"id":"urn:uuid:1","name":"Knots"}"#;
+        let third = r#"{"id":"urn:uuid:1","name":"Sails"}"#;
+        let Inserted::New {
+            id: a,
+            beside: None,
+        } = w.insert_badge(&badge(first, None), now).unwrap()
+        else {
+            panic!("the first copy is new and alone");
+        };
+        let b = match w.insert_badge(&badge(second, None), now).unwrap() {
+            Inserted::New { id, beside } => {
+                assert_eq!(beside, Some(a));
+                id
+            }
+            other => panic!("{other:?}"),
+        };
+        let relaid = "{ \"name\": \"Knots\", \"id\": \"urn:uuid:1\" }";
+        assert_eq!(
+            w.insert_badge(&badge(relaid, None), now).unwrap(),
+            Inserted::Duplicate(b)
+        );
+        assert_eq!(
+            w.insert_badge(&badge(first, None), now).unwrap(),
+            Inserted::Duplicate(a)
+        );
+        // With the first gone, the second still names the id.
+        w.delete_badge(a).unwrap();
+        let Inserted::New { beside, .. } = w.insert_badge(&badge(third, None), now).unwrap() else {
+            panic!("a third content is new");
+        };
+        assert_eq!(beside, Some(b));
+        assert_eq!(w.badge_count().unwrap(), 2);
+        // A hosted address names the badge, whatever copy is stored.
+        let mut by_address = badge("https://b.example/a/1", Some("https://b.example/a/1"));
+        by_address.credential_key = "url:https://b.example/a/1".into();
+        let hosted = w.insert_badge(&badge(first, Some("https://b.example/a/1")), now);
+        let Ok(Inserted::New { id: hosted, .. }) = hosted else {
+            panic!("{hosted:?}");
+        };
+        assert_eq!(
+            w.insert_badge(&by_address, now).unwrap(),
+            Inserted::Duplicate(hosted)
+        );
     }
 }

@@ -25,7 +25,7 @@ mod identities;
 mod snapshot;
 
 pub use backpacks::{BackpackAccount, NewBackpack, PushRecord, PushStatus, RemoteCollection};
-pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved};
+pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved, content_key};
 pub use checks::{CheckInput, CheckRecord, LatestCheck, Outcome};
 pub use collections::{Collection, CollectionContents, CollectionError};
 pub use identities::{Identity, IdentityKind};
@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_backpacks.sql"),
     include_str!("migrations/0005_positions.sql"),
     include_str!("migrations/0006_unsupported.sql"),
+    include_str!("migrations/0007_credential_key.sql"),
 ];
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").

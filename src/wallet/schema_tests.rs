@@ -9,13 +9,14 @@ use super::{APPLICATION_ID, MIGRATIONS, Wallet};
 
 /// SHA-256 of each shipped migration. A migration that has reached a
 /// learner's wallet is never edited: change the schema with a new one.
-const PINNED: [&str; 6] = [
+const PINNED: [&str; 7] = [
     "fba2438181a018af7c20c29c7914378c7d09927038effe7cfef7e59b8e61c5da",
     "20bf4da4f2057c74e8716f591aff552f5aba000f557cfb84b4795976c8a497a5",
     "9161eed27f8b6098229775a097e3270369da75fda9cda49434e286a7dfbff89e",
     "a4167ee71d5fb78f9af247159e0b68903df68617e2ad265ed36d55fddb6d916f",
     "d6fd50b9ee2d1489901494ea8deac803b2651af6f1ad957e5934f49ad25eba21",
     "506855ad8bfbf4552ab3cd5d86a058638dce604a1ba261f49b89a1b78646e6e6",
+    "a2f51d63bb418a74556e20b23b4fce84334e0b262d6aaafc3770ee9bde285f8c",
 ];
 
 #[test]
@@ -112,6 +113,16 @@ fn wallets_of_every_earlier_schema_upgrade_with_their_data() {
             .map(|&id| wallet.badge_original(id).unwrap().1)
             .collect();
         assert_eq!(originals, [&b"\x89PNG one"[..], &b"{\"two\":2}"[..]]);
+        // Every badge so far was stored under the key that names it.
+        let names: Vec<String> = wallet
+            .conn
+            .prepare("SELECT credential_key FROM badge ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(names, ["key-1", "key-2"], "from {version}");
         let identities = wallet.identities().unwrap();
         assert_eq!(identities.len(), 1, "from {version}");
         assert_eq!(identities[0].value, "ann@example.org");

@@ -20,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::badges::{Placement, place};
 use super::collections::new_public_id;
 use super::{Wallet, WalletError};
 
@@ -45,6 +46,10 @@ pub struct BadgeRecord {
     pub hosted_url: Option<String>,
     pub source: String,
     pub imported_at: String,
+    /// What names the credential (schema 7); exports made before it take
+    /// their `dedup_key`, which was that name then.
+    #[serde(default)]
+    pub credential_key: Option<String>,
 }
 
 /// One of the learner's identities.
@@ -142,8 +147,11 @@ pub struct RestoredBadge {
     pub old_id: i64,
     /// Its id in this wallet.
     pub badge_id: i64,
-    /// The wallet already held it (same key); the stored one was kept.
+    /// The wallet already held the same credential; the stored one was kept.
     pub duplicate: bool,
+    /// The badge already here with the same name (id) or hosted URL but
+    /// other content, when it was added beside one.
+    pub beside: Option<i64>,
 }
 
 /// A badge record and its original bytes, as a restore consumes them.
@@ -151,7 +159,7 @@ pub type BadgeWithOriginal = (BadgeRecord, Vec<u8>);
 
 const BADGE_COLUMNS: &str = "id, dedup_key, media_type, raw_text, payload_kind, fetched, details,
     details_error, credential, name, issuer_name, issued_on, expires, recipient, ob_version,
-    hosted_url, source, imported_at";
+    hosted_url, source, imported_at, credential_key";
 
 fn badge_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
     Ok(BadgeRecord {
@@ -173,6 +181,7 @@ fn badge_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeRecord> {
         hosted_url: r.get(15)?,
         source: r.get(16)?,
         imported_at: r.get(17)?,
+        credential_key: r.get(18)?,
     })
 }
 
@@ -330,18 +339,20 @@ impl Wallet {
         let mut rows = stmt.query([]).map_err(WalletError::from)?;
         while let Some(row) = rows.next().map_err(WalletError::from)? {
             let record = badge_from_row(row).map_err(WalletError::from)?;
-            let original: Vec<u8> = row.get(18).map_err(WalletError::from)?;
+            let original: Vec<u8> = row.get(19).map_err(WalletError::from)?;
             f(record, original)?;
         }
         Ok(())
     }
 
-    /// Writes a backup into this wallet in one transaction: every badge not
-    /// already here (by its key) with its own id when that id is free,
-    /// identities, collections (after any already here), the verification
-    /// history of the badges added, and the publishing state if this wallet
-    /// has none. Into an empty wallet, this reproduces the backed-up wallet
-    /// exactly. Any error leaves the wallet as it was.
+    /// Writes a backup into this wallet in one transaction: every badge
+    /// whose credential is not already here (decided as for an import, so a
+    /// copy with other content is added beside the one here) with its own
+    /// id when that id is free, identities, collections (after any already
+    /// here), the verification history of the badges added, and the
+    /// publishing state if this wallet has none. Into an empty wallet, this
+    /// reproduces the backed-up wallet exactly. Any error leaves the wallet
+    /// as it was.
     pub fn restore<E: From<WalletError>>(
         &mut self,
         snapshot: &Snapshot,
@@ -618,28 +629,27 @@ fn restore_badge(
     b: &BadgeRecord,
     original: &[u8],
 ) -> Result<RestoredBadge, WalletError> {
-    let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM badge WHERE dedup_key = ?1",
-            [&b.dedup_key],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(badge_id) = existing {
-        return Ok(RestoredBadge {
-            old_id: b.id,
-            badge_id,
-            duplicate: true,
-        });
-    }
+    let credential_key = b.credential_key.as_deref().unwrap_or(&b.dedup_key);
+    let (key, beside) = match place(tx, credential_key, &b.raw_text, b.hosted_url.as_deref())? {
+        Placement::Duplicate(badge_id) => {
+            return Ok(RestoredBadge {
+                old_id: b.id,
+                badge_id,
+                duplicate: true,
+                beside: None,
+            });
+        }
+        Placement::Alone => (b.dedup_key.clone(), None),
+        Placement::Beside { key, other } => (key, Some(other)),
+    };
     tx.execute(
         &format!(
             "INSERT INTO badge ({BADGE_COLUMNS}, original)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
         ),
         params![
             keep_id(tx, "badge", b.id)?,
-            b.dedup_key,
+            key,
             b.media_type,
             b.raw_text,
             b.payload_kind,
@@ -656,6 +666,7 @@ fn restore_badge(
             b.hosted_url,
             b.source,
             b.imported_at,
+            credential_key,
             original,
         ],
     )?;
@@ -663,6 +674,7 @@ fn restore_badge(
         old_id: b.id,
         badge_id: tx.last_insert_rowid(),
         duplicate: false,
+        beside,
     })
 }
 

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use serde_json::Value;
+
 use crate::server::{Issuer, Route};
 use crate::util::{Sandbox, hosted_issuer, stdout, third_party};
 use crate::{badges, images};
@@ -86,6 +88,111 @@ fn importing_the_same_badge_twice_reports_a_duplicate_and_changes_nothing() {
         assert_eq!(r["error"]["code"], "duplicate");
     }
     assert_eq!(sb.list(), before);
+}
+
+#[test]
+fn an_ob3_credential_re_baked_into_another_picture_is_still_a_duplicate() {
+    let sb = Sandbox::new();
+    let credential = badges::ob3_credential(
+        "urn:uuid:7f1c2a52-0d3e-4f43-9a7e-2b51f1f0c001",
+        "Rope Work",
+        "Sea Scouts",
+        "ann@example.org",
+    );
+    let first_bytes = baked_png(&credential.to_string(), 10);
+    let first = sb.import(&[&sb.write("first.png", &first_bytes)]);
+    assert_eq!(first[0]["status"], "imported", "{first:?}");
+    let id = first[0]["badge_id"].clone();
+    let before = sb.list();
+
+    // Another picture, and the JSON laid out differently: the same credential.
+    let pretty = serde_json::to_string_pretty(&credential).unwrap();
+    let second_bytes = baked_png(&pretty, 200);
+    assert_ne!(second_bytes, first_bytes);
+    let again = sb.import(&[&sb.write("second.png", &second_bytes)]);
+    assert_eq!(again[0]["status"], "duplicate", "{again:?}");
+    assert_eq!(again[0]["badge_id"], id);
+    assert!(again[0].get("same_id_as").is_none(), "{again:?}");
+    assert_eq!(sb.list(), before);
+    let wallet = satchel::wallet::Wallet::open(&sb.wallet).unwrap();
+    let kept = wallet.badge(id.as_i64().unwrap()).unwrap().original;
+    assert_eq!(kept, first_bytes, "the first copy is kept as it came");
+}
+
+#[test]
+fn a_changed_credential_with_the_same_id_is_kept_beside_the_first_and_said_so() {
+    let sb = Sandbox::new();
+    let id = "urn:uuid:7f1c2a52-0d3e-4f43-9a7e-2b51f1f0c002";
+    let original = badges::ob3_credential(id, "Rope Work", "Sea Scouts", "ann@example.org");
+    let mut renamed = original.clone();
+    renamed["credentialSubject"]["achievement"]["name"] = "Advanced Rope Work".into();
+    let mut re_signed = original.clone();
+    re_signed["proof"]["proofValue"] = "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk".into();
+    let mut other_recipient = original.clone();
+    other_recipient["credentialSubject"]["identifier"][0]["identityHash"] =
+        "bob@example.org".into();
+
+    let first = sb.import(&[&sb.write("original.png", baked_png(&original.to_string(), 10))]);
+    let first_id = first[0]["badge_id"].as_i64().unwrap();
+    let renamed_png = sb.write("renamed.png", baked_png(&renamed.to_string(), 60));
+    let re_signed_json = sb.write("re-signed.json", re_signed.to_string());
+    let results = sb.import(&[&renamed_png, &re_signed_json]);
+    let mut kept = vec![first_id];
+    for r in &results {
+        assert_eq!(r["status"], "imported", "{r}");
+        assert_eq!(r["same_id_as"], first_id, "{r}");
+        let warning = r["warnings"][0].as_str().unwrap();
+        assert!(
+            warning.contains(&format!(
+                "the same id as badge {first_id} but different content"
+            )) && warning.contains("both are kept"),
+            "{warning}"
+        );
+        kept.push(r["badge_id"].as_i64().unwrap());
+    }
+    kept.dedup();
+    assert_eq!(kept.len(), 3, "three badges: {kept:?}");
+    let names: Vec<Value> = sb.list().iter().map(|b| b["name"].clone()).collect();
+    assert_eq!(names, ["Rope Work", "Advanced Rope Work", "Rope Work"]);
+
+    // The changed one again, in another picture: a duplicate of its own copy.
+    let again = sb.import(&[&sb.write("renamed-again.png", baked_png(&renamed.to_string(), 99))]);
+    assert_eq!(again[0]["status"], "duplicate", "{again:?}");
+    assert_eq!(again[0]["badge_id"], kept[1]);
+
+    // The human report says it in a note.
+    let file = sb.write("bob.json", other_recipient.to_string());
+    let out = sb.run(&["import", &file]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains(&format!("note: it has the same id as badge {first_id}")),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(sb.list().len(), 4);
+
+    // A restore does the same: into a wallet whose copy differs, every
+    // other copy is kept beside it, and the identical one is a duplicate.
+    let zip = sb.path("backup.zip").display().to_string();
+    assert!(sb.run(&["export", &zip]).status.success());
+    let other = Sandbox::new();
+    let mine = other.import(&[&other.write("bob.json", other_recipient.to_string())]);
+    let mine = mine[0]["badge_id"].as_i64().unwrap();
+    let restored = other.import(&[&zip]);
+    let statuses: Vec<(Value, Value)> = restored
+        .iter()
+        .map(|r| (r["status"].clone(), r["same_id_as"].clone()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("imported".into(), mine.into()),
+            ("imported".into(), mine.into()),
+            ("imported".into(), mine.into()),
+            ("duplicate".into(), Value::Null),
+        ]
+    );
+    assert_eq!(other.list().len(), 4);
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub fn insert_json_badge(
     media_type: &str,
 ) {
     let badge = NewBadge {
-        dedup_key: format!("id:{id}"),
+        credential_key: format!("id:{id}"),
         original,
         media_type: media_type.into(),
         raw_text: text.to_owned(),
