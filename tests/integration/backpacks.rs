@@ -44,7 +44,10 @@ impl World {
     async fn collection_of(&mut self, name: &str, count: usize) -> satchel::wallet::Collection {
         let mut ids = Vec::new();
         for n in 1..=count {
-            ids.push(self.import(local_assertion(n, USER).to_string().as_bytes()).await);
+            ids.push(
+                self.import(local_assertion(n, USER).to_string().as_bytes())
+                    .await,
+            );
         }
         let c = self.wallet.create_collection(name, "", Utc::now()).unwrap();
         self.wallet.add_to_collection(c.id, &ids).unwrap();
