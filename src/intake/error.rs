@@ -63,6 +63,11 @@ pub enum IntakeError {
         found: u32,
         known: u32,
     },
+    #[error(
+        "{} is a link to a folder; Satchel does not follow links inside a folder (one can lead back up the tree), so import the folder it points to by itself",
+        path.display()
+    )]
+    LinkedFolder { path: PathBuf },
     #[error("{name} is not there")]
     Missing { name: String },
     #[error(
@@ -85,6 +90,7 @@ impl Coded for IntakeError {
             IntakeError::NotAnImage { .. } => ErrorCode::MalformedImage,
             IntakeError::Unrecognised
             | IntakeError::NestedZip { .. }
+            | IntakeError::LinkedFolder { .. }
             | IntakeError::ExportTooNew { .. } => ErrorCode::Unsupported,
             IntakeError::NotJson { .. } | IntakeError::BadExport { .. } => {
                 ErrorCode::MalformedCredential

@@ -1,7 +1,8 @@
 //! Turning what a learner named (files, folders, ZIP archives, URLs) into
 //! items to import, without reading any badge yet: folders recursively
-//! (badge file endings only, hidden files skipped), ZIP archives entry by
-//! entry (listed, nothing inflated), URLs as text.
+//! (badge file endings only, hidden files skipped, links to folders inside
+//! them not followed), ZIP archives entry by entry (listed, nothing
+//! inflated), URLs as text.
 
 use std::path::{Path, PathBuf};
 
@@ -82,6 +83,17 @@ fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
         Ok(m) => m,
         Err(e) => return fail(items, files::io_error(path, e).into()),
     };
+    // A link inside a folder may lead anywhere, back up the tree included:
+    // only a folder the learner named is walked through a link.
+    let linked = !named && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    if meta.is_dir() && linked {
+        return fail(
+            items,
+            IntakeError::LinkedFolder {
+                path: path.to_owned(),
+            },
+        );
+    }
     if meta.is_dir() {
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),

@@ -349,6 +349,49 @@ fn folders_are_walked_and_zips_read_entry_by_entry() {
 }
 
 #[test]
+fn a_link_inside_a_folder_that_leads_back_up_is_named_and_not_followed() {
+    let sb = Sandbox::new();
+    let text =
+        badges::embedded_assertion("https://b.example/a/9", "Loops", "Guild", "ann@example.org")
+            .to_string();
+    let folder = sb.path("badges");
+    sb.write("badges/one.png", baked_png(&text, 9));
+    std::os::unix::fs::symlink(&folder, folder.join("again")).unwrap();
+    std::os::unix::fs::symlink("..", folder.join("up")).unwrap();
+    let out = sb.run(&["import", folder.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the links are reported as not imported"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    let imported = results.iter().filter(|r| r["status"] == "imported").count();
+    assert_eq!(imported, 1, "the badge once, not once per loop: {v:#}");
+    for link in ["again", "up"] {
+        let r = results
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(link))
+            .unwrap_or_else(|| panic!("no result for {link}: {v:#}"));
+        assert_eq!(r["error"]["code"], "unsupported");
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("is a link to a folder")
+        );
+    }
+    // The learner may still name a linked folder itself.
+    let named = sb.path("named-link");
+    std::os::unix::fs::symlink(&folder, &named).unwrap();
+    let again = sb.import(&[named.to_str().unwrap()]);
+    assert!(
+        again.iter().any(|r| r["status"] == "duplicate"),
+        "{again:?}"
+    );
+}
+
+#[test]
 fn identities_can_be_added_listed_and_removed() {
     let sb = Sandbox::new();
     for v in [

@@ -106,7 +106,10 @@ fn walk_folder(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Int
     let entries = std::fs::read_dir(dir).map_err(|e| files::io_error(dir, e))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
+        // Hidden files are skipped, and so are links to folders, which may
+        // lead back up the tree.
+        let linked_folder = entry.file_type().is_ok_and(|t| t.is_symlink()) && path.is_dir();
+        if entry.file_name().to_string_lossy().starts_with('.') || linked_folder {
             continue;
         }
         if path.is_dir() {
