@@ -455,6 +455,34 @@ pub struct PushResult {
     pub instead_of: Option<SentAs>,
 }
 
+impl PushResult {
+    /// A badge the backpack holds already by an earlier push or pull.
+    fn unchanged(badge_id: i64, remote_id: Option<String>) -> Self {
+        PushResult {
+            badge_id,
+            status: PushOutcome::Unchanged,
+            remote_id,
+            error: None,
+            evidence: None,
+            sent_as: None,
+            instead_of: None,
+        }
+    }
+
+    /// A badge that was not taken, and why.
+    fn failed(badge_id: i64, error: ErrorBody, evidence: Option<String>) -> Self {
+        PushResult {
+            badge_id,
+            status: PushOutcome::Error,
+            remote_id: None,
+            error: Some(error),
+            evidence,
+            sent_as: None,
+            instead_of: None,
+        }
+    }
+}
+
 /// A collection mirrored by a push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CollectionPush {
@@ -521,90 +549,23 @@ pub async fn push(
     let mut stopped: Option<ErrorBody> = None;
     for id in ids {
         if let Some(record) = known.get(&id).filter(|r| r.status.is_present()) {
-            results.push(PushResult {
-                badge_id: id,
-                status: PushOutcome::Unchanged,
-                remote_id: record.remote_id.clone(),
-                error: None,
-                evidence: None,
-                sent_as: None,
-                instead_of: None,
-            });
+            results.push(PushResult::unchanged(id, record.remote_id.clone()));
             continue;
         }
-        let failed = |error: ErrorBody, evidence: Option<String>| PushResult {
-            badge_id: id,
-            status: PushOutcome::Error,
-            remote_id: None,
-            error: Some(error),
-            evidence,
-            sent_as: None,
-            instead_of: None,
-        };
         if let Some(why) = &stopped {
-            results.push(failed(why.clone(), None));
+            results.push(PushResult::failed(id, why.clone(), None));
             continue;
         }
         let outcome = match wallet.badge(id) {
             Ok(badge) => push_one(kind, &mut session, &endpoints, &badge).await,
             Err(e) => Err(e.into()),
         };
-        match outcome {
-            Ok(remote) => {
-                let status = if remote.already {
-                    PushStatus::AlreadyThere
-                } else {
-                    PushStatus::Pushed
-                };
-                wallet.record_push(
-                    account.id,
-                    &PushRecord {
-                        badge_id: id,
-                        status,
-                        remote_id: remote.remote_id.clone(),
-                        message: None,
-                        evidence: remote.evidence.clone(),
-                        pushed_at: timestamp(ctx.now),
-                    },
-                )?;
-                results.push(PushResult {
-                    badge_id: id,
-                    status: if remote.already {
-                        PushOutcome::AlreadyThere
-                    } else {
-                        PushOutcome::Pushed
-                    },
-                    remote_id: remote.remote_id,
-                    error: None,
-                    evidence: remote.evidence,
-                    sent_as: Some(remote.sent_as),
-                    instead_of: remote.instead_of,
-                });
-            }
-            Err(e) => {
-                if let BackpackError::Refused { message, evidence } = &e {
-                    wallet.record_push(
-                        account.id,
-                        &PushRecord {
-                            badge_id: id,
-                            status: PushStatus::Failed,
-                            remote_id: None,
-                            message: Some(message.clone()),
-                            evidence: Some(evidence.clone()),
-                            pushed_at: timestamp(ctx.now),
-                        },
-                    )?;
-                }
-                let body = error_body(&e);
-                if e.stops_batch() {
-                    stopped = Some(ErrorBody {
-                        code: body.code,
-                        message: format!("not sent: {}", body.message),
-                    });
-                }
-                results.push(failed(body, e.evidence().map(str::to_owned)));
-            }
-        }
+        let answer = Answer {
+            backpack_id: account.id,
+            badge_id: id,
+            at: ctx.now,
+        };
+        results.push(answer.record(wallet, outcome, &mut stopped)?);
     }
     let collection = match collection {
         Some(c) if stopped.is_none() => {
@@ -623,6 +584,83 @@ pub async fn push(
         results,
         collection,
     })
+}
+
+/// One badge's answer from a backpack, to be recorded and reported.
+struct Answer {
+    backpack_id: i64,
+    badge_id: i64,
+    at: DateTime<Utc>,
+}
+
+impl Answer {
+    /// Records what the backpack answered (taken or already there; a
+    /// refusal, so it is not sent again blindly) and gives the report line.
+    /// An error that would fail the rest of the batch the same way is kept
+    /// in `stopped`, so the rest is marked "not sent".
+    fn record(
+        &self,
+        wallet: &mut Wallet,
+        outcome: Result<Remote, BackpackError>,
+        stopped: &mut Option<ErrorBody>,
+    ) -> Result<PushResult, BackpackError> {
+        let id = self.badge_id;
+        let record = |status, remote_id, message, evidence| PushRecord {
+            badge_id: id,
+            status,
+            remote_id,
+            message,
+            evidence,
+            pushed_at: timestamp(self.at),
+        };
+        match outcome {
+            Ok(remote) => {
+                let (status, outcome) = match remote.already {
+                    true => (PushStatus::AlreadyThere, PushOutcome::AlreadyThere),
+                    false => (PushStatus::Pushed, PushOutcome::Pushed),
+                };
+                let row = record(
+                    status,
+                    remote.remote_id.clone(),
+                    None,
+                    remote.evidence.clone(),
+                );
+                wallet.record_push(self.backpack_id, &row)?;
+                Ok(PushResult {
+                    badge_id: id,
+                    status: outcome,
+                    remote_id: remote.remote_id,
+                    error: None,
+                    evidence: remote.evidence,
+                    sent_as: Some(remote.sent_as),
+                    instead_of: remote.instead_of,
+                })
+            }
+            Err(e) => {
+                if let BackpackError::Refused { message, evidence } = &e {
+                    let row = record(
+                        PushStatus::Failed,
+                        None,
+                        Some(message.clone()),
+                        Some(evidence.clone()),
+                    );
+                    wallet.record_push(self.backpack_id, &row)?;
+                }
+                let body = error_body(&e);
+                if e.stops_batch() {
+                    *stopped = Some(ErrorBody {
+                        code: body.code,
+                        message: format!("not sent: {}", body.message),
+                    });
+                }
+                Ok(PushResult::failed(
+                    id,
+                    body,
+                    e.evidence().map(str::to_owned),
+                ))
+            }
+        }
+    }
 }
 
 async fn push_one(
