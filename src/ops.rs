@@ -140,13 +140,14 @@ pub async fn pull(
     ctx: &Context<'_>,
     name: &str,
 ) -> Result<Vec<ImportResult>, BackpackError> {
-    let listed = backpack::list_held(wallet, ctx, name).await?;
-    let mut results = Vec::with_capacity(listed.items.len() + 1);
-    for (label, item) in &listed.items {
-        let bytes = item.text.clone().into_bytes();
-        let result = intake::import_bytes(wallet, ctx.fetcher, label.clone(), bytes, ctx.now).await;
+    let mut listed = backpack::list_held(wallet, ctx, name).await?;
+    let items = std::mem::take(&mut listed.items);
+    let mut results = Vec::with_capacity(items.len() + 1);
+    for (label, item) in items {
+        let bytes = item.text.into_bytes();
+        let result = intake::import_bytes(wallet, ctx.fetcher, label, bytes, ctx.now).await;
         if let Some(id) = result.badge_id {
-            listed.remember(wallet, id, item.remote_id.clone(), ctx.now)?;
+            listed.remember(wallet, id, item.remote_id, ctx.now)?;
         }
         results.push(result);
     }

@@ -30,8 +30,7 @@ pub use oauth::{Browser, SystemBrowser};
 pub use secrets::{Secrets, Tokens};
 
 use crate::http::{FetchError, Fetcher};
-use crate::outcome::ErrorBody;
-use crate::outcome::{Coded, ErrorCode};
+use crate::outcome::{Coded, ErrorBody, ErrorCode};
 use crate::wallet::{
     BackpackAccount, Badge, Collection, CollectionError, NewBackpack, PushRecord, PushStatus,
     RemoteCollection, Wallet, WalletError, timestamp,
@@ -509,13 +508,6 @@ impl PushReport {
     }
 }
 
-fn error_body(e: &BackpackError) -> ErrorBody {
-    ErrorBody {
-        code: e.code(),
-        message: e.to_string(),
-    }
-}
-
 /// Sends the selected badges that the backpack does not hold yet, recording
 /// each answer as it comes; with a collection, mirrors it and publishes it.
 pub async fn push(
@@ -646,7 +638,7 @@ impl Answer {
                     );
                     wallet.record_push(self.backpack_id, &row)?;
                 }
-                let body = error_body(&e);
+                let body = ErrorBody::of(&e);
                 if e.stops_batch() {
                     *stopped = Some(ErrorBody {
                         code: body.code,
@@ -732,7 +724,7 @@ async fn push_collection(
             collection_id: collection.id,
             remote_id: existing.map(|r: RemoteCollection| r.remote_id),
             share_url: None,
-            error: Some(error_body(&e)),
+            error: Some(ErrorBody::of(&e)),
             evidence: e.evidence().map(str::to_owned),
         },
     })

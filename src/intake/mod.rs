@@ -33,7 +33,7 @@ pub use mozilla::{Migration, MigrationReport};
 
 use crate::files;
 use crate::http::Fetcher;
-use crate::outcome::{ImportResult, Progress};
+use crate::outcome::{ImportResult, ImportStatus, Progress};
 use crate::wallet::Wallet;
 
 /// What an input is, and so where it goes.
@@ -85,9 +85,7 @@ pub struct Intake {
 impl Intake {
     /// Whether any item did not come in.
     pub fn failed(&self) -> bool {
-        self.results
-            .iter()
-            .any(|r| r.status == crate::outcome::ImportStatus::Error)
+        self.results.iter().any(|r| r.status == ImportStatus::Error)
             || self.migrations.iter().any(|m| !m.failures.is_empty())
     }
 }

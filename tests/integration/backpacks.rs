@@ -42,13 +42,7 @@ impl World {
     /// A collection named `name` (no description) holding `count` new local
     /// assertions issued to the test learner.
     async fn collection_of(&mut self, name: &str, count: usize) -> satchel::wallet::Collection {
-        let mut ids = Vec::new();
-        for n in 1..=count {
-            ids.push(
-                self.import(local_assertion(n, USER).to_string().as_bytes())
-                    .await,
-            );
-        }
+        let ids = self.import_local(1..=count).await;
         let c = self.wallet.create_collection(name, "", Utc::now()).unwrap();
         self.wallet.add_to_collection(c.id, &ids).unwrap();
         c
@@ -83,6 +77,14 @@ impl World {
         )
         .await;
         r.badge_id.unwrap_or_else(|| panic!("not imported: {r:?}"))
+    }
+
+    /// Connects the Badgr `host`, then imports local assertion 1 and pushes
+    /// it there by id; returns the push report.
+    async fn push_one_to_badgr(&mut self, host: &Backpack) -> PushReport {
+        let id = self.import_local(1..=1).await[0];
+        self.add_badgr(host).await.unwrap();
+        self.push("badgr", Selection::Ids(vec![id])).await
     }
 
     /// Imports the local assertions numbered `numbers`, issued to `USER`.
@@ -1055,11 +1057,7 @@ async fn badgr_refuses_blank_collection_descriptions_so_they_are_left_out() {
 async fn badgr_takes_an_assertion_only_as_a_json_object() {
     let host = Backpack::start();
     let mut w = World::new();
-    let id = w
-        .import(local_assertion(1, USER).to_string().as_bytes())
-        .await;
-    w.add_badgr(&host).await.unwrap();
-    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    let report = w.push_one_to_badgr(&host).await;
     assert_eq!(statuses(&report), vec![PushOutcome::Pushed], "{report:?}");
     assert_eq!(report.results[0].sent_as, Some(SentAs::Json));
     assert!(host.state().imports[0]["assertion"].is_object());
@@ -1132,11 +1130,7 @@ async fn a_fallback_badgr_also_refuses_says_both_forms_and_keeps_both_answers() 
 async fn badgr_serves_what_it_holds_at_its_public_assertion_and_baked_image_addresses() {
     let host = Backpack::start();
     let mut w = World::new();
-    let id = w
-        .import(local_assertion(1, USER).to_string().as_bytes())
-        .await;
-    w.add_badgr(&host).await.unwrap();
-    let report = w.push("badgr", Selection::Ids(vec![id])).await;
+    let report = w.push_one_to_badgr(&host).await;
     let remote = report.results[0].remote_id.clone().unwrap();
     let public = format!("{}/public/assertions/{remote}", host.base);
 
