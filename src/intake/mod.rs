@@ -56,10 +56,13 @@ pub fn classify(input: &str) -> InputKind {
     if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
         return InputKind::Url;
     }
-    let path = Path::new(input);
-    if files::extension(input) == "zip" && restore::is_export(path) {
+    // A folder or ZIP is listed once, and its names decide.
+    let Some(names) = mozilla::names_in(Path::new(input)) else {
+        return InputKind::Badges;
+    };
+    if files::extension(input) == "zip" && restore::is_export(&names) {
         InputKind::SatchelExport
-    } else if mozilla::is_mozilla_export(path) {
+    } else if mozilla::is_mozilla_export(&names) {
         InputKind::MozillaExport
     } else {
         InputKind::Badges

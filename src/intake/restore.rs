@@ -19,11 +19,10 @@ use crate::files::{Archive, FileError};
 use crate::outcome::{ImportResult, ImportStatus};
 use crate::wallet::{BadgeWithOriginal, RestoredBadge, Wallet};
 
-/// Whether `path` is a ZIP archive holding Satchel's manifest.
-pub(super) fn is_export(path: &Path) -> bool {
-    Archive::open(path)
-        .and_then(|mut a| a.entries())
-        .is_ok_and(|entries| entries.iter().any(|e| e.name == MANIFEST))
+/// Whether a ZIP whose entries are `names` is a Satchel export (it holds
+/// Satchel's manifest).
+pub(super) fn is_export(names: &[String]) -> bool {
+    names.iter().any(|name| name == MANIFEST)
 }
 
 /// An archive being restored, with its entries by name.

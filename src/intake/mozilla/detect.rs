@@ -121,14 +121,18 @@ fn walk_folder(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Int
     Ok(())
 }
 
-/// Whether `path` is a folder or ZIP holding a Mozilla Backpack export (a
-/// `manifest.txt` shutdown export or saved Displayer answers), judged by its
-/// file names alone, so that a window can offer to migrate what was dropped.
-/// Cheap: a ZIP's entries are not read; anything unreadable is no export.
-pub fn is_mozilla_export(path: &Path) -> bool {
+/// The names of the files in a folder or ZIP at `path` (relative to it),
+/// listed without reading any of them; `None` for anything else, or for
+/// what cannot be listed (import then says why).
+pub(crate) fn names_in(path: &Path) -> Option<Vec<String>> {
     let candidate = path.is_dir() || files::extension(&path.to_string_lossy()) == "zip";
-    candidate
-        && Bundle::open(path).is_ok_and(|bundle| landmarks(&bundle.names()).2 != Shape::LooseImages)
+    candidate.then(|| Bundle::open(path).ok().map(|b| b.names()))?
+}
+
+/// Whether `names` (a folder's or a ZIP's) make a Mozilla Backpack export: a
+/// `manifest.txt` shutdown export or saved Displayer answers.
+pub(crate) fn is_mozilla_export(names: &[String]) -> bool {
+    landmarks(names).2 != Shape::LooseImages
 }
 
 /// The shutdown manifest and the Displayer `groups.json` nearest the top of

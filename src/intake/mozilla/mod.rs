@@ -23,7 +23,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use detect::{Shape, is_mozilla_export};
+pub use detect::Shape;
+pub(crate) use detect::{is_mozilla_export, names_in};
 pub use displayer::{
     DisplayerError, Group, GroupBadge, Listing, Skipped, parse_group, parse_groups, parse_manifest,
 };
