@@ -66,7 +66,7 @@ export class Backpacks {
     for (const el of this.form.querySelectorAll("[data-badgr-only]")) {
       show(el, badgr);
       const input = el.querySelector("input");
-      input.required = badgr && input.id !== "backpack-client-id";
+      input.required = badgr && "required" in input.dataset;
     }
   }
 
