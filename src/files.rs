@@ -115,6 +115,16 @@ impl Coded for FileError {
             | FileError::Refused { .. } => ErrorCode::MalformedImage,
         }
     }
+
+    fn advice(&self) -> Option<&'static str> {
+        match self {
+            FileError::Refused { .. } => Some(
+                "Satchel never unpacks such an entry, and read the rest of the archive; \
+                 if you expected a badge there, ask whoever made the archive for the badge file itself",
+            ),
+            _ => self.code().advice(),
+        }
+    }
 }
 
 /// An I/O failure on `path`, in words a learner can act on.

@@ -118,6 +118,12 @@ impl std::fmt::Display for ErrorCode {
 pub trait Coded: std::fmt::Display {
     /// The stable code of this error.
     fn code(&self) -> ErrorCode;
+
+    /// What a learner can do about it: the code's general advice, unless the
+    /// error knows something more fitting.
+    fn advice(&self) -> Option<&'static str> {
+        self.code().advice()
+    }
 }
 
 /// A code and a sentence, as errors cross to the CLI's JSON and the window.
@@ -213,14 +219,14 @@ impl ImportResult {
     }
 
     /// An error result whose sentence names the item and ends with what to
-    /// do (from the advice table).
+    /// do (the error's own advice, else the advice table's).
     pub fn failed(path: String, error: &(impl Coded + ?Sized)) -> Self {
         let code = error.code();
         let mut message = error.to_string();
         if !message.contains(&path) {
             message = format!("{path}: {message}");
         }
-        let advice = code.advice();
+        let advice = error.advice();
         if let Some(advice) = advice {
             message = format!("{message}; {advice}");
         }

@@ -100,4 +100,11 @@ impl Coded for IntakeError {
             }
         }
     }
+
+    fn advice(&self) -> Option<&'static str> {
+        match self {
+            IntakeError::File(e) => e.advice(),
+            _ => self.code().advice(),
+        }
+    }
 }

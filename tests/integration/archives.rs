@@ -154,6 +154,10 @@ fn unsafe_entries_of_a_zip_of_badges_are_refused_one_by_one() {
             "{message}"
         );
         assert!(message.contains(reason), "{message}");
+        assert!(
+            message.ends_with("ask whoever made the archive for the badge file itself"),
+            "its own advice, not the damaged-file one: {message}"
+        );
     }
     assert_eq!(names(&sb), ["Kept"], "the link's target was not read");
     assert_eq!(files_under(sb.dir.path()), before, "nothing was written");

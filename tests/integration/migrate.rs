@@ -490,6 +490,29 @@ fn displayer_answers_rebuild_public_collections_matched_by_hosted_address() {
 }
 
 #[test]
+fn a_group_whose_file_is_missing_says_its_collection_did_not_come_over() {
+    let sb = Sandbox::new();
+    let groups = json!({"userId": 7, "groups": [{"groupId": 9, "name": "Lost", "badges": 2}]});
+    sb.write("displayer/groups.json", groups.to_string());
+    let folder = sb.path("displayer").display().to_string();
+
+    let (r, code) = migrate(&sb, &folder, false);
+    assert_eq!(code, 1, "{r:#}");
+    assert_eq!(r["collections_created"], json!([]), "{r:#}");
+    let lost = failure(&r, "group/9.json");
+    assert_eq!(lost["code"], "not_found");
+    assert!(
+        text(lost, "message")
+            .contains(r#"the group "Lost" (id 9), but group/9.json is not beside it"#),
+        "{lost}"
+    );
+    assert!(
+        text(lost, "advice").contains("/displayer/<userId>/group/9.json into the group folder"),
+        "{lost}"
+    );
+}
+
+#[test]
 fn the_text_report_names_collections_and_what_to_do() {
     let sb = Sandbox::new();
     sb.json(&["collection", "new", "Mine"]);
