@@ -12,7 +12,7 @@
 use quick_xml::NsReader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
 use super::{
@@ -173,15 +173,18 @@ fn to_usize(position: u64) -> usize {
 /// is `svg` and that it has no `DOCTYPE`, and records every badge element.
 fn scan(text: &str, offset: usize) -> Result<Scan, BakeError> {
     let mut reader = NsReader::from_str(text);
-    let mut root: Option<Root> = None;
-    let mut root_closed = false;
-    let mut depth = 0usize;
-    let mut badges = Vec::new();
-    let mut open: Option<Open> = None;
-    let mut body = String::new();
-    let mut verify = None;
-    let mut warnings = Vec::new();
-    let mut saw_script = false;
+    let mut scanner = Scanner {
+        offset,
+        root: None,
+        root_closed: false,
+        depth: 0,
+        badges: Vec::new(),
+        open: None,
+        body: String::new(),
+        verify: None,
+        warnings: Vec::new(),
+        saw_script: false,
+    };
     loop {
         let before = to_usize(reader.buffer_position());
         let event = reader.read_event().map_err(|e| {
@@ -197,132 +200,186 @@ fn scan(text: &str, offset: usize) -> Result<Scan, BakeError> {
             }
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let empty = matches!(event, Event::Empty(_));
-                let name = start.name().into_inner();
-                if depth == 0 {
-                    if root.is_some() {
-                        return Err(malformed(format!(
-                            "the SVG has a second root element <{}> at byte {}",
-                            shorten(name),
-                            offset + before
-                        )));
-                    }
-                    if !is_svg_name(name) {
-                        return Err(malformed(format!(
-                            "the root element is <{}>, not <svg>",
-                            shorten(name)
-                        )));
-                    }
-                    root = Some(Root {
-                        name: name.to_string(),
-                        start: before,
-                        tag_end: after,
-                        empty,
-                        prefixes: prefix_declarations(start, offset + before)?,
-                    });
-                    root_closed = empty;
-                } else if open.is_none() {
-                    let (ns, local) = reader.resolver().resolve_element(start.name());
-                    let local = local.into_inner();
-                    if local == "script" && !saw_script {
-                        saw_script = true;
-                        warnings
-                            .push("the SVG contains scripts; Satchel never runs them".to_string());
-                    }
-                    if let Some((slot, lenient)) = badge_slot(&ns, local, name) {
-                        let first = badges.is_empty();
-                        if first {
-                            verify = verify_attribute(start, offset + before)?;
-                            warnings.extend(lenient);
-                        }
-                        badges.push(BadgeElement {
-                            slot,
-                            start: before,
-                            end: after,
-                        });
-                        if !empty {
-                            open = Some(Open {
-                                depth,
-                                collect: first,
-                            });
-                        }
-                    }
-                }
-                if !empty {
-                    depth += 1;
-                }
+                scanner.start(&reader, start, empty, before..after)?;
             }
-            Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                if open.as_ref().is_some_and(|o| o.depth == depth) {
-                    if let Some(badge) = badges.last_mut() {
-                        badge.end = after;
-                    }
-                    open = None;
-                }
-                if depth == 0 {
-                    root_closed = true;
-                }
-            }
-            Event::Text(t) => {
-                if open.as_ref().is_some_and(|o| o.collect) {
-                    push_capped(&mut body, &t.xml10_content())?;
-                }
-            }
-            Event::CData(c) => {
-                if open.as_ref().is_some_and(|o| o.collect) {
-                    push_capped(&mut body, &c.xml10_content())?;
-                }
-            }
-            Event::GeneralRef(r) => {
-                if open.as_ref().is_some_and(|o| o.collect) {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(ch)) => ch.to_string(),
-                        Ok(None) => match resolve_predefined_entity(&r) {
-                            Some(s) => s.to_string(),
-                            None => {
-                                return Err(malformed(format!(
-                                    "the badge text uses the entity &{}; which Satchel never expands; only the five predefined XML entities are allowed",
-                                    shorten(&r)
-                                )));
-                            }
-                        },
-                        Err(e) => {
-                            return Err(malformed(format!(
-                                "the badge text has an invalid character reference &{};: {e}",
-                                shorten(&r)
-                            )));
-                        }
-                    };
-                    push_capped(&mut body, &resolved)?;
-                }
-            }
+            Event::End(_) => scanner.end(after),
+            Event::Text(t) => scanner.collect(&t.xml10_content())?,
+            Event::CData(c) => scanner.collect(&c.xml10_content())?,
+            Event::GeneralRef(r) => scanner.reference(&r)?,
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
-    let Some(root) = root else {
-        return Err(malformed("the document has no root element"));
-    };
-    if !root_closed {
-        return Err(malformed(format!(
-            "the SVG ends at byte {} before its <{}> element is closed; it is truncated",
-            offset + text.len(),
-            shorten(&root.name)
-        )));
+    scanner.finish(text.len())
+}
+
+/// The state of [`scan`]'s one pass, fed event by event.
+struct Scanner {
+    /// Where the text starts in the file (after a byte order mark), for messages.
+    offset: usize,
+    root: Option<Root>,
+    root_closed: bool,
+    depth: usize,
+    badges: Vec<BadgeElement>,
+    open: Option<Open>,
+    body: String,
+    verify: Option<String>,
+    warnings: Vec<String>,
+    saw_script: bool,
+}
+
+impl Scanner {
+    /// A start tag (or an empty element) spanning `span` of the text.
+    fn start(
+        &mut self,
+        reader: &NsReader<&[u8]>,
+        start: &BytesStart<'_>,
+        empty: bool,
+        span: std::ops::Range<usize>,
+    ) -> Result<(), BakeError> {
+        let name = start.name().into_inner();
+        if self.depth == 0 {
+            self.root(start, name, empty, span)?;
+        } else if self.open.is_none() {
+            let (ns, local) = reader.resolver().resolve_element(start.name());
+            let local = local.into_inner();
+            if local == "script" && !self.saw_script {
+                self.saw_script = true;
+                self.warnings
+                    .push("the SVG contains scripts; Satchel never runs them".to_string());
+            }
+            if let Some((slot, lenient)) = badge_slot(&ns, local, name) {
+                let first = self.badges.is_empty();
+                if first {
+                    self.verify = verify_attribute(start, self.offset + span.start)?;
+                    self.warnings.extend(lenient);
+                }
+                self.badges.push(BadgeElement {
+                    slot,
+                    start: span.start,
+                    end: span.end,
+                });
+                if !empty {
+                    self.open = Some(Open {
+                        depth: self.depth,
+                        collect: first,
+                    });
+                }
+            }
+        }
+        if !empty {
+            self.depth += 1;
+        }
+        Ok(())
     }
-    if badges.len() > 1 {
-        warnings.push(format!(
-            "the SVG holds {} badge elements; the first was used and the others ignored",
-            badges.len()
-        ));
+
+    /// The document's first element, which must be the only root and `<svg>`.
+    fn root(
+        &mut self,
+        start: &BytesStart<'_>,
+        name: &str,
+        empty: bool,
+        span: std::ops::Range<usize>,
+    ) -> Result<(), BakeError> {
+        if self.root.is_some() {
+            return Err(malformed(format!(
+                "the SVG has a second root element <{}> at byte {}",
+                shorten(name),
+                self.offset + span.start
+            )));
+        }
+        if !is_svg_name(name) {
+            return Err(malformed(format!(
+                "the root element is <{}>, not <svg>",
+                shorten(name)
+            )));
+        }
+        self.root = Some(Root {
+            name: name.to_string(),
+            start: span.start,
+            tag_end: span.end,
+            empty,
+            prefixes: prefix_declarations(start, self.offset + span.start)?,
+        });
+        self.root_closed = empty;
+        Ok(())
     }
-    Ok(Scan {
-        root,
-        badges,
-        body,
-        verify,
-        warnings,
-    })
+
+    /// An end tag ending just before `after`.
+    fn end(&mut self, after: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.open.as_ref().is_some_and(|o| o.depth == self.depth) {
+            if let Some(badge) = self.badges.last_mut() {
+                badge.end = after;
+            }
+            self.open = None;
+        }
+        if self.depth == 0 {
+            self.root_closed = true;
+        }
+    }
+
+    /// Text or CDATA: part of the first badge element's body while it is open.
+    fn collect(&mut self, text: &str) -> Result<(), BakeError> {
+        if self.open.as_ref().is_some_and(|o| o.collect) {
+            push_capped(&mut self.body, text)?;
+        }
+        Ok(())
+    }
+
+    /// A character or entity reference: only character references and the
+    /// five predefined entities are resolved; any other entity is refused.
+    fn reference(&mut self, r: &BytesRef<'_>) -> Result<(), BakeError> {
+        if !self.open.as_ref().is_some_and(|o| o.collect) {
+            return Ok(());
+        }
+        let resolved = match r.resolve_char_ref() {
+            Ok(Some(ch)) => ch.to_string(),
+            Ok(None) => match resolve_predefined_entity(r) {
+                Some(s) => s.to_string(),
+                None => {
+                    return Err(malformed(format!(
+                        "the badge text uses the entity &{}; which Satchel never expands; only the five predefined XML entities are allowed",
+                        shorten(r)
+                    )));
+                }
+            },
+            Err(e) => {
+                return Err(malformed(format!(
+                    "the badge text has an invalid character reference &{};: {e}",
+                    shorten(r)
+                )));
+            }
+        };
+        push_capped(&mut self.body, &resolved)
+    }
+
+    /// The whole document was read (`len` bytes): it must have had a closed root.
+    fn finish(mut self, len: usize) -> Result<Scan, BakeError> {
+        let Some(root) = self.root else {
+            return Err(malformed("the document has no root element"));
+        };
+        if !self.root_closed {
+            return Err(malformed(format!(
+                "the SVG ends at byte {} before its <{}> element is closed; it is truncated",
+                self.offset + len,
+                shorten(&root.name)
+            )));
+        }
+        if self.badges.len() > 1 {
+            self.warnings.push(format!(
+                "the SVG holds {} badge elements; the first was used and the others ignored",
+                self.badges.len()
+            ));
+        }
+        Ok(Scan {
+            root,
+            badges: self.badges,
+            body: self.body,
+            verify: self.verify,
+            warnings: self.warnings,
+        })
+    }
 }
 
 /// Which slot an element fills, if it is a badge element, with a warning
