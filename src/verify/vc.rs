@@ -8,7 +8,8 @@
 //! URL whose fragment is the key), the signature is checked before anything
 //! is fetched, so a changed credential is `bad_signature` offline too; an
 //! intact one whose key owner cannot be looked up is `unreachable` and says
-//! that its signature is intact.
+//! that its signature is intact. A key document that cannot be fetched now
+//! is read from the copy an earlier check kept, if any (`kept`).
 //! A proof Satchel cannot check (another suite, or an rdfc proof over a
 //! JSON-LD context it does not ship) proves nothing either way: when no
 //! other proof checks out the outcome is `unsupported`, with what could not
@@ -61,10 +62,7 @@ impl Verifier<'_> {
             r.caveat("its key came inside the credential itself, so the signature shows the content is unchanged but not, on its own, who issued it");
             check_signature(r, &jws, &key, "embedded in its header")?;
         } else if let Some(kid) = jws.header.get("kid").and_then(Value::as_str) {
-            self.signed_with_issuer_key(r, kid, issuer, |r, key| {
-                check_signature(r, &jws, key, kid).map(|()| true)
-            })
-            .await?;
+            self.jwt_signed_by_issuer(r, &jws, kid, issuer).await?;
         } else {
             return Err(r.halt(
                 Outcome::Invalid,
@@ -84,6 +82,29 @@ impl Verifier<'_> {
                 format!("the credential is not readable JSON: {e}"),
             )
         })?;
+        self.embedded_proofs(r, &doc).await?;
+        self.vc_common(r, &doc, c).await
+    }
+
+    /// Checks a VC-JWT's signature with the key `kid`, which must be its
+    /// issuer's.
+    pub(super) async fn jwt_signed_by_issuer(
+        &self,
+        r: &mut Report,
+        jws: &CompactJws,
+        kid: &str,
+        issuer: Option<&str>,
+    ) -> Step<()> {
+        self.signed_with_issuer_key(r, kid, issuer, |r, key| {
+            check_signature(r, jws, key, kid).map(|()| true)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Checks the embedded Data Integrity proofs of `doc` (a credential):
+    /// one must check out with a key of its issuer.
+    pub(super) async fn embedded_proofs(&self, r: &mut Report, doc: &Value) -> Step<()> {
         let proofs = one_or_many(doc.get("proof"));
         if proofs.is_empty() {
             return Err(r.halt(
@@ -122,7 +143,7 @@ impl Verifier<'_> {
                 )
             })?;
             let proof_checks = |r: &mut Report, key: &PublicKey| {
-                proof_checked(r, verify(&doc, proof, key), suite, method, &mut unchecked)
+                proof_checked(r, verify(doc, proof, key), suite, method, &mut unchecked)
             };
             checked |= self
                 .signed_with_issuer_key(r, method, issuer, proof_checks)
@@ -131,13 +152,16 @@ impl Verifier<'_> {
         if checked {
             // A proof that checks out decides; the others are only mentioned.
             for (_, why) in unchecked {
-                r.caveat(format!("another of its proofs was not checked: {why}"));
+                r.mention(
+                    Outcome::Unsupported,
+                    format!("another of its proofs was not checked: {why}"),
+                );
             }
         } else if let Some((suite, why)) = unchecked.into_iter().next() {
             r.note("proof", suite);
             return Err(r.halt(Outcome::Unsupported, why));
         }
-        self.vc_common(r, &doc, c).await
+        Ok(())
     }
 
     /// Checks a signature made with the key `reference` names, then that the
@@ -156,7 +180,11 @@ impl Verifier<'_> {
         let Some(offline) = key_in_reference(reference) else {
             let found = self.resolve_key(r, reference).await?;
             key_belongs_to_issuer(r, reference, &found, issuer)?;
-            return signature(r, &found.key);
+            let held = signature(r, &found.key)?;
+            if held {
+                self.settle_key(r, reference, issuer);
+            }
+            return Ok(held);
         };
         let key = offline.map_err(|e| {
             r.halt(
@@ -187,6 +215,7 @@ impl Verifier<'_> {
             ));
         }
         key_belongs_to_issuer(r, reference, &found, issuer)?;
+        self.settle_key(r, reference, issuer);
         Ok(true)
     }
 
@@ -271,7 +300,7 @@ fn key_belongs_to_issuer(
 }
 
 /// The JWT claims must say what the credential says.
-fn claims_agree(r: &mut Report, claims: &Value, vc: &Value) -> Step<()> {
+pub(super) fn claims_agree(r: &mut Report, claims: &Value, vc: &Value) -> Step<()> {
     let subject = one_or_many(vc.get("credentialSubject")).into_iter().next();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
     let pairs = [
