@@ -59,6 +59,11 @@ fn wallet_of_version(path: &std::path::Path, version: usize) {
         )
         .unwrap();
     }
+    if version >= 7 {
+        // From version 7 on, Satchel writes each badge's naming key too.
+        conn.execute("UPDATE badge SET credential_key = dedup_key", [])
+            .unwrap();
+    }
     conn.execute(
         "INSERT INTO identity (kind, value, added_at) VALUES ('email', 'ann@example.org', 't')",
         [],

@@ -110,7 +110,10 @@ fn the_w3c_lists_revoke_and_suspend_by_bitstring_and_status_list_2021() {
 
         let result = check_with_status("urn:uuid:51", suspended("201"));
         assert_outcome(&result, "suspended");
-        assert!(message(&result).contains("suspended for now"), "{result}");
+        assert!(
+            message(&result).contains("has suspended this badge for now"),
+            "{result}"
+        );
 
         for status in [revoked("202"), suspended("202")] {
             let result = check_with_status("urn:uuid:52", status);
