@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use chrono::DateTime;
 use serde_json::{Value, json};
 
-use super::report::{Report, Step};
+use super::report::{Halt, Report, Step};
 use super::{Outcome, Verifier};
 use crate::http::{FetchError, Fetched};
 use crate::wallet::{KeyDocument, timestamp};
@@ -115,9 +115,7 @@ impl Verifier<'_> {
                 fresh.insert(url, kept);
             }
             Some(KeySource::Kept { url, fetched_at }) => {
-                let when = DateTime::parse_from_rfc3339(&fetched_at)
-                    .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-                    .unwrap_or(fetched_at);
+                let when = shown(&fetched_at);
                 let owner = issuer.map_or("the issuer".to_owned(), |i| format!("the issuer {i}"));
                 r.find(
                     Outcome::Unreachable,
@@ -129,4 +127,36 @@ impl Verifier<'_> {
             None => {}
         }
     }
+
+    /// Turns a `halt` on what a kept copy of a key document says (it lacks
+    /// the key, holds another, names another controller) into `unreachable`:
+    /// the document may have changed since the copy was fetched. The
+    /// findings since `mark` are withdrawn. Any other halt stays.
+    pub(super) fn outdated_copy(
+        &self,
+        r: &mut Report,
+        mark: usize,
+        halt: Halt,
+        reference: &str,
+    ) -> Halt {
+        let Some(KeySource::Kept { url, fetched_at }) = &r.key_source else {
+            return halt;
+        };
+        if halt.0 == Outcome::Unreachable {
+            return halt;
+        }
+        let message = format!(
+            "the key document {url} could not be reached, and the copy kept from {} does not show the key {reference} as the issuer's; the document may have changed since, so check again when the issuer's site can be reached",
+            shown(fetched_at)
+        );
+        r.withdraw_since(mark);
+        r.halt(Outcome::Unreachable, message)
+    }
+}
+
+/// A kept copy's fetch time as the learner reads it.
+fn shown(fetched_at: &str) -> String {
+    DateTime::parse_from_rfc3339(fetched_at)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| fetched_at.to_owned())
 }

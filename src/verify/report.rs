@@ -83,6 +83,17 @@ impl Report {
         self.mentioned.push((outcome, message));
     }
 
+    /// A mark of the findings so far, for [`Report::withdraw_since`].
+    pub fn mark(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Withdraws the findings made since `mark`: they rested on a document
+    /// that turned out not to be the one to judge by.
+    pub fn withdraw_since(&mut self, mark: usize) {
+        self.findings.truncate(mark);
+    }
+
     /// The finding that decides, if any: the most serious, the first of equals.
     fn primary(&self) -> Option<usize> {
         self.findings

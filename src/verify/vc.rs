@@ -178,8 +178,7 @@ impl Verifier<'_> {
         signature: impl FnOnce(&mut Report, &PublicKey) -> Step<bool>,
     ) -> Step<bool> {
         let Some(offline) = key_in_reference(reference) else {
-            let found = self.resolve_key(r, reference).await?;
-            key_belongs_to_issuer(r, reference, &found, issuer)?;
+            let found = self.issuer_key(r, reference, issuer, None).await?;
             let held = signature(r, &found.key)?;
             if held {
                 self.settle_key(r, reference, issuer);
@@ -195,8 +194,8 @@ impl Verifier<'_> {
         if !signature(r, &key)? {
             return Ok(false);
         }
-        let found = match self.resolve_key(r, reference).await {
-            Ok(found) => found,
+        match self.issuer_key(r, reference, issuer, Some(&key)).await {
+            Ok(_) => {}
             Err(halt @ Halt(Outcome::Unreachable)) => {
                 r.caveat(format!(
                     "the signature itself is intact: the content has not changed since it was signed with the key {reference}; what could not be confirmed is that this key belongs to {}, so check again when the issuer's site can be reached",
@@ -205,18 +204,40 @@ impl Verifier<'_> {
                 return Err(halt);
             }
             Err(halt) => return Err(halt),
+        }
+        self.settle_key(r, reference, issuer);
+        Ok(true)
+    }
+
+    /// Resolves the key `reference` names and checks that it is `expected`
+    /// (when its name carries it) and the issuer's. What a kept copy of the
+    /// key document says against it proves nothing about the document as
+    /// it is now, so then the check is unreachable instead.
+    async fn issuer_key(
+        &self,
+        r: &mut Report,
+        reference: &str,
+        issuer: Option<&str>,
+        expected: Option<&PublicKey>,
+    ) -> Step<FoundKey> {
+        r.key_source = None;
+        let mark = r.mark();
+        let found = match self.resolve_key(r, reference).await {
+            Ok(found) => found,
+            Err(halt) => return Err(self.outdated_copy(r, mark, halt, reference)),
         };
-        if found.key != key {
-            return Err(r.halt(
+        if expected.is_some_and(|key| *key != found.key) {
+            let halt = r.halt(
                 Outcome::Invalid,
                 format!(
                     "the key document lists another key under {reference} than the one its name carries, so the signature does not prove the issuer made it"
                 ),
-            ));
+            );
+            return Err(self.outdated_copy(r, mark, halt, reference));
         }
-        key_belongs_to_issuer(r, reference, &found, issuer)?;
-        self.settle_key(r, reference, issuer);
-        Ok(true)
+        key_belongs_to_issuer(r, reference, &found, issuer)
+            .map_err(|halt| self.outdated_copy(r, mark, halt, reference))?;
+        Ok(found)
     }
 
     /// Dates, recipient and status lists, whatever the proof.

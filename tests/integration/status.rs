@@ -407,4 +407,16 @@ fn a_key_document_kept_from_an_earlier_check_stands_in_for_an_offline_issuer() {
     }
     assert_outcome(&offline[&forged_id], "bad_signature");
     assert!(!message(&offline[&forged_id]).contains(INTACT));
+
+    // A key the kept copy does not hold may have been added since: not
+    // invalid, only unconfirmed.
+    let newer = with_jcs_proof(&by_did_web("urn:uuid:64"), &format!("{did_web}#key-2"));
+    let newer_id = imported_id(&sb, &sb.write("e.json", newer.to_string()));
+    let result = &verify_each(&sb)[&newer_id];
+    assert_outcome(result, "unreachable");
+    assert!(
+        message(result).contains("does not show the key"),
+        "{result}"
+    );
+    assert!(others(result).is_empty(), "{result}");
 }
