@@ -295,6 +295,27 @@ fn a_badge_with_several_problems_lists_them_all_and_the_most_serious_decides() {
     assert!(message(&result).contains("statusListIndex"), "{result}");
     assert_eq!(others(&result), ["revoked"], "{result}");
 
+    // A status entry Satchel cannot check is listed, but what is proven
+    // (expired) decides; alone it leaves the badge unconfirmed.
+    let unknown = json!({"type": "FutureStatusEntry", "id": "https://issuer.example/status/1"});
+    let mut vc = ob3(
+        &did_key(),
+        "urn:uuid:65",
+        ANN,
+        "2020-01-01T00:00:00Z",
+        Some("2021-01-01T00:00:00Z"),
+    );
+    vc["credentialStatus"] = unknown.clone();
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let jwt = vc_jwt(Alg::EdDsa, json!({"kid": did_key_method()}), &vc);
+    let (result, _) = import_and_verify_text(&sb, "c.jwt", &jwt);
+    assert_outcome(&result, "expired");
+    assert_eq!(others(&result), ["unsupported"], "{result}");
+    let result = check_with_status("urn:uuid:66", unknown);
+    assert_outcome(&result, "unsupported");
+    assert!(message(&result).contains("FutureStatusEntry"), "{result}");
+
     // Two proofs, one of a kind Satchel cannot check: the one that checks
     // out decides, and the other is listed without deciding.
     let credential = ob3(&did_key(), "urn:uuid:59", ANN, "2024-01-01T00:00:00Z", None);
