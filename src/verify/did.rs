@@ -49,7 +49,7 @@ impl Verifier<'_> {
                     format!("the key {reference} cannot be resolved: {e}"),
                 )
             })?;
-            let doc = self.json_document(r, "DID document", &url, true).await?;
+            let doc = self.key_document(r, "DID document", &url).await?;
             let method = method_in(&doc, reference, base).ok_or_else(|| {
                 r.halt(
                     Outcome::Invalid,
@@ -61,7 +61,7 @@ impl Verifier<'_> {
                 controller: Some(base.to_owned()),
             }
         } else if base.starts_with("https://") || base.starts_with("http://") {
-            let doc = self.json_document(r, "signing key", base, true).await?;
+            let doc = self.key_document(r, "signing key", base).await?;
             let method = if doc.get("kty").is_some()
                 || doc.get("publicKeyMultibase").is_some()
                 || doc.get("publicKeyJwk").is_some()

@@ -12,11 +12,14 @@
 //! wallet, the policy-bound [`Fetcher`], the identities and the time.
 //! [`verify_badges`] checks many badges concurrently (a few requests at a time
 //! per host, each shared document fetched once per run) and writes results in
-//! short transactions between network waits, never during them.
+//! short transactions between network waits, never during them, together
+//! with the key documents that tied keys to their issuers, which later runs
+//! read when the issuer cannot be reached.
 
 mod did;
 mod fetch;
 mod hosted;
+mod kept;
 mod keys;
 mod proof;
 mod rdfc;
@@ -38,8 +41,9 @@ pub use rdfc::canonical_nquads;
 
 use crate::http::{FetchError, Fetched, Fetcher};
 use crate::outcome::{Coded, ErrorCode, Progress};
-use crate::wallet::{Identity, Wallet, WalletError, timestamp};
+use crate::wallet::{Identity, KeyDocument, Wallet, WalletError, timestamp};
 use fetch::RunFetcher;
+use kept::KeptDocuments;
 use report::{Report, Step};
 
 /// How far ahead of the clock a start date may be and still count as now
@@ -97,7 +101,8 @@ pub async fn verify_badges(
 ) -> Result<Vec<CheckRecord>, VerifyError> {
     let identities = wallet.identities()?;
     let inputs = wallet.check_inputs(ids)?;
-    let verifier = Verifier::new(fetcher, &identities, now, options);
+    let verifier = Verifier::new(fetcher, &identities, now, options)
+        .with_kept_documents(wallet.key_documents()?);
     let total = inputs.len();
     let mut checks = futures_util::stream::iter(inputs.iter().enumerate())
         .map(|(at, input)| {
@@ -114,11 +119,11 @@ pub async fn verify_badges(
         done += 1;
         progress(Progress { done, total });
         if pending.len() >= WRITE_BATCH {
-            wallet.record_checks(&pending)?;
+            wallet.record_checks(&pending, &verifier.kept.take_fresh())?;
             pending.clear();
         }
     }
-    wallet.record_checks(&pending)?;
+    wallet.record_checks(&pending, &verifier.kept.take_fresh())?;
     Ok(results.into_iter().flatten().collect())
 }
 
@@ -128,6 +133,7 @@ pub struct Verifier<'a> {
     fetch: RunFetcher<'a>,
     identities: &'a [Identity],
     now: DateTime<Utc>,
+    kept: KeptDocuments,
 }
 
 impl<'a> Verifier<'a> {
@@ -142,7 +148,15 @@ impl<'a> Verifier<'a> {
             fetch: RunFetcher::new(fetcher, options.per_host),
             identities,
             now,
+            kept: KeptDocuments::default(),
         }
+    }
+
+    /// The same verifier, reading `documents` (kept from earlier checks)
+    /// when a key document cannot be fetched.
+    pub fn with_kept_documents(mut self, documents: Vec<KeyDocument>) -> Self {
+        self.kept = KeptDocuments::new(documents);
+        self
     }
 
     /// Checks one badge. Never fails: every problem is an outcome.

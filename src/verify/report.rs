@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::kept::KeySource;
 use crate::wallet::{CheckRecord, Outcome};
 
 /// Marks a check stopped by a finding already written in its [`Report`],
@@ -17,32 +18,49 @@ pub(super) struct Halt(pub Outcome);
 /// The result of one step of a check.
 pub(super) type Step<T> = Result<T, Halt>;
 
-/// How serious an outcome is when a check found several: a badge whose
-/// content cannot be trusted says so before it says it is expired, and what
-/// is proven wrong comes before what could not be checked.
-fn severity(outcome: Outcome) -> u8 {
-    match outcome {
-        Outcome::Malformed => 9,
-        Outcome::BadSignature => 8,
-        Outcome::Invalid => 7,
-        Outcome::Revoked => 6,
-        Outcome::Expired => 5,
-        Outcome::NotYetValid => 4,
-        Outcome::RecipientMismatch => 3,
-        Outcome::Unreachable => 2,
-        Outcome::Unsupported => 1,
-        Outcome::Valid => 0,
-    }
+/// Every outcome, the most serious first: when a check found several, the
+/// first in this order decides and the others stay in the evidence. A badge
+/// whose content cannot be trusted says so before it says it is expired; the
+/// issuer's own word (revoked, suspended) comes before dates and recipient;
+/// and what is proven comes before what could not be checked. The README's
+/// "### Verification" lists the same order.
+pub(super) const MOST_SERIOUS_FIRST: [Outcome; 11] = [
+    Outcome::Malformed,
+    Outcome::BadSignature,
+    Outcome::Invalid,
+    Outcome::Revoked,
+    Outcome::Suspended,
+    Outcome::Expired,
+    Outcome::NotYetValid,
+    Outcome::RecipientMismatch,
+    Outcome::Unreachable,
+    Outcome::Unsupported,
+    Outcome::Valid,
+];
+
+/// How serious an outcome is: higher is more serious.
+fn severity(outcome: Outcome) -> usize {
+    MOST_SERIOUS_FIRST.len()
+        - MOST_SERIOUS_FIRST
+            .iter()
+            .position(|o| *o == outcome)
+            .unwrap_or(0)
 }
 
 /// What one check has found so far.
 #[derive(Debug, Default)]
 pub(super) struct Report {
     findings: Vec<(Outcome, String)>,
+    /// Findings that are listed but do not decide (a proof not checked
+    /// beside one that checks out).
+    mentioned: Vec<(Outcome, String)>,
     confirmed: Vec<String>,
     caveats: Vec<String>,
     evidence: Map<String, Value>,
     fetched: Vec<Value>,
+    /// Where the document of the key being checked came from, until the
+    /// check settles it ([`Verifier::settle_key`](super::Verifier::settle_key)).
+    pub key_source: Option<KeySource>,
 }
 
 impl Report {
@@ -55,6 +73,42 @@ impl Report {
     pub fn halt(&mut self, outcome: Outcome, message: impl Into<String>) -> Halt {
         self.find(outcome, message);
         Halt(outcome)
+    }
+
+    /// Records a finding that stays in the evidence (`other_findings`) and
+    /// the sentence but does not decide the outcome.
+    pub fn mention(&mut self, outcome: Outcome, message: impl Into<String>) {
+        let message = message.into();
+        self.caveat(message.clone());
+        self.mentioned.push((outcome, message));
+    }
+
+    /// A mark of the findings so far, for [`Report::withdraw_since`].
+    pub fn mark(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Withdraws the findings made since `mark`: they rested on a document
+    /// that turned out not to be the one to judge by.
+    pub fn withdraw_since(&mut self, mark: usize) {
+        self.findings.truncate(mark);
+    }
+
+    /// The finding that decides, if any: the most serious, the first of equals.
+    fn primary(&self) -> Option<usize> {
+        self.findings
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, (o, _))| (severity(*o), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    }
+
+    /// Ends a check of a document the badge relies on (its status list),
+    /// made in a report of its own: its requests join this report's, and
+    /// its deciding finding, if any, is returned for this check to judge.
+    pub fn absorb(&mut self, mut sub: Report) -> Option<(Outcome, String)> {
+        self.fetched.append(&mut sub.fetched);
+        sub.primary().map(|i| sub.findings.swap_remove(i))
     }
 
     /// Records something that was confirmed, for the sentence of a valid badge.
@@ -72,6 +126,17 @@ impl Report {
         self.evidence.insert(key.to_owned(), value.into());
     }
 
+    /// Adds one item to an evidence field that lists them.
+    pub fn note_item(&mut self, key: &str, value: impl Into<Value>) {
+        let list = self
+            .evidence
+            .entry(key)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(items) = list {
+            items.push(value.into());
+        }
+    }
+
     /// Records a request and its answer (`status`) or failure (`error`).
     pub fn fetched(&mut self, what: &str, url: &str, answer: Result<u16, String>) {
         self.fetched.push(match answer {
@@ -82,12 +147,7 @@ impl Report {
 
     /// The outcome and sentence of the most serious finding, or valid.
     pub fn finish(mut self, badge_id: i64, checked_at: String) -> CheckRecord {
-        let primary = self
-            .findings
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, (o, _))| (severity(*o), std::cmp::Reverse(*i)))
-            .map(|(i, _)| i);
+        let primary = self.primary();
         let (outcome, mut message) = match primary {
             Some(i) => self.findings.remove(i),
             None if self.confirmed.is_empty() => (Outcome::Valid, "this badge checks out".into()),
@@ -100,6 +160,7 @@ impl Report {
             message.push_str(". ");
             message.push_str(caveat);
         }
+        self.findings.append(&mut self.mentioned);
         if !self.findings.is_empty() {
             let others: Vec<Value> = self
                 .findings
@@ -138,6 +199,39 @@ mod tests {
         assert_eq!(
             check.evidence["other_findings"][0]["outcome"],
             "unreachable"
+        );
+    }
+
+    #[test]
+    fn the_order_of_seriousness_names_every_outcome_once() {
+        let mut listed = MOST_SERIOUS_FIRST.to_vec();
+        listed.sort_by_key(|o| o.as_str());
+        listed.dedup();
+        assert_eq!(listed.len(), Outcome::ALL.len());
+        // The README states the same order.
+        let readme = include_str!("../../README.md");
+        let order: Vec<String> = MOST_SERIOUS_FIRST
+            .iter()
+            .map(|o| format!("`{o}`"))
+            .collect();
+        assert!(
+            readme.contains(&order.join(" > ")),
+            "the README lists {}",
+            order.join(" > ")
+        );
+    }
+
+    #[test]
+    fn a_mentioned_finding_is_listed_but_does_not_decide() {
+        let mut r = Report::default();
+        r.confirm("signed by the issuer");
+        r.mention(Outcome::Unsupported, "another proof was not checked");
+        let check = r.finish(1, "t".into());
+        assert_eq!(check.outcome, Outcome::Valid);
+        assert!(check.message.ends_with("another proof was not checked"));
+        assert_eq!(
+            check.evidence["other_findings"][0]["outcome"],
+            "unsupported"
         );
     }
 

@@ -1,28 +1,74 @@
-//! Revocation and status lists: has the issuer withdrawn the badge?
+//! Revocation and status lists: has the issuer withdrawn or suspended the badge?
 //!
 //! OB 2.0 signed badges name a `revocationList` on their issuer profile
 //! (`revokedAssertions`: ids, `{id|uid, revocationReason}` objects, or the 1.1
 //! map of uid to reason). OB 3.0 credentials carry `credentialStatus` entries:
-//! `1EdTechRevocationList` (a list of revoked credential ids) or
-//! `BitstringStatusListEntry` (one bit in a GZIP-compressed bitstring inside a
-//! status list credential; its older name `StatusList2021Entry` reads the
-//! same). Inflating the bitstring is capped, so a hostile list cannot exhaust
+//! `1EdTechRevocationList` (a list of revoked credential ids),
+//! `BitstringStatusListEntry` or its predecessor `StatusList2021Entry` (one
+//! bit in a GZIP-compressed bitstring inside a status list credential, for
+//! the purpose `revocation` or `suspension`; the purposes `message` and
+//! `refresh` say nothing about validity and are only noted). A status list
+//! credential is believed only once it is checked like a credential: its
+//! proof by a key of the badge's issuer, its type, dates and purpose. Every
+//! entry is checked, even after one fails, so each finding is listed.
+//! Inflating the bitstring is capped, so a hostile list cannot exhaust
 //! memory. Each list is fetched once per run.
 
 use std::io::Read as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD_INDIFFERENT};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::hosted::revoked_sentence;
 use super::keys::CompactJws;
 use super::report::{Report, Step};
-use super::{Outcome, Verifier, id_of, one_or_many, parse_json, require_ok};
+use super::vc::claims_agree;
+use super::{CLOCK_SKEW, Outcome, Verifier, id_of, one_or_many, parse_json, require_ok};
+use crate::http::Fetched;
 
 /// Largest inflated status bitstring accepted: 16 MiB holds 134 million
 /// entries, a thousand times the size the W3C recommends.
 const MAX_BITSTRING_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The two bitstring status methods: they read the same, and differ in the
+/// names of their entry and list types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bitstring {
+    /// W3C Bitstring Status List v1.0.
+    Current,
+    /// W3C CCG Status List 2021.
+    V2021,
+}
+
+impl Bitstring {
+    fn entry_type(self) -> &'static str {
+        match self {
+            Bitstring::Current => "BitstringStatusListEntry",
+            Bitstring::V2021 => "StatusList2021Entry",
+        }
+    }
+
+    fn list_type(self) -> &'static str {
+        match self {
+            Bitstring::Current => "BitstringStatusListCredential",
+            Bitstring::V2021 => "StatusList2021Credential",
+        }
+    }
+}
+
+/// The outcome for the badge when its status list cannot be believed, from
+/// the outcome of checking the list: not reached or not checkable stays so;
+/// anything proven wrong with the list (no proof, changed, someone else's
+/// key) makes the badge's status mechanism break its specification.
+fn unbelieved(list_outcome: Outcome) -> Outcome {
+    match list_outcome {
+        Outcome::Unreachable => Outcome::Unreachable,
+        Outcome::Unsupported => Outcome::Unsupported,
+        _ => Outcome::Invalid,
+    }
+}
 
 impl Verifier<'_> {
     /// Checks the issuer's OB 2.0 revocation list for the assertion.
@@ -55,7 +101,8 @@ impl Verifier<'_> {
         Ok(())
     }
 
-    /// Checks every `credentialStatus` entry of an OB 3.0 credential.
+    /// Checks every `credentialStatus` entry of an OB 3.0 credential; an
+    /// entry that fails has recorded its finding, and the next is checked.
     pub(super) async fn vc_status(&self, r: &mut Report, vc: &Value) -> Step<()> {
         let issuer = id_of(vc.get("issuer"));
         for entry in one_or_many(vc.get("credentialStatus")) {
@@ -63,15 +110,22 @@ impl Verifier<'_> {
                 .into_iter()
                 .find_map(Value::as_str)
                 .unwrap_or("");
-            match kind {
-                "1EdTechRevocationList" => self.revocation_list(r, entry, vc).await?,
-                "BitstringStatusListEntry" | "StatusList2021Entry" => {
-                    self.bitstring(r, entry, issuer).await?
+            let _ = match kind {
+                "1EdTechRevocationList" => self.revocation_list(r, entry, vc).await,
+                "BitstringStatusListEntry" => {
+                    self.bitstring(r, entry, issuer, Bitstring::Current).await
                 }
-                other => r.caveat(format!(
-                    "its status entry of type {other:?} is not one Satchel can check"
-                )),
-            }
+                "StatusList2021Entry" => self.bitstring(r, entry, issuer, Bitstring::V2021).await,
+                other => {
+                    r.find(
+                        Outcome::Unsupported,
+                        format!(
+                            "its status entry of type {other:?} is not one Satchel can check, so whether the issuer still stands behind it is not known"
+                        ),
+                    );
+                    Ok(())
+                }
+            };
         }
         Ok(())
     }
@@ -80,7 +134,7 @@ impl Verifier<'_> {
     async fn revocation_list(&self, r: &mut Report, entry: &Value, vc: &Value) -> Step<()> {
         let url = status_url(r, entry, &["statusListCredential", "id"])?;
         let list = self.json_document(r, "revocation list", url, true).await?;
-        r.note(
+        r.note_item(
             "status_list",
             json!({"type": "1EdTechRevocationList", "url": url}),
         );
@@ -98,8 +152,15 @@ impl Verifier<'_> {
         Ok(())
     }
 
-    /// `BitstringStatusListEntry`: one bit of the issuer's status list.
-    async fn bitstring(&self, r: &mut Report, entry: &Value, issuer: Option<&str>) -> Step<()> {
+    /// A bitstring entry: one bit of the issuer's status list, for
+    /// revocation or suspension.
+    async fn bitstring(
+        &self,
+        r: &mut Report,
+        entry: &Value,
+        issuer: Option<&str>,
+        method: Bitstring,
+    ) -> Step<()> {
         let url = status_url(r, entry, &["statusListCredential"])?;
         let index = match entry.get("statusListIndex") {
             Some(Value::String(s)) => s.trim().parse::<u64>().ok(),
@@ -116,27 +177,16 @@ impl Verifier<'_> {
             .get("statusPurpose")
             .and_then(Value::as_str)
             .unwrap_or("revocation");
-        let doc = self.document(r, "status list", url, true).await?;
-        require_ok(r, "status list", url, &doc)?;
-        let text = doc.text();
-        let list = match CompactJws::parse(&text) {
-            Ok(jws) => match jws.payload.get("vc") {
-                Some(vc) => vc.clone(),
-                None => jws.payload,
-            },
-            Err(_) => parse_json(r, "status list", url, &doc, Outcome::Invalid)?,
-        };
-        let list_issuer = id_of(list.get("issuer"));
-        if let (Some(ours), Some(theirs)) = (issuer, list_issuer)
-            && ours != theirs
-        {
-            return Err(r.halt(
-                Outcome::Invalid,
-                format!(
-                    "the status list at {url} was published by {theirs}, not by the badge's issuer {ours}, so it cannot speak for this badge"
-                ),
+        let mut noted =
+            json!({"type": method.entry_type(), "url": url, "index": index, "purpose": purpose});
+        if !matches!(purpose, "revocation" | "suspension") {
+            r.note_item("status_list", noted);
+            r.caveat(format!(
+                "its status entry for the purpose {purpose:?} does not say whether the badge is revoked or suspended, so it was not checked"
             ));
+            return Ok(());
         }
+        let list = self.status_list(r, url, method, purpose, issuer).await?;
         let subject = one_or_many(list.get("credentialSubject"))
             .into_iter()
             .next()
@@ -162,25 +212,137 @@ impl Verifier<'_> {
                 ),
             )
         })?;
-        r.note(
-            "status_list",
-            json!({"type": "BitstringStatusListEntry", "url": url, "index": index, "purpose": purpose, "set": set}),
-        );
+        noted["set"] = set.into();
+        r.note_item("status_list", noted);
         match (set, purpose) {
-            (true, "revocation") => r.find(
+            (true, "suspension") => r.find(
+                Outcome::Suspended,
+                format!("the issuer has suspended this badge for now: its status list {url} marks entry {index} as suspended; a suspension can be lifted, so check again later or ask the issuer"),
+            ),
+            (true, _) => r.find(
                 Outcome::Revoked,
                 format!("the issuer has revoked this badge: its status list {url} marks entry {index} as revoked"),
             ),
-            (true, "suspension") => r.find(
-                Outcome::Revoked,
-                format!("the issuer has suspended this badge for now: its status list {url} marks entry {index} as suspended; check again later"),
-            ),
-            (false, "revocation" | "suspension") => {
-                r.confirm(format!("the issuer's status list does not mark it as {purpose}"))
+            (false, _) => {
+                r.confirm(format!("the issuer's signed status list does not mark it for {purpose}"))
             }
-            _ => {}
         }
         Ok(())
+    }
+
+    /// Fetches the status list credential at `url` and believes it only once
+    /// it checks out: a proof by a key of its issuer, who must be the badge's
+    /// `issuer`, the list type of `method`, current dates and `purpose`
+    /// among its purposes. Returns the list credential.
+    async fn status_list(
+        &self,
+        r: &mut Report,
+        url: &str,
+        method: Bitstring,
+        purpose: &str,
+        issuer: Option<&str>,
+    ) -> Step<Value> {
+        let doc = self.document(r, "status list", url, true).await?;
+        require_ok(r, "status list", url, &doc)?;
+        // The list's own proof is checked in a report of its own: a broken
+        // list proves nothing about the badge's signature.
+        let mut own = Report::default();
+        let proven = self.list_proven(&mut own, url, &doc).await;
+        let list = match (proven, r.absorb(own)) {
+            (Ok(list), None) => list,
+            (_, finding) => {
+                // A check that stops has always said why; never believe one that did not.
+                let (outcome, why) =
+                    finding.unwrap_or((Outcome::Invalid, "its proof could not be checked".into()));
+                return Err(r.halt(
+                    unbelieved(outcome),
+                    format!(
+                        "the status list at {url} cannot be believed, so whether the issuer has revoked or suspended this badge is not known: {why}"
+                    ),
+                ));
+            }
+        };
+        let broken = |r: &mut Report, why: String| {
+            r.halt(
+                Outcome::Invalid,
+                format!(
+                    "the status list at {url} {why}, so it cannot say whether this badge is revoked or suspended; ask the issuer to fix it"
+                ),
+            )
+        };
+        let list_issuer = id_of(list.get("issuer"));
+        if let (Some(ours), Some(theirs)) = (issuer, list_issuer)
+            && ours != theirs
+        {
+            return Err(broken(
+                r,
+                format!("was published by {theirs}, not by the badge's issuer {ours}"),
+            ));
+        }
+        let types = one_or_many(list.get("type"));
+        if !types.iter().any(|t| t.as_str() == Some(method.list_type())) {
+            return Err(broken(
+                r,
+                format!("is not a {}, as its entry says", method.list_type()),
+            ));
+        }
+        let date = |keys: [&str; 2]| {
+            keys.iter()
+                .find_map(|k| list.get(*k).and_then(Value::as_str))
+                .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+                .map(|d| d.with_timezone(&Utc))
+        };
+        let show = |d: DateTime<Utc>| d.format("%Y-%m-%d %H:%M UTC").to_string();
+        if let Some(ends) = date(["validUntil", "expirationDate"])
+            && ends <= self.now
+        {
+            return Err(broken(r, format!("expired on {}", show(ends))));
+        }
+        if let Some(starts) = date(["validFrom", "issuanceDate"])
+            && starts > self.now + CLOCK_SKEW
+        {
+            return Err(broken(r, format!("only becomes valid on {}", show(starts))));
+        }
+        let subject = one_or_many(list.get("credentialSubject"))
+            .into_iter()
+            .next();
+        let purposes = one_or_many(subject.and_then(|s| s.get("statusPurpose")));
+        if !purposes.iter().any(|p| p.as_str() == Some(purpose)) {
+            return Err(broken(r, format!("is not a list for {purpose}")));
+        }
+        Ok(list)
+    }
+
+    /// Checks the proof of a status list credential (a VC-JWT, or JSON with
+    /// embedded proofs) into `own`; returns the list credential.
+    async fn list_proven(&self, own: &mut Report, url: &str, doc: &Fetched) -> Step<Value> {
+        if let Ok(jws) = CompactJws::parse(&doc.text()) {
+            let claims = &jws.payload;
+            let list = match claims.get("vc") {
+                Some(vc @ Value::Object(_)) => vc,
+                _ => claims,
+            };
+            let issuer =
+                id_of(list.get("issuer")).or_else(|| claims.get("iss").and_then(Value::as_str));
+            let kid = jws.header.get("kid").and_then(Value::as_str).ok_or_else(|| {
+                own.halt(
+                    Outcome::Invalid,
+                    "its signature names no key of its issuer (`kid`), so nothing shows who made it",
+                )
+            })?;
+            self.jwt_signed_by_issuer(own, &jws, kid, issuer).await?;
+            claims_agree(own, claims, list)?;
+            return Ok(list.clone());
+        }
+        let list = parse_json(own, "status list", url, doc, Outcome::Invalid)?;
+        if list.get("proof").is_none() {
+            return Err(own.halt(
+                Outcome::Invalid,
+                "it carries no proof, so anyone could have written it",
+            ));
+        }
+        self.embedded_proofs(own, &list).await?;
+        Ok(list)
     }
 }
 
@@ -261,6 +423,29 @@ mod tests {
         assert_eq!(bit(&bits, 1), Some(true));
         assert_eq!(bit(&bits, 15), Some(true));
         assert_eq!(bit(&bits, 16), None);
+    }
+
+    #[test]
+    fn the_w3c_test_suite_lists_mark_entry_201() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/vc-bitstring-status-list");
+        for name in ["single-purpose-ok.jsonld", "multi-purpose-ok.jsonld"] {
+            let text = std::fs::read_to_string(dir.join(name)).expect("fixture");
+            let list: Value = serde_json::from_str(&text).expect("JSON");
+            let encoded = list["credentialSubject"]["encodedList"].as_str().unwrap();
+            let bits = inflate_bitstring(encoded).expect("a W3C list reads");
+            assert_eq!(bits.len(), 25_000, "{name}");
+            assert_eq!(bit(&bits, 201), Some(true), "{name}");
+            assert_eq!(bit(&bits, 202), Some(false), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_list_that_cannot_be_believed_never_proves_the_badge_changed() {
+        assert_eq!(unbelieved(Outcome::BadSignature), Outcome::Invalid);
+        assert_eq!(unbelieved(Outcome::Invalid), Outcome::Invalid);
+        assert_eq!(unbelieved(Outcome::Unreachable), Outcome::Unreachable);
+        assert_eq!(unbelieved(Outcome::Unsupported), Outcome::Unsupported);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! URL whose fragment is the key), the signature is checked before anything
 //! is fetched, so a changed credential is `bad_signature` offline too; an
 //! intact one whose key owner cannot be looked up is `unreachable` and says
-//! that its signature is intact.
+//! that its signature is intact. A key document that cannot be fetched now
+//! is read from the copy an earlier check kept, if any (`kept`).
 //! A proof Satchel cannot check (another suite, or an rdfc proof over a
 //! JSON-LD context it does not ship) proves nothing either way: when no
 //! other proof checks out the outcome is `unsupported`, with what could not
@@ -61,10 +62,7 @@ impl Verifier<'_> {
             r.caveat("its key came inside the credential itself, so the signature shows the content is unchanged but not, on its own, who issued it");
             check_signature(r, &jws, &key, "embedded in its header")?;
         } else if let Some(kid) = jws.header.get("kid").and_then(Value::as_str) {
-            self.signed_with_issuer_key(r, kid, issuer, |r, key| {
-                check_signature(r, &jws, key, kid).map(|()| true)
-            })
-            .await?;
+            self.jwt_signed_by_issuer(r, &jws, kid, issuer).await?;
         } else {
             return Err(r.halt(
                 Outcome::Invalid,
@@ -84,6 +82,29 @@ impl Verifier<'_> {
                 format!("the credential is not readable JSON: {e}"),
             )
         })?;
+        self.embedded_proofs(r, &doc).await?;
+        self.vc_common(r, &doc, c).await
+    }
+
+    /// Checks a VC-JWT's signature with the key `kid`, which must be its
+    /// issuer's.
+    pub(super) async fn jwt_signed_by_issuer(
+        &self,
+        r: &mut Report,
+        jws: &CompactJws,
+        kid: &str,
+        issuer: Option<&str>,
+    ) -> Step<()> {
+        self.signed_with_issuer_key(r, kid, issuer, |r, key| {
+            check_signature(r, jws, key, kid).map(|()| true)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Checks the embedded Data Integrity proofs of `doc` (a credential):
+    /// one must check out with a key of its issuer.
+    pub(super) async fn embedded_proofs(&self, r: &mut Report, doc: &Value) -> Step<()> {
         let proofs = one_or_many(doc.get("proof"));
         if proofs.is_empty() {
             return Err(r.halt(
@@ -122,7 +143,7 @@ impl Verifier<'_> {
                 )
             })?;
             let proof_checks = |r: &mut Report, key: &PublicKey| {
-                proof_checked(r, verify(&doc, proof, key), suite, method, &mut unchecked)
+                proof_checked(r, verify(doc, proof, key), suite, method, &mut unchecked)
             };
             checked |= self
                 .signed_with_issuer_key(r, method, issuer, proof_checks)
@@ -131,13 +152,16 @@ impl Verifier<'_> {
         if checked {
             // A proof that checks out decides; the others are only mentioned.
             for (_, why) in unchecked {
-                r.caveat(format!("another of its proofs was not checked: {why}"));
+                r.mention(
+                    Outcome::Unsupported,
+                    format!("another of its proofs was not checked: {why}"),
+                );
             }
         } else if let Some((suite, why)) = unchecked.into_iter().next() {
             r.note("proof", suite);
             return Err(r.halt(Outcome::Unsupported, why));
         }
-        self.vc_common(r, &doc, c).await
+        Ok(())
     }
 
     /// Checks a signature made with the key `reference` names, then that the
@@ -154,9 +178,12 @@ impl Verifier<'_> {
         signature: impl FnOnce(&mut Report, &PublicKey) -> Step<bool>,
     ) -> Step<bool> {
         let Some(offline) = key_in_reference(reference) else {
-            let found = self.resolve_key(r, reference).await?;
-            key_belongs_to_issuer(r, reference, &found, issuer)?;
-            return signature(r, &found.key);
+            let found = self.issuer_key(r, reference, issuer, None).await?;
+            let held = signature(r, &found.key)?;
+            if held {
+                self.settle_key(r, reference, issuer);
+            }
+            return Ok(held);
         };
         let key = offline.map_err(|e| {
             r.halt(
@@ -167,8 +194,8 @@ impl Verifier<'_> {
         if !signature(r, &key)? {
             return Ok(false);
         }
-        let found = match self.resolve_key(r, reference).await {
-            Ok(found) => found,
+        match self.issuer_key(r, reference, issuer, Some(&key)).await {
+            Ok(_) => {}
             Err(halt @ Halt(Outcome::Unreachable)) => {
                 r.caveat(format!(
                     "the signature itself is intact: the content has not changed since it was signed with the key {reference}; what could not be confirmed is that this key belongs to {}, so check again when the issuer's site can be reached",
@@ -177,17 +204,40 @@ impl Verifier<'_> {
                 return Err(halt);
             }
             Err(halt) => return Err(halt),
+        }
+        self.settle_key(r, reference, issuer);
+        Ok(true)
+    }
+
+    /// Resolves the key `reference` names and checks that it is `expected`
+    /// (when its name carries it) and the issuer's. What a kept copy of the
+    /// key document says against it proves nothing about the document as
+    /// it is now, so then the check is unreachable instead.
+    async fn issuer_key(
+        &self,
+        r: &mut Report,
+        reference: &str,
+        issuer: Option<&str>,
+        expected: Option<&PublicKey>,
+    ) -> Step<FoundKey> {
+        r.key_source = None;
+        let mark = r.mark();
+        let found = match self.resolve_key(r, reference).await {
+            Ok(found) => found,
+            Err(halt) => return Err(self.outdated_copy(r, mark, halt, reference)),
         };
-        if found.key != key {
-            return Err(r.halt(
+        if expected.is_some_and(|key| *key != found.key) {
+            let halt = r.halt(
                 Outcome::Invalid,
                 format!(
                     "the key document lists another key under {reference} than the one its name carries, so the signature does not prove the issuer made it"
                 ),
-            ));
+            );
+            return Err(self.outdated_copy(r, mark, halt, reference));
         }
-        key_belongs_to_issuer(r, reference, &found, issuer)?;
-        Ok(true)
+        key_belongs_to_issuer(r, reference, &found, issuer)
+            .map_err(|halt| self.outdated_copy(r, mark, halt, reference))?;
+        Ok(found)
     }
 
     /// Dates, recipient and status lists, whatever the proof.
@@ -271,7 +321,7 @@ fn key_belongs_to_issuer(
 }
 
 /// The JWT claims must say what the credential says.
-fn claims_agree(r: &mut Report, claims: &Value, vc: &Value) -> Step<()> {
+pub(super) fn claims_agree(r: &mut Report, claims: &Value, vc: &Value) -> Step<()> {
     let subject = one_or_many(vc.get("credentialSubject")).into_iter().next();
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
     let pairs = [

@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::key_documents::{self, KeyDocument};
 use super::{Wallet, WalletError};
 
 /// What one check of a badge concluded. The string forms are stable: they
@@ -20,6 +21,8 @@ pub enum Outcome {
     Valid,
     /// The issuer withdrew the badge.
     Revoked,
+    /// The issuer suspended the badge for now (it may lift the suspension).
+    Suspended,
     /// The badge's end date has passed.
     Expired,
     /// The badge only becomes valid later.
@@ -41,9 +44,10 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in the order of [`Outcome::as_str`] codes.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Valid,
         Outcome::Revoked,
+        Outcome::Suspended,
         Outcome::Expired,
         Outcome::NotYetValid,
         Outcome::RecipientMismatch,
@@ -59,6 +63,7 @@ impl Outcome {
         match self {
             Outcome::Valid => "valid",
             Outcome::Revoked => "revoked",
+            Outcome::Suspended => "suspended",
             Outcome::Expired => "expired",
             Outcome::NotYetValid => "not_yet_valid",
             Outcome::RecipientMismatch => "recipient_mismatch",
@@ -116,9 +121,16 @@ pub struct CheckInput {
 }
 
 impl Wallet {
-    /// Appends checks in one transaction. A badge deleted meanwhile is skipped.
-    pub fn record_checks(&mut self, checks: &[CheckRecord]) -> Result<(), WalletError> {
+    /// Appends checks, and keeps the key documents those checks fetched and
+    /// tied to their issuers, in one transaction. A badge deleted meanwhile
+    /// is skipped.
+    pub fn record_checks(
+        &mut self,
+        checks: &[CheckRecord],
+        documents: &[KeyDocument],
+    ) -> Result<(), WalletError> {
         let tx = self.write_transaction()?;
+        key_documents::keep(&tx, documents)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO badge_check (badge_id, checked_at, outcome, message, evidence)
@@ -231,7 +243,7 @@ mod tests {
 
     #[test]
     fn outcome_codes_round_trip_and_match_the_schema() {
-        let schema = include_str!("migrations/0006_unsupported.sql");
+        let schema = include_str!("migrations/0008_suspended_and_key_documents.sql");
         for o in Outcome::ALL {
             assert_eq!(Outcome::parse(o.as_str()), Some(o));
             assert!(

@@ -1,4 +1,5 @@
-//! The SQLite wallet: badges with their original bytes, identities, checks and collections.
+//! The SQLite wallet: badges with their original bytes, identities, checks and
+//! collections, and the issuers' key documents verification keeps.
 //!
 //! One function, [`Wallet::open`], opens every connection the same way (WAL,
 //! foreign keys, a busy timeout) and brings the schema up to date with
@@ -22,6 +23,7 @@ mod badges;
 mod checks;
 mod collections;
 mod identities;
+mod key_documents;
 mod snapshot;
 
 pub use backpacks::{BackpackAccount, NewBackpack, PushRecord, PushStatus, RemoteCollection};
@@ -29,6 +31,7 @@ pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved, content_key}
 pub use checks::{CheckInput, CheckRecord, LatestCheck, Outcome};
 pub use collections::{Collection, CollectionContents, CollectionError};
 pub use identities::{Identity, IdentityKind};
+pub use key_documents::KeyDocument;
 pub use snapshot::{
     BackpackRecord, BadgeRecord, BadgeWithOriginal, CollectionRecord, IdentityRecord,
     MirroredCollection, PublishedRecord, PushRow, RestoredBadge, Snapshot,
@@ -42,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_positions.sql"),
     include_str!("migrations/0006_unsupported.sql"),
     include_str!("migrations/0007_credential_key.sql"),
+    include_str!("migrations/0008_suspended_and_key_documents.sql"),
 ];
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").

@@ -9,7 +9,7 @@ use super::{APPLICATION_ID, MIGRATIONS, Wallet};
 
 /// SHA-256 of each shipped migration. A migration that has reached a
 /// learner's wallet is never edited: change the schema with a new one.
-const PINNED: [&str; 7] = [
+const PINNED: [&str; 8] = [
     "fba2438181a018af7c20c29c7914378c7d09927038effe7cfef7e59b8e61c5da",
     "20bf4da4f2057c74e8716f591aff552f5aba000f557cfb84b4795976c8a497a5",
     "9161eed27f8b6098229775a097e3270369da75fda9cda49434e286a7dfbff89e",
@@ -17,6 +17,7 @@ const PINNED: [&str; 7] = [
     "d6fd50b9ee2d1489901494ea8deac803b2651af6f1ad957e5934f49ad25eba21",
     "506855ad8bfbf4552ab3cd5d86a058638dce604a1ba261f49b89a1b78646e6e6",
     "a2f51d63bb418a74556e20b23b4fce84334e0b262d6aaafc3770ee9bde285f8c",
+    "4f52f292623aaa3b9b94bdd77d89f264f2a0fa297cd685ae65296e69a897a013",
 ];
 
 #[test]
@@ -57,6 +58,11 @@ fn wallet_of_version(path: &std::path::Path, version: usize) {
             params![id, format!("key-{id}"), original, format!("Badge {id}")],
         )
         .unwrap();
+    }
+    if version >= 7 {
+        // From version 7 on, Satchel writes each badge's naming key too.
+        conn.execute("UPDATE badge SET credential_key = dedup_key", [])
+            .unwrap();
     }
     conn.execute(
         "INSERT INTO identity (kind, value, added_at) VALUES ('email', 'ann@example.org', 't')",
@@ -129,6 +135,28 @@ fn wallets_of_every_earlier_schema_upgrade_with_their_data() {
         if version >= 2 {
             assert_eq!(wallet.checks(1).unwrap().len(), 1, "from {version}");
         }
+        // Since version 8: a suspended outcome, and key documents kept
+        // beside the checks.
+        let suspended = super::CheckRecord {
+            badge_id: 2,
+            outcome: super::Outcome::Suspended,
+            message: "suspended for now".into(),
+            checked_at: "t2".into(),
+            evidence: serde_json::json!({}),
+        };
+        let kept = super::KeyDocument {
+            url: "https://issuer.example/did.json".into(),
+            body: b"{}".to_vec(),
+            fetched_at: "t2".into(),
+        };
+        wallet
+            .record_checks(
+                std::slice::from_ref(&suspended),
+                std::slice::from_ref(&kept),
+            )
+            .unwrap();
+        assert_eq!(wallet.checks(2).unwrap(), [suspended], "from {version}");
+        assert_eq!(wallet.key_documents().unwrap(), [kept], "from {version}");
         if version >= 3 {
             // The tied places are told apart by badge id, and stay usable.
             let order = |w: &Wallet| -> Vec<i64> {

@@ -189,6 +189,9 @@ fn export_then_import_into_a_fresh_wallet_rebuilds_it_field_by_field() {
         SqlValue::Text(t) => t.clone(),
         other => panic!("{other:?}"),
     })
+    // Issuers' key documents kept by verification are a cache, not the
+    // learner's data: a backup copies them, an export does not.
+    .filter(|t| t != "key_document")
     .collect();
     let mut compared: Vec<String> = TABLES.iter().map(|(t, _)| t.to_string()).collect();
     compared.sort();

@@ -17,5 +17,6 @@ mod hostile_site;
 mod import;
 mod migrate;
 mod publish;
+mod status;
 mod util;
 mod verify;

@@ -16,7 +16,7 @@ use crate::badges;
 use crate::server::{Issuer, Route};
 use crate::util::{Sandbox, hosted_issuer, third_party};
 
-const ANN: &str = "ann@example.org";
+pub(crate) const ANN: &str = "ann@example.org";
 
 /// Signing keys made once per test run.
 struct Keys {
@@ -39,7 +39,7 @@ fn keys() -> &'static Keys {
     })
 }
 
-fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
@@ -88,7 +88,7 @@ impl Alg {
     }
 
     /// The public key as a JWK.
-    fn jwk(self) -> Value {
+    pub(crate) fn jwk(self) -> Value {
         use rsa::traits::PublicKeyParts as _;
         let k = keys();
         match self {
@@ -108,24 +108,24 @@ impl Alg {
 }
 
 /// An Ed25519 public key as a multibase Multikey (`z6Mk…`).
-fn multikey_of(key: &ed25519_dalek::VerifyingKey) -> String {
+pub(crate) fn multikey_of(key: &ed25519_dalek::VerifyingKey) -> String {
     let mut bytes = vec![0xed, 0x01];
     bytes.extend_from_slice(key.as_bytes());
     format!("z{}", bs58::encode(bytes).into_string())
 }
 
 /// The tests' Ed25519 key as a Multikey.
-fn multikey() -> String {
+pub(crate) fn multikey() -> String {
     multikey_of(&keys().ed.verifying_key())
 }
 
 /// The tests' Ed25519 key as a `did:key`.
-fn did_key() -> String {
+pub(crate) fn did_key() -> String {
     format!("did:key:{}", multikey())
 }
 
 /// The verification method id of the tests' `did:key`.
-fn did_key_method() -> String {
+pub(crate) fn did_key_method() -> String {
     format!("{}#{}", did_key(), multikey())
 }
 
@@ -142,7 +142,7 @@ pub(crate) fn compact(alg: Alg, header: Value, payload: &Value) -> String {
 }
 
 /// The same JWS with its payload changed and the old signature kept.
-fn tampered(jws: &str, change: impl FnOnce(&mut Value)) -> String {
+pub(crate) fn tampered(jws: &str, change: impl FnOnce(&mut Value)) -> String {
     let parts: Vec<&str> = jws.split('.').collect();
     let mut payload: Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
@@ -156,7 +156,7 @@ fn tampered(jws: &str, change: impl FnOnce(&mut Value)) -> String {
 }
 
 /// Runs `verify` with `args` and returns the single result and exit status.
-fn verify_one(sb: &Sandbox, args: &[&str]) -> (Value, i32) {
+pub(crate) fn verify_one(sb: &Sandbox, args: &[&str]) -> (Value, i32) {
     let mut all = vec!["verify"];
     all.extend_from_slice(args);
     let (v, code) = sb.json(&all);
@@ -165,21 +165,21 @@ fn verify_one(sb: &Sandbox, args: &[&str]) -> (Value, i32) {
     (results[0].clone(), code)
 }
 
-fn verify_all(sb: &Sandbox) -> (Value, i32) {
+pub(crate) fn verify_all(sb: &Sandbox) -> (Value, i32) {
     verify_one(sb, &["--all"])
 }
 
-fn add_identity(sb: &Sandbox, identity: &str) {
+pub(crate) fn add_identity(sb: &Sandbox, identity: &str) {
     assert!(sb.run(&["identity", "add", identity]).status.success());
 }
 
-fn imported_id(sb: &Sandbox, input: &str) -> i64 {
+pub(crate) fn imported_id(sb: &Sandbox, input: &str) -> i64 {
     let results = sb.import(&[input]);
     assert_eq!(results[0]["status"], "imported", "{results:?}");
     results[0]["badge_id"].as_i64().unwrap()
 }
 
-fn assert_outcome(result: &Value, outcome: &str) {
+pub(crate) fn assert_outcome(result: &Value, outcome: &str) {
     assert_eq!(result["outcome"], outcome, "{result:#}");
     let message = result["message"].as_str().unwrap_or("");
     assert!(!message.is_empty(), "every result has a sentence");
@@ -657,7 +657,7 @@ fn a_signed_badge_whose_key_is_gone_is_unreachable() {
 // ---------------------------------------------------------------- OB 3.0
 
 /// An OB 3.0 credential (no proof) from `issuer_id` to `email`.
-fn ob3(
+pub(crate) fn ob3(
     issuer_id: &str,
     id: &str,
     email: &str,
@@ -675,7 +675,7 @@ fn ob3(
 }
 
 /// A VC-JWT of `vc` with the JWT claims that must agree with it.
-fn vc_jwt(alg: Alg, header: Value, vc: &Value) -> String {
+pub(crate) fn vc_jwt(alg: Alg, header: Value, vc: &Value) -> String {
     let seconds = |k: &str| {
         vc[k]
             .as_str()
@@ -689,7 +689,7 @@ fn vc_jwt(alg: Alg, header: Value, vc: &Value) -> String {
     compact(alg, header, &claims)
 }
 
-fn import_and_verify_text(sb: &Sandbox, name: &str, text: &str) -> (Value, i32) {
+pub(crate) fn import_and_verify_text(sb: &Sandbox, name: &str, text: &str) -> (Value, i32) {
     let file = sb.write(name, text);
     imported_id(sb, &file);
     verify_all(sb)
@@ -857,7 +857,7 @@ fn with_proof(
 }
 
 /// Adds an `eddsa-jcs-2022` proof by the tests' key, named as `method`, to `vc`.
-fn with_jcs_proof(vc: &Value, method: &str) -> Value {
+pub(crate) fn with_jcs_proof(vc: &Value, method: &str) -> Value {
     let jcs = |v: &Value| serde_json_canonicalizer::to_vec(v).unwrap();
     with_proof(vc, method, "eddsa-jcs-2022", |options, vc| {
         (jcs(options), jcs(vc))
@@ -987,11 +987,11 @@ fn a_proof_type_satchel_cannot_check_is_unsupported_unless_another_proof_decides
 }
 
 /// The sentence of an intact signature whose key owner could not be looked up.
-const INTACT: &str = "the signature itself is intact";
+pub(crate) const INTACT: &str = "the signature itself is intact";
 
 /// Serves at `path` an issuer profile listing `listed` as its Multikey under
 /// the id `<profile>#<fragment>`; returns the profile URL.
-fn profile_listing(issuer: &Issuer, path: &str, fragment: &str, listed: &str) -> String {
+pub(crate) fn profile_listing(issuer: &Issuer, path: &str, fragment: &str, listed: &str) -> String {
     let profile = issuer.url(path);
     issuer.json(
         path,
@@ -1038,13 +1038,15 @@ fn a_key_named_in_its_url_fragment_checks_the_content_first_even_when_the_issuer
         if genuine {
             assert_eq!(result["evidence"]["key"]["controller"], profile.as_str());
         }
-        wallets.push((sb, genuine));
+        wallets.push((name, text, genuine));
     }
-    // Offline: a changed copy is still caught; a genuine one says what holds
-    // and what could not be confirmed.
+    // Offline, in wallets that never reached the issuer (so kept no copy of
+    // its key document): a changed copy is still caught; a genuine one says
+    // what holds and what could not be confirmed.
     drop(issuer);
-    for (sb, genuine) in wallets {
-        let (result, code) = verify_all(&sb);
+    for (name, text, genuine) in wallets {
+        let sb = Sandbox::new();
+        let (result, code) = import_and_verify_text(&sb, name, &text);
         assert_eq!(code, 1);
         let message = result["message"].as_str().unwrap();
         if genuine {
@@ -1115,7 +1117,7 @@ fn a_did_key_that_is_not_the_issuers_never_makes_an_embedded_proof_valid() {
     assert!(result["evidence"]["fetched"].is_null(), "nothing to fetch");
 }
 
-fn bitstring(set: &[usize]) -> String {
+pub(crate) fn bitstring(set: &[usize]) -> String {
     use std::io::Write as _;
     let mut bits = vec![0u8; 16 * 1024];
     for &i in set {
@@ -1130,10 +1132,11 @@ fn bitstring(set: &[usize]) -> String {
 fn credential_status_lists_revoke_or_clear_ob3_badges() {
     let did = did_key();
     let issuer = Issuer::start();
+    // A status list is itself a credential, believed once its proof checks out.
     issuer.json(
         "/status/1",
-        &json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-                "issuer": did, "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": bitstring(&[5])}}),
+        &with_jcs_proof(&json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+                "issuer": did, "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": bitstring(&[5])}}), &did_key_method()),
     );
     issuer.json("/revocations", &json!({"id": issuer.url("/revocations"), "issuer": did, "revokedCredentials": [{"id": "urn:uuid:31", "revocationReason": "withdrawn"}]}));
     let bit = |index: &str| json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": index, "statusListCredential": issuer.url("/status/1")});

@@ -5,6 +5,7 @@
 export const OUTCOME_LABELS = {
   valid: "Verified",
   revoked: "Revoked",
+  suspended: "Suspended",
   expired: "Expired",
   not_yet_valid: "Not yet valid",
   recipient_mismatch: "Not your identity",
