@@ -34,6 +34,7 @@ use serde_json::Value;
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
 pub use proof::{ProofError, verify_eddsa_jcs, verify_eddsa_rdfc};
+pub use recipient::IssuedTo;
 pub use rdfc::canonical_nquads;
 
 use crate::http::{FetchError, Fetched, Fetcher};
