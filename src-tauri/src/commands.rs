@@ -553,6 +553,9 @@ pub fn remember_view<R: Runtime>(app: AppHandle<R>, view: LastView) -> Result<()
 
 fn config_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, CommandError> {
     app.path().app_config_dir().map_err(|e| {
-        CommandError::new(ErrorCode::Io, format!("no folder to keep the window's view in: {e}"))
+        CommandError::new(
+            ErrorCode::Io,
+            format!("no folder to keep the window's view in: {e}"),
+        )
     })
 }

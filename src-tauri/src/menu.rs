@@ -55,10 +55,7 @@ pub const MENUS: &[(&str, &[Action])] = &[
             action("settings", "Settings", "Ctrl+,"),
         ],
     ),
-    (
-        "Help",
-        &[action("shortcuts", "Keyboard shortcuts", "F1")],
-    ),
+    ("Help", &[action("shortcuts", "Keyboard shortcuts", "F1")]),
 ];
 
 /// What Help → About shows.
@@ -94,7 +91,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         }
         if *title == "Help" {
             let version = app.package_info().version.to_string();
-            let about = PredefinedMenuItem::about(app, Some("About Satchel"), Some(about(&version)))?;
+            let about =
+                PredefinedMenuItem::about(app, Some("About Satchel"), Some(about(&version)))?;
             menu = menu.separator().item(&about);
         }
         bar = bar.item(&menu.build()?);

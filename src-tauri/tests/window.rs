@@ -17,13 +17,18 @@ use serde_json::{Value, json};
 /// The window under test.
 const APP: &str = env!("CARGO_BIN_EXE_satchel-desktop");
 
-/// A session on a wallet holding the fixtures (the learner's identity not added).
-fn with_badges(home: &std::path::Path, env: &[(&str, &str)]) -> Session {
+/// A session on a wallet holding the fixtures and the empty `collections`
+/// (the learner's identity not added).
+fn with_badges(home: &std::path::Path, env: &[(&str, &str)], collections: &[&str]) -> Session {
     let wallet = home.join("wallet.sqlite3");
     let fixtures = support::write_fixtures(&home.join("fixtures"));
     let app = Session::start_with(APP, &wallet, home, env);
     app.set_rect(0, 0, 1100, 760);
     first_paint(&app);
+    for name in collections {
+        app.invoke("create_collection", json!({ "name": name }));
+    }
+    // The import announces a changed wallet: the window reads it all again.
     app.invoke("import_paths", json!({ "paths": fixtures }));
     app.wait_for(
         "four cards",
@@ -63,7 +68,10 @@ fn tab_to(app: &Session, css: &str, back: bool) {
         }
         let now = focused(app);
         assert_eq!(now["ring"], true, "no visible focus on {now}");
-        let there = app.execute("return document.activeElement.matches(arguments[0]);", json!([css]));
+        let there = app.execute(
+            "return document.activeElement.matches(arguments[0]);",
+            json!([css]),
+        );
         if there == true {
             return;
         }
@@ -142,15 +150,11 @@ fn screenshots(app: &Session, theme: &str) {
     );
     app.screenshot(&format!("21-{theme}-detail"));
     app.press(&[keys::ESCAPE]);
-    app.invoke("create_collection", json!({ "name": "Portfolio" }));
-    let first = app.execute("return Number(document.querySelector('.card').dataset.badgeId);", json!([]));
-    let listed = app.invoke("list_collections", json!({}));
-    let id = listed[0]["id"].clone();
-    app.invoke("add_to_collection", json!({ "id": id, "badges": [first] }));
-    app.execute("window.__TAURI__.event.emit('wallet-changed');", json!([]));
+    app.click(".card-menu-button");
+    app.click("#card-menu .menu-item:last-child");
     app.wait_for(
-        "the collection in the sidebar",
-        "return document.querySelector('.collection:not(.all-badges) .collection-select');",
+        "a badge in the collection",
+        "return document.querySelector('.collection:not(.all-badges) .collection-count').textContent === '1';",
         json!([]),
     );
     app.click(".collection:not(.all-badges) .collection-select");
@@ -175,7 +179,7 @@ fn the_light_theme_reads_at_wcag_aa_and_is_photographed() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    let app = with_badges(home.path(), &[("GTK_THEME", "Adwaita")]);
+    let app = with_badges(home.path(), &[("GTK_THEME", "Adwaita")], &["Portfolio"]);
     assert_eq!(contrast(&app)["dark"], false);
     assert_contrast(&app, "light");
     screenshots(&app, "light");
@@ -187,14 +191,24 @@ fn the_dark_theme_follows_the_system_and_reads_at_wcag_aa() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    let app = with_badges(home.path(), &[("GTK_THEME", "Adwaita:dark")]);
+    let app = with_badges(
+        home.path(),
+        &[("GTK_THEME", "Adwaita:dark")],
+        &["Portfolio"],
+    );
     assert_eq!(
         contrast(&app)["dark"],
         true,
         "GTK_THEME=Adwaita:dark reaches the page as prefers-color-scheme: dark"
     );
-    let background = app.execute("return getComputedStyle(document.body).backgroundColor;", json!([]));
-    assert_ne!(background, "rgb(244, 246, 248)", "the dark palette is in use");
+    let background = app.execute(
+        "return getComputedStyle(document.body).backgroundColor;",
+        json!([]),
+    );
+    assert_ne!(
+        background, "rgb(244, 246, 248)",
+        "the dark palette is in use"
+    );
     assert_contrast(&app, "dark");
     screenshots(&app, "dark");
 }
@@ -205,7 +219,7 @@ fn the_keyboard_alone_walks_the_main_flows_with_visible_focus() {
         return;
     }
     let home = tempfile::tempdir().unwrap();
-    let app = with_badges(home.path(), &[]);
+    let app = with_badges(home.path(), &[], &[]);
 
     // A new collection: Ctrl+N, its name, Enter.
     app.press(&[keys::CONTROL, "n"]);
@@ -268,7 +282,11 @@ fn the_keyboard_alone_walks_the_main_flows_with_visible_focus() {
     );
 
     // Back to the sidebar with Shift+Tab, open the collection, reorder it.
-    tab_to(&app, ".collection:not(.all-badges) .collection-select", true);
+    tab_to(
+        &app,
+        ".collection:not(.all-badges) .collection-select",
+        true,
+    );
     app.press(&[keys::ENTER]);
     app.wait_for(
         "the collection's two badges",
@@ -314,8 +332,22 @@ fn the_keyboard_alone_walks_the_main_flows_with_visible_focus() {
         "return [...document.querySelectorAll('#shortcuts-dialog kbd')].map((k) => k.textContent);",
         json!([]),
     );
-    for keys in ["Ctrl+O", "Ctrl+Shift+O", "Ctrl+Shift+V", "Ctrl+F", "Ctrl+R", "Ctrl+N", "Ctrl+1", "Ctrl+,", "F1", "Ctrl+Q"] {
-        assert!(listed.as_array().unwrap().iter().any(|k| k == keys), "{keys} not listed: {listed}");
+    for keys in [
+        "Ctrl+O",
+        "Ctrl+Shift+O",
+        "Ctrl+Shift+V",
+        "Ctrl+F",
+        "Ctrl+R",
+        "Ctrl+N",
+        "Ctrl+1",
+        "Ctrl+,",
+        "F1",
+        "Ctrl+Q",
+    ] {
+        assert!(
+            listed.as_array().unwrap().iter().any(|k| k == keys),
+            "{keys} not listed: {listed}"
+        );
     }
     assert_eq!(focused(&app)["ring"], true);
     app.screenshot("24-shortcuts");
@@ -367,11 +399,8 @@ fn the_layout_holds_at_800x600_and_at_200_percent() {
     }
     for scale in ["1", "2"] {
         let home = tempfile::tempdir().unwrap();
-        let app = with_badges(home.path(), &[("GDK_SCALE", scale)]);
-        for name in ["Portfolio", "A collection with a rather long name indeed"] {
-            app.invoke("create_collection", json!({ "name": name }));
-        }
-        app.execute("window.__TAURI__.event.emit('wallet-changed');", json!([]));
+        let names = ["Portfolio", "A collection with a rather long name indeed"];
+        let app = with_badges(home.path(), &[("GDK_SCALE", scale)], &names);
         app.wait_for(
             "two collections",
             "return document.querySelectorAll('.collection:not(.all-badges)').length === 2;",
@@ -383,7 +412,11 @@ fn the_layout_holds_at_800x600_and_at_200_percent() {
             "return innerWidth <= 800 && innerHeight <= 600 && devicePixelRatio;",
             json!([]),
         );
-        assert_eq!(ratio.as_f64(), Some(scale.parse::<f64>().unwrap()), "scaled by GDK_SCALE");
+        assert_eq!(
+            ratio.as_f64(),
+            Some(scale.parse::<f64>().unwrap()),
+            "scaled by GDK_SCALE"
+        );
         assert_eq!(cut_controls(&app), json!([]), "backpack at scale {scale}");
         app.screenshot(&format!("25-800x600-scale{scale}-backpack"));
         app.click(".tab[data-view=settings]");
@@ -407,8 +440,8 @@ fn the_window_reopens_with_its_size_position_and_view() {
     {
         let app = Session::start(APP, &wallet, home.path());
         first_paint(&app);
-        app.invoke("create_collection", json!({ "name": "Portfolio" }));
-        app.execute("window.__TAURI__.event.emit('wallet-changed');", json!([]));
+        app.type_into("#new-collection-name", "Portfolio");
+        app.click("#new-collection-form button[type=submit]");
         app.wait_for(
             "the collection",
             "return document.querySelector('.collection:not(.all-badges) .collection-select');",
@@ -422,26 +455,37 @@ fn the_window_reopens_with_its_size_position_and_view() {
             json!([]),
         );
         // Quit as the learner does: Ctrl+Q.
-        app.press(&[keys::CONTROL, "q"]);
+        app.press_to_quit(&[keys::CONTROL, "q"]);
         wait_gone(&app);
     }
     let app = Session::start(APP, &wallet, home.path());
     first_paint(&app);
     let rect = app.rect();
-    assert_eq!((rect["width"].as_i64(), rect["height"].as_i64()), (Some(900), Some(650)), "{rect}");
-    assert_eq!((rect["x"].as_i64(), rect["y"].as_i64()), (Some(40), Some(30)), "{rect}");
+    assert_eq!(
+        (rect["width"].as_i64(), rect["height"].as_i64()),
+        (Some(900), Some(650)),
+        "{rect}"
+    );
+    assert_eq!(
+        (rect["x"].as_i64(), rect["y"].as_i64()),
+        (Some(40), Some(30)),
+        "{rect}"
+    );
     app.wait_for(
         "the collection selected again",
         "return document.querySelector('.collection:not(.all-badges) .collection-select[aria-current=true] .collection-name')?.textContent === 'Portfolio';",
         json!([]),
     );
     app.click(".tab[data-view=settings]");
-    app.press(&[keys::CONTROL, "q"]);
+    app.press_to_quit(&[keys::CONTROL, "q"]);
     wait_gone(&app);
     drop(app);
     let app = Session::start(APP, &wallet, home.path());
     first_paint(&app);
-    let settings = app.execute("return !document.getElementById('settings-view').hidden;", json!([]));
+    let settings = app.execute(
+        "return !document.getElementById('settings-view').hidden;",
+        json!([]),
+    );
     assert_eq!(settings, true, "the settings view is shown again");
 }
 
@@ -456,7 +500,8 @@ fn wait_gone(app: &Session) {
 
 #[test]
 fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_words() {
-    if !runnable("a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_words") {
+    if !runnable("a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_words")
+    {
         return;
     }
     let home = tempfile::tempdir().unwrap();
@@ -467,17 +512,34 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
     app.invoke("add_identity", json!({ "value": support::LEARNER }));
 
     // An OB 3.0 credential with a proof type Satchel does not know.
-    let mut foreign = support::badges::ob3_credential("urn:uuid:5c1d", "Foreign Proof", "Elsewhere Institute", support::LEARNER);
+    let mut foreign = support::badges::ob3_credential(
+        "urn:uuid:5c1d",
+        "Foreign Proof",
+        "Elsewhere Institute",
+        support::LEARNER,
+    );
     foreign["proof"] = json!({"type": "Ed25519Signature2020", "proofPurpose": "assertionMethod",
         "verificationMethod": "https://issuer.example/profile#key-1", "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueu"});
     // A badge issued to a hashed email that is not the learner's.
-    let mut other = support::badges::embedded_assertion("https://issuer.example/a/9", "Someone Else's", "Elsewhere Institute", "x@example.org");
+    let mut other = support::badges::embedded_assertion(
+        "https://issuer.example/a/9",
+        "Someone Else's",
+        "Elsewhere Institute",
+        "x@example.org",
+    );
     other["recipient"] = json!({"type": "email", "hashed": true, "salt": "s", "identity": support::badges::hashed("stranger@example.org", "s")});
     for text in [&foreign, &other] {
         app.invoke("import_text", json!({ "text": text.to_string() }));
     }
     let ids = app.invoke("list_badges", json!({}));
-    let id_of = |name: &str| ids.as_array().unwrap().iter().find(|b| b["name"] == name).unwrap()["id"].clone();
+    let id_of = |name: &str| {
+        ids.as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
     let (foreign_id, other_id) = (id_of("Foreign Proof"), id_of("Someone Else's"));
     let checked = app.invoke("verify_badges", json!({ "ids": [foreign_id] }));
     assert_eq!(checked[0]["outcome"], "unsupported", "{checked}");
@@ -490,7 +552,10 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
         json!([foreign_id]),
     );
     assert_eq!(chip["state"], "unsupported");
-    assert_eq!(chip["color"], chip["muted"], "neutral: the muted text colour, not a warning's: {chip}");
+    assert_eq!(
+        chip["color"], chip["muted"],
+        "neutral: the muted text colour, not a warning's: {chip}"
+    );
     app.click(&format!(".card[data-badge-id='{foreign_id}']"));
     let detail = app.wait_for(
         "the detail with the check",
@@ -501,8 +566,17 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
     );
     assert_eq!(detail["chip"], "Cannot be checked", "{detail}");
     assert_eq!(detail["check"], "Cannot be checked", "{detail}");
-    assert!(detail["message"].as_str().unwrap().contains("Ed25519Signature2020"), "{detail}");
-    assert_eq!(detail["recipient"], format!("Issued to you ({}).", support::LEARNER));
+    assert!(
+        detail["message"]
+            .as_str()
+            .unwrap()
+            .contains("Ed25519Signature2020"),
+        "{detail}"
+    );
+    assert_eq!(
+        detail["recipient"],
+        format!("Issued to you ({}).", support::LEARNER)
+    );
     app.screenshot("27-detail-cannot-be-checked");
     app.press(&[keys::ESCAPE]);
 

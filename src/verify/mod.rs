@@ -34,8 +34,8 @@ use serde_json::Value;
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
 pub use proof::{ProofError, verify_eddsa_jcs, verify_eddsa_rdfc};
-pub use recipient::IssuedTo;
 pub use rdfc::canonical_nquads;
+pub use recipient::IssuedTo;
 
 use crate::http::{FetchError, Fetched, Fetcher};
 use crate::outcome::{Coded, ErrorCode, Progress};

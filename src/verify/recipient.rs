@@ -29,7 +29,10 @@ pub enum IssuedTo {
     /// One of the learner's identities.
     You { identity: String },
     /// Someone none of the learner's identities match.
-    SomeoneElse { shown: String, compared: Vec<String> },
+    SomeoneElse {
+        shown: String,
+        compared: Vec<String>,
+    },
 }
 
 impl IssuedTo {
@@ -67,7 +70,9 @@ impl IssuedTo {
     /// never shown, only what it was compared with.
     pub fn sentence(&self) -> String {
         match self {
-            IssuedTo::Nobody => "The badge names no recipient, so it cannot be shown to be anyone's.".into(),
+            IssuedTo::Nobody => {
+                "The badge names no recipient, so it cannot be shown to be anyone's.".into()
+            }
             IssuedTo::Did { did } => format!(
                 "Issued to {did}, a decentralized identifier that Satchel cannot match with your identities."
             ),
@@ -172,7 +177,12 @@ mod tests {
 
     #[test]
     fn a_hashed_recipient_matching_an_identity_is_issued_to_you_in_words() {
-        let r = recipient(&sha256("learner@example.orgpepper"), "email", true, Some("pepper"));
+        let r = recipient(
+            &sha256("learner@example.orgpepper"),
+            "email",
+            true,
+            Some("pepper"),
+        );
         let mine = [email("other@example.org"), email("Learner@Example.org")];
         let issued = IssuedTo::of(Some(&r), &mine);
         assert_eq!(
@@ -227,7 +237,10 @@ mod tests {
                 shown: "a hashed email".into()
             }
         );
-        assert!(none.sentence().contains("add your email address in Settings"));
+        assert!(
+            none.sentence()
+                .contains("add your email address in Settings")
+        );
         let did = recipient("did:example:123", "did", false, None);
         assert_eq!(
             IssuedTo::of(Some(&did), &[email("a@example.org")]),
@@ -235,7 +248,10 @@ mod tests {
                 did: "did:example:123".into()
             }
         );
-        assert_eq!(IssuedTo::of(None, &[email("a@example.org")]), IssuedTo::Nobody);
+        assert_eq!(
+            IssuedTo::of(None, &[email("a@example.org")]),
+            IssuedTo::Nobody
+        );
         assert!(IssuedTo::Nobody.sentence().contains("names no recipient"));
     }
 }

@@ -238,10 +238,32 @@ impl Session {
             .iter()
             .map(|k| json!({"type": "keyDown", "value": k}))
             .collect();
-        actions.extend(keys.iter().rev().map(|k| json!({"type": "keyUp", "value": k})));
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
         let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
         self.request("POST", "/actions", Some(body));
-        self.request("DELETE", "/actions", None);
+    }
+
+    /// Presses `keys` that end the app (Quit): the answer may never come,
+    /// so none is awaited as a success.
+    pub fn press_to_quit(&self, keys: &[&str]) {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({"type": "keyDown", "value": k}))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
+        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
+        let _ = self
+            .agent
+            .post(format!("{}/actions", self.base))
+            .send_json(body);
     }
 
     /// Types `text` with key actions into whatever has the focus.

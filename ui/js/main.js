@@ -47,11 +47,23 @@ const collections = new Collections({
 });
 
 async function openDetail(id) {
+  const dialog = $("detail-dialog");
+  const opener = document.activeElement;
   try {
-    await showDetail($("detail-dialog"), id, { verify, notify, changed: reload });
+    await showDetail(dialog, id, { verify, notify, changed: reload });
   } catch (e) {
     notify(e.message);
+    return;
   }
+  // The keyboard goes back where it was; a card redrawn meanwhile is found again.
+  dialog.addEventListener(
+    "close",
+    () => {
+      if (opener?.isConnected) opener.focus();
+      else if (opener?.matches(".card") && !$("backpack-view").hidden) grid.focus(grid.focusIndex);
+    },
+    { once: true },
+  );
 }
 
 /** Verifies `ids` (null: every badge) off the main thread, with progress. */

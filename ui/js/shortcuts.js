@@ -41,13 +41,13 @@ export function pressed(event, keys) {
 
 /**
  * Runs `actions[id]` for the shortcut `event` is, if any; true when it did.
- * Plain keys (no Ctrl) are left to text fields.
  */
 export function dispatch(event, actions) {
   const typing = event.target.matches?.("input, textarea, select, [contenteditable]");
   for (const s of SHORTCUTS) {
     if (!s.id || !actions[s.id] || !pressed(event, s.keys)) continue;
-    if (typing && !s.keys.includes("Ctrl")) return false;
+    // A printable key is the text field's; Ctrl combinations and F keys work everywhere.
+    if (typing && s.keys.length === 1) return false;
     event.preventDefault();
     actions[s.id]();
     return true;
