@@ -49,6 +49,17 @@ pub const MENUS: &[(&str, &[Action])] = &[
         ],
     ),
     (
+        "Wallet",
+        &[
+            action("refresh-details", "Fetch pending details", "Ctrl+Shift+R"),
+            action("export", "Export everything…", "Ctrl+E"),
+            action("publish", "Publish public collections…", "Ctrl+P"),
+            action("migrate", "Import from Mozilla Backpack…", "Ctrl+Shift+M"),
+            action("backup", "Back up wallet…", "Ctrl+B"),
+            action("restore", "Restore from backup…", "Ctrl+Shift+B"),
+        ],
+    ),
+    (
         "View",
         &[
             action("backpack", "Backpack", "Ctrl+1"),

@@ -234,36 +234,14 @@ impl Session {
     /// Presses `keys` together, as a keyboard would (WebDriver key actions:
     /// each goes down in order and up in reverse), e.g. `&[keys::CONTROL, "o"]`.
     pub fn press(&self, keys: &[&str]) {
-        let mut actions: Vec<Value> = keys
-            .iter()
-            .map(|k| json!({"type": "keyDown", "value": k}))
-            .collect();
-        actions.extend(
-            keys.iter()
-                .rev()
-                .map(|k| json!({"type": "keyUp", "value": k})),
-        );
-        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
-        self.request("POST", "/actions", Some(body));
+        self.request("POST", "/actions", Some(key_actions(keys)));
     }
 
     /// Presses `keys` that end the app (Quit): the answer may never come,
     /// so none is awaited as a success.
     pub fn press_to_quit(&self, keys: &[&str]) {
-        let mut actions: Vec<Value> = keys
-            .iter()
-            .map(|k| json!({"type": "keyDown", "value": k}))
-            .collect();
-        actions.extend(
-            keys.iter()
-                .rev()
-                .map(|k| json!({"type": "keyUp", "value": k})),
-        );
-        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
-        let _ = self
-            .agent
-            .post(format!("{}/actions", self.base))
-            .send_json(body);
+        let url = format!("{}/actions", self.base);
+        let _ = self.agent.post(url).send_json(key_actions(keys));
     }
 
     /// Types `text` with key actions into whatever has the focus.
@@ -313,6 +291,17 @@ impl Drop for Session {
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.driver.wait();
     }
+}
+
+/// A WebDriver key-actions body: each key down in order, then up in reverse.
+fn key_actions(keys: &[&str]) -> Value {
+    let down = keys.iter().map(|k| json!({"type": "keyDown", "value": k}));
+    let up = keys
+        .iter()
+        .rev()
+        .map(|k| json!({"type": "keyUp", "value": k}));
+    let actions: Vec<Value> = down.chain(up).collect();
+    json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
 }
 
 /// WebDriver's codes for keys that are not characters.

@@ -269,6 +269,12 @@ const actions = {
     switchView("backpack");
     $("new-collection-name").focus();
   },
+  "refresh-details": () => $("tool-refresh").click(),
+  export: () => $("tool-export").click(),
+  publish: () => $("tool-publish").click(),
+  migrate: () => $("tool-migrate").click(),
+  backup: () => $("tool-backup").click(),
+  restore: () => $("tool-restore").click(),
   backpack: () => switchView("backpack"),
   settings: () => switchView("settings"),
   shortcuts: () => showShortcuts($("shortcuts-dialog")),
