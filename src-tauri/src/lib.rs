@@ -82,7 +82,7 @@ pub fn run() -> Result<(), RunError> {
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
         .plugin(window_state())
-        .menu(|app| menu::build(app))
+        .menu(menu::build)
         .on_menu_event(|app, event| menu::chosen(app, event.id().as_ref()))
         .run(tauri::generate_context!())?;
     Ok(())
