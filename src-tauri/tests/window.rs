@@ -97,8 +97,9 @@ fn choose_in_menu(app: &Session, label: &str) {
     panic!("no menu item {label}");
 }
 
-/// The WCAG contrast ratio of the main text, muted text, links and every
-/// status chip against what is behind them, as the page computes its colours.
+/// The WCAG contrast ratio of the main text, muted text, links, buttons and
+/// every status chip against what is behind them, as the page computes its
+/// colours.
 fn contrast(app: &Session) -> Value {
     app.execute(
         "const rgb = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return { v: m.slice(0, 3), a: m.length > 3 ? m[3] : 1 }; };
@@ -108,19 +109,19 @@ fn contrast(app: &Session) -> Value {
          const behind = (e) => { for (let n = e; n; n = n.parentElement) { const b = rgb(getComputedStyle(n).backgroundColor); if (b.a > 0.5) return b.v; } return [255, 255, 255]; };
          const ratio = (e) => { const a = lum(rgb(getComputedStyle(e).color).v), b = lum(behind(e));
                                 return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
-         const probe = (cls, state, parent) => { const e = document.createElement('span'); e.className = cls; if (state) e.dataset.state = state;
-                                                 e.textContent = 'Aa'; parent.append(e); const r = ratio(e); e.remove(); return r; };
+         // A sample of `tag.cls` (with data-state `state`) placed in the sidebar.
+         const probe = (tag, cls, state) => { const e = document.createElement(tag); e.className = cls; if (state) e.dataset.state = state;
+                                              if (tag === 'a') e.href = 'https://example.org/';
+                                              e.textContent = 'Aa'; document.querySelector('.sidebar').append(e); const r = ratio(e); e.remove(); return r; };
          const out = {};
-         const panel = document.querySelector('.sidebar');
          out.text = ratio(document.body);
-         out.muted = probe('muted', null, panel);
-         out.hint = probe('hint', null, panel);
-         const a = document.createElement('a'); a.href = 'https://example.org/'; a.textContent = 'x'; panel.append(a); out.link = ratio(a); a.remove();
-         out.error = probe('error', null, panel);
-         for (const s of ['unchecked', 'awaiting', 'expired', 'valid', 'revoked', 'not_yet_valid', 'recipient_mismatch',
-                          'bad_signature', 'unreachable', 'unsupported', 'invalid', 'malformed', 'imported', 'duplicate', 'error'])
-           out['chip ' + s] = probe('chip', s, panel);
-         const primary = document.getElementById('import-files'); out['primary button'] = ratio(primary);
+         for (const [what, tag, cls] of [['muted', 'span', 'muted'], ['hint', 'p', 'hint'], ['link', 'a', ''], ['error', 'p', 'error'],
+                                         ['button', 'button', ''], ['primary button', 'button', 'primary'], ['danger button', 'button', 'danger'],
+                                         ['tab', 'button', 'tab'], ['small button', 'button', 'icon-button'], ['link button', 'a', 'button-link']])
+           out[what] = probe(tag, cls, null);
+         for (const s of ['unchecked', 'awaiting', 'expired', 'valid', 'revoked', 'not_yet_valid', 'recipient_mismatch', 'bad_signature',
+                          'unreachable', 'unsupported', 'invalid', 'malformed', 'imported', 'duplicate', 'error', 'pushed', 'already_there'])
+           out['chip ' + s] = probe('span', 'chip', s);
          out.dark = matchMedia('(prefers-color-scheme: dark)').matches;
          return out;",
         json!([]),
@@ -139,8 +140,25 @@ fn assert_contrast(app: &Session, theme: &str) {
     }
 }
 
-/// Screenshots of the grid, a badge's detail, a collection and the settings.
+/// The visible controls with no name a screen reader could say.
+fn unnamed_controls(app: &Session) -> Value {
+    app.execute(
+        "const text = (id) => document.getElementById(id)?.textContent || '';
+         const name = (e) => (e.getAttribute('aria-label') || (e.getAttribute('aria-labelledby') || '').split(' ').map(text).join('')
+                              || [...(e.labels || [])].map((l) => l.textContent).join('') || e.textContent || e.title || '').trim();
+         return [...document.querySelectorAll('button, input, select, textarea, a[href], [role=menuitem], img')]
+           .filter((e) => e.getClientRects().length > 0)
+           .filter((e) => (e.tagName === 'IMG' ? !e.hasAttribute('alt') : !name(e)))
+           .map((e) => e.outerHTML.slice(0, 120));",
+        json!([]),
+    )
+}
+
+/// Screenshots of the grid, a badge's detail, a collection and the
+/// settings; each view's controls have names for screen readers.
 fn screenshots(app: &Session, theme: &str) {
+    let named = |view: &str| assert_eq!(unnamed_controls(app), json!([]), "{view}");
+    named("grid");
     app.screenshot(&format!("20-{theme}-grid"));
     app.click(".card");
     app.wait_for(
@@ -148,6 +166,7 @@ fn screenshots(app: &Session, theme: &str) {
         "return document.getElementById('detail-dialog').open;",
         json!([]),
     );
+    named("detail");
     app.screenshot(&format!("21-{theme}-detail"));
     app.press(&[keys::ESCAPE]);
     app.click(".card-menu-button");
@@ -163,6 +182,7 @@ fn screenshots(app: &Session, theme: &str) {
         "return document.querySelectorAll('.card').length === 1;",
         json!([]),
     );
+    named("collection");
     app.screenshot(&format!("22-{theme}-collection"));
     app.click(".tab[data-view=settings]");
     app.wait_for(
@@ -170,6 +190,7 @@ fn screenshots(app: &Session, theme: &str) {
         "return document.getElementById('wallet-path').textContent;",
         json!([]),
     );
+    named("settings");
     app.screenshot(&format!("23-{theme}-settings"));
 }
 
@@ -570,13 +591,11 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
     );
     assert_eq!(detail["chip"], "Cannot be checked", "{detail}");
     assert_eq!(detail["check"], "Cannot be checked", "{detail}");
-    assert!(
-        detail["message"]
-            .as_str()
-            .unwrap()
-            .contains("Ed25519Signature2020"),
-        "{detail}"
-    );
+    let said = checked[0]["message"].as_str().unwrap();
+    assert!(said.contains("Ed25519Signature2020"), "{checked}");
+    // The core's sentence, standing alone with a capital.
+    let sentence = format!("{}{}", said[..1].to_uppercase(), &said[1..]);
+    assert_eq!(detail["message"], sentence, "{detail}");
     assert_eq!(
         detail["recipient"],
         format!("Issued to you ({}).", support::LEARNER)

@@ -5,7 +5,7 @@
 // of the badge or deleting it.
 
 import * as api from "./api.js";
-import { badgeDetail, badgeImageUrl } from "./api.js";
+import { badgeDetail, badgeImageUrl, capitalized } from "./api.js";
 import { badgeState, outcomeLabel } from "./badges.js";
 import {
   confirmIn,
@@ -80,7 +80,7 @@ function fillChecks(root, checks) {
     const time = item.querySelector(".check-time");
     time.dateTime = check.checked_at;
     setText(time, formatDate(check.checked_at, true));
-    setText(item.querySelector(".check-message"), check.message);
+    setText(item.querySelector(".check-message"), capitalized(check.message));
     list.append(item);
   }
   show(root.querySelector(".check-none"), checks.length === 0);
