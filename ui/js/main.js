@@ -283,8 +283,8 @@ const actions = {
 actions["find-slash"] = actions.find;
 
 document.addEventListener("keydown", (event) => {
-  // A modal dialog owns the keyboard; only Escape (the dialog's own) works there.
-  if (document.querySelector("dialog[open]") && event.key !== "F1") return;
+  // In a dialog the keys are the dialog's (Escape closes it); only F1 works there too.
+  if (event.target.closest?.("dialog") && event.key !== "F1") return;
   dispatch(event, actions);
 });
 api.listen("menu-action", (id) => actions[id]?.());
