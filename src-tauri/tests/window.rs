@@ -1,8 +1,9 @@
 //! End-to-end tests of how the window feels (issue 13): the keyboard alone
-//! through the main flows with visible focus, WCAG AA contrast of the text
-//! and status colours in the light and the dark theme, the layout at 800×600
-//! and at 200% scaling, the window remembering its size, position and view,
-//! and a badge that cannot be checked shown in neutral words. Screenshots of
+//! through the main flows with visible focus, real keys reaching the menu
+//! bar's accelerators, WCAG AA contrast of the text and status colours in
+//! the light and the dark theme, names for screen readers, the layout at
+//! 800×600 and at 200% scaling, the window remembering its size, position
+//! and view, and a badge that cannot be checked shown in neutral words. Screenshots of
 //! each main view in both themes land in `target/e2e-screenshots/`.
 //!
 //! The dark theme is the real path: the app runs with
@@ -619,4 +620,51 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
         "{recipient}"
     );
     assert!(!recipient.contains("sha256$"), "{recipient}");
+}
+
+#[test]
+fn real_keys_reach_the_menu_bar_which_tells_the_page() {
+    if !runnable("real_keys_reach_the_menu_bar_which_tells_the_page") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let app = Session::start(APP, &home.path().join("wallet.sqlite3"), home.path());
+    first_paint(&app);
+    // Keys the page itself sees are counted: a menu accelerator takes its key first.
+    app.execute(
+        "window.pageKeys = 0; document.addEventListener('keydown', (e) => { if ((e.ctrlKey && e.key !== 'Control') || e.key === 'F1') window.pageKeys++; }, true);",
+        json!([]),
+    );
+    let press_real = |keys: &str| {
+        support::xdotool(&[
+            "search",
+            "--sync",
+            "--name",
+            "^Satchel$",
+            "windowfocus",
+            "--sync",
+            "key",
+            keys,
+        ]);
+    };
+    press_real("ctrl+comma");
+    app.wait_for(
+        "the settings, from View → Settings",
+        "return !document.getElementById('settings-view').hidden;",
+        json!([]),
+    );
+    press_real("ctrl+1");
+    app.wait_for(
+        "the backpack, from View → Backpack",
+        "return !document.getElementById('backpack-view').hidden;",
+        json!([]),
+    );
+    press_real("F1");
+    app.wait_for(
+        "the shortcuts, from Help → Keyboard shortcuts",
+        "return document.getElementById('shortcuts-dialog').open;",
+        json!([]),
+    );
+    let seen = app.execute("return window.pageKeys;", json!([]));
+    assert_eq!(seen, 0, "the menu bar, not the page, answered the keys");
 }
