@@ -3,7 +3,8 @@
 //! This crate owns only the window: [`commands`] adapts the core to IPC,
 //! [`protocol`] serves badge images from the wallet, [`state`] holds the
 //! wallet connection and HTTP client, [`error`] carries `{code, message}`
-//! errors, [`menu`] builds the app menu and [`view`] keeps the last view. The UI itself is plain HTML, ES modules and CSS in `ui/`.
+//! errors, [`menu`] builds the app menu and [`view`] keeps the last view.
+//! The UI itself is plain HTML, ES modules and CSS in `ui/`.
 //! [`app`] wires everything that does not need a real window (so the command
 //! tests can use Tauri's mock runtime); [`run`] adds the plugins and starts it.
 

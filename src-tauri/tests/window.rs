@@ -47,11 +47,12 @@ fn first_paint(app: &Session) {
     );
 }
 
-/// What has the keyboard focus, and whether a focus ring shows on it.
+/// What has the keyboard focus, and whether a focus ring (an outline of at
+/// least 2 px, as `:focus-visible` draws it) shows on it.
 fn focused(app: &Session) -> Value {
     app.execute(
         "const e = document.activeElement; const s = getComputedStyle(e);
-         const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+         const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
          return { tag: e.tagName, id: e.id, cls: e.className, text: (e.textContent || '').trim().slice(0, 60),
                   label: e.getAttribute('aria-label') || '', ring };",
         json!([]),
