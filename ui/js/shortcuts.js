@@ -69,9 +69,12 @@ export function showShortcuts(dialog) {
       const row = document.createElement("div");
       const dt = document.createElement("dt");
       const dd = document.createElement("dd");
-      const kbd = document.createElement("kbd");
-      setText(kbd, s.keys);
-      dt.append(kbd);
+      // "Enter or Space", "Arrow keys, Home, End": one key cap each.
+      for (const keys of s.keys.split(/, | or /)) {
+        const kbd = document.createElement("kbd");
+        setText(kbd, keys);
+        dt.append(kbd);
+      }
       setText(dd, s.label);
       row.append(dt, dd);
       list.append(row);
