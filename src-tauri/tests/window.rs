@@ -132,6 +132,7 @@ fn contrast(app: &Session) -> Value {
 
 fn assert_contrast(app: &Session, theme: &str) {
     let ratios = contrast(app);
+    eprintln!("contrast ratios, {theme} theme: {ratios}");
     for (what, ratio) in ratios.as_object().unwrap() {
         if let Some(r) = ratio.as_f64() {
             assert!(
