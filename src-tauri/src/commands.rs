@@ -23,6 +23,7 @@ use satchel::intake::{self, InputKind, MigrationReport};
 use satchel::ops;
 use satchel::outcome::{ImportResult, Progress};
 use satchel::share::{self, LinkedInShare};
+use satchel::verify::IssuedTo;
 use satchel::wallet::{
     BackpackAccount, Badge, BadgeSummary, CheckRecord, Collection, CollectionContents, Identity,
     Wallet,
@@ -33,6 +34,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::error::CommandError;
 use crate::state::Desktop;
+use crate::view::{self, LastView};
 
 /// The event an import emits after each item: `{done, total}`.
 pub const IMPORT_PROGRESS: &str = "import-progress";
@@ -95,9 +97,27 @@ pub fn list_badges(state: State<'_, Desktop>) -> Result<Vec<BadgeSummary>, Comma
     Ok(state.wallet().list_badges()?)
 }
 
+/// One badge as the detail view shows it: everything the wallet keeps, and
+/// whom it was issued to, compared with the learner's identities.
+#[derive(Debug, Clone, Serialize)]
+pub struct BadgeDetail {
+    #[serde(flatten)]
+    pub badge: Badge,
+    pub issued_to: IssuedTo,
+    /// [`IssuedTo`] in the window's words.
+    pub issued_to_sentence: String,
+}
+
 #[tauri::command]
-pub fn badge_detail(state: State<'_, Desktop>, id: i64) -> Result<Badge, CommandError> {
-    Ok(state.wallet().badge(id)?)
+pub fn badge_detail(state: State<'_, Desktop>, id: i64) -> Result<BadgeDetail, CommandError> {
+    let wallet = state.wallet();
+    let badge = wallet.badge(id)?;
+    let issued_to = IssuedTo::of(badge.credential.recipient.as_ref(), &wallet.identities()?);
+    Ok(BadgeDetail {
+        issued_to_sentence: issued_to.sentence(),
+        issued_to,
+        badge,
+    })
 }
 
 /// Deletes one badge for good, with its checks and collection places.
@@ -515,4 +535,27 @@ async fn in_background<R: Runtime, T: Send + 'static>(
             format!("the background task stopped unexpectedly: {e}"),
         )
     })?
+}
+
+/// The view the window showed when it last closed.
+#[tauri::command]
+pub fn last_view<R: Runtime>(app: AppHandle<R>) -> Result<LastView, CommandError> {
+    Ok(view::load(&config_dir(&app)?))
+}
+
+/// Keeps the view the window shows now, for the next start.
+#[tauri::command]
+pub fn remember_view<R: Runtime>(app: AppHandle<R>, view: LastView) -> Result<(), CommandError> {
+    view::save(&config_dir(&app)?, &view).map_err(|e| {
+        CommandError::new(ErrorCode::Io, format!("cannot keep the window's view: {e}"))
+    })
+}
+
+fn config_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, CommandError> {
+    app.path().app_config_dir().map_err(|e| {
+        CommandError::new(
+            ErrorCode::Io,
+            format!("no folder to keep the window's view in: {e}"),
+        )
+    })
 }

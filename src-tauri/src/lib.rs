@@ -2,15 +2,18 @@
 //!
 //! This crate owns only the window: [`commands`] adapts the core to IPC,
 //! [`protocol`] serves badge images from the wallet, [`state`] holds the
-//! wallet connection and HTTP client, and [`error`] carries `{code, message}`
-//! errors. The UI itself is plain HTML, ES modules and CSS in `ui/`.
+//! wallet connection and HTTP client, [`error`] carries `{code, message}`
+//! errors, [`menu`] builds the app menu and [`view`] keeps the last view.
+//! The UI itself is plain HTML, ES modules and CSS in `ui/`.
 //! [`app`] wires everything that does not need a real window (so the command
 //! tests can use Tauri's mock runtime); [`run`] adds the plugins and starts it.
 
 pub mod commands;
 pub mod error;
+pub mod menu;
 pub mod protocol;
 pub mod state;
+pub mod view;
 
 use tauri::plugin::TauriPlugin;
 use tauri::{Runtime, Url};
@@ -67,6 +70,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::remove_backpack,
             commands::push_to_backpack,
             commands::pull_from_backpack,
+            commands::last_view,
+            commands::remember_view,
         ])
 }
 
@@ -77,8 +82,19 @@ pub fn run() -> Result<(), RunError> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
+        .plugin(window_state())
+        .menu(menu::build)
+        .on_menu_event(|app, event| menu::chosen(app, event.id().as_ref()))
         .run(tauri::generate_context!())?;
     Ok(())
+}
+
+/// Keeps the window's size, position and maximized state across starts.
+fn window_state<R: Runtime>() -> TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    tauri_plugin_window_state::Builder::new()
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .build()
 }
 
 /// Keeps the webview on the app's own pages: a link in a stranger's badge

@@ -202,6 +202,26 @@ fn the_detail_keeps_hostile_text_verbatim() {
 }
 
 #[test]
+fn the_detail_says_whom_a_badge_was_issued_to_once_there_are_identities() {
+    let w = Window::open();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = support::write_fixtures(dir.path());
+    w.invoke("import_paths", json!({ "paths": paths })).unwrap();
+    let list = w.invoke("list_badges", json!({})).unwrap();
+    let id = list[0]["id"].clone();
+    let before = w.invoke("badge_detail", json!({ "id": id })).unwrap();
+    assert_eq!(before["issued_to"]["kind"], "not_compared", "{before}");
+    w.invoke("add_identity", json!({ "value": support::LEARNER }))
+        .unwrap();
+    let after = w.invoke("badge_detail", json!({ "id": id })).unwrap();
+    assert_eq!(after["issued_to"]["kind"], "you");
+    assert_eq!(
+        after["issued_to_sentence"],
+        format!("Issued to you ({}).", support::LEARNER)
+    );
+}
+
+#[test]
 fn an_unknown_badge_is_a_not_found_error() {
     let w = Window::open();
     let err = w.invoke("badge_detail", json!({ "id": 4242 })).unwrap_err();

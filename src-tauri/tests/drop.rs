@@ -18,14 +18,6 @@ use std::time::Duration;
 use serde_json::json;
 use webdriver::Session;
 
-fn xdotool(args: &[&str]) {
-    let status = Command::new("xdotool")
-        .args(args)
-        .status()
-        .expect("run xdotool");
-    assert!(status.success(), "xdotool {args:?} failed");
-}
-
 #[test]
 fn a_file_dropped_on_the_window_is_imported() {
     if let Some(why) = webdriver::unavailable() {
@@ -110,15 +102,15 @@ fn drag_onto_window(path: &std::path::Path) {
     assert_eq!(line.trim(), "ready", "the drag source did not start");
     std::thread::sleep(Duration::from_millis(300));
 
-    xdotool(&["mousemove", "1080", "160", "mousedown", "1"]);
+    support::xdotool(&["mousemove", "1080", "160", "mousedown", "1"]);
     for step in 1..=20 {
         let x = 1080 - step * 27;
         let y = 160 + step * 12;
-        xdotool(&["mousemove", &x.to_string(), &y.to_string()]);
+        support::xdotool(&["mousemove", &x.to_string(), &y.to_string()]);
         std::thread::sleep(Duration::from_millis(30));
     }
     std::thread::sleep(Duration::from_millis(200));
-    xdotool(&["mouseup", "1"]);
+    support::xdotool(&["mouseup", "1"]);
     std::thread::sleep(Duration::from_millis(200));
     let _ = source.kill();
     let _ = source.wait();

@@ -15,21 +15,7 @@ const APP: &str = env!("CARGO_BIN_EXE_satchel-desktop");
 use serde_json::{Value, json};
 use support::server::Route;
 use support::{GOOD_NAMES, HOSTILE_NAME};
-use webdriver::Session;
-
-/// Whether to run; panics when the tests are required but cannot run.
-fn runnable(test: &str) -> bool {
-    match webdriver::unavailable() {
-        None => true,
-        Some(why) if std::env::var_os("SATCHEL_E2E_REQUIRED").is_some() => {
-            panic!("{test} cannot run: {why}")
-        }
-        Some(why) => {
-            eprintln!("skipping {test}: {why}");
-            false
-        }
-    }
-}
+use webdriver::{Session, runnable};
 
 /// Imports `paths` by invoking the command the window's drop handler calls.
 fn import_like_a_drop(app: &Session, paths: &[std::path::PathBuf]) -> Value {
@@ -244,11 +230,11 @@ fn import_browse_and_inspect_a_backpack() {
         json!([]),
     );
     assert_eq!(password, "");
-    assert_eq!(invoke(&app, "list_backpacks", json!({})), json!([]));
+    assert_eq!(app.invoke("list_backpacks", json!({})), json!([]));
     app.screenshot("05c-backpacks");
 
     let backup = home.path().join("backup.sqlite3");
-    let backed_up = invoke(&app, "backup_wallet", json!({ "path": backup }));
+    let backed_up = app.invoke("backup_wallet", json!({ "path": backup }));
     assert_eq!(backed_up, 4);
     assert!(backup.is_file());
 
@@ -261,16 +247,6 @@ fn import_browse_and_inspect_a_backpack() {
         json!([]),
     );
     app.screenshot("06-grid-800x600");
-}
-
-/// Calls a command from the page, as the UI does; panics on an error.
-fn invoke(app: &Session, command: &str, args: Value) -> Value {
-    let script = "const done = arguments[arguments.length - 1];
-        window.__TAURI__.core.invoke(arguments[0], arguments[1])
-            .then((r) => done({ ok: r === undefined ? null : r }), (e) => done({ err: e }));";
-    let answer = app.execute_async(script, json!([command, args]));
-    assert!(answer["err"].is_null(), "{command} failed: {answer}");
-    answer["ok"].clone()
 }
 
 /// The text of the state chip on badge `id`'s card.
@@ -306,7 +282,7 @@ fn collections_share_and_verify_in_the_window() {
         "return document.body.dataset.firstPaint;",
         json!([]),
     );
-    invoke(&app, "add_identity", json!({ "value": support::LEARNER }));
+    app.invoke("add_identity", json!({ "value": support::LEARNER }));
     import_like_a_drop(&app, &inputs);
     app.wait_for(
         "five cards",
@@ -373,7 +349,7 @@ fn collections_share_and_verify_in_the_window() {
         "return document.querySelector('.collection:not(.all-badges) .switch-text').textContent === 'Public';",
         json!([]),
     );
-    let listed = invoke(&app, "list_collections", json!({}));
+    let listed = app.invoke("list_collections", json!({}));
     assert_eq!(listed[0]["public"], true);
     let collection = listed[0]["id"].as_i64().unwrap();
 
@@ -399,7 +375,7 @@ fn collections_share_and_verify_in_the_window() {
          return ids[0] === arguments[0] && ids[1] === arguments[1];",
         json!([knot, rust]),
     );
-    let contents = invoke(&app, "collection_contents", json!({ "id": collection }));
+    let contents = app.invoke("collection_contents", json!({ "id": collection }));
     let order: Vec<i64> = contents["badges"]
         .as_array()
         .unwrap()
@@ -467,7 +443,7 @@ fn collections_share_and_verify_in_the_window() {
         json!([rust]),
     );
     assert_eq!(card_state(&app, rust), "Revoked");
-    let history = invoke(&app, "badge_checks", json!({ "id": rust }));
+    let history = app.invoke("badge_checks", json!({ "id": rust }));
     assert_eq!(history.as_array().unwrap().len(), 2);
     app.screenshot("10-grid-after-verify");
 

@@ -38,6 +38,7 @@ pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
 pub use proof::{ProofError, verify_eddsa_jcs, verify_eddsa_rdfc};
 pub use rdfc::canonical_nquads;
+pub use recipient::IssuedTo;
 
 use crate::http::{FetchError, Fetched, Fetcher};
 use crate::outcome::{Coded, ErrorCode, Progress};

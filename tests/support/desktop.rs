@@ -96,3 +96,13 @@ pub fn loopback_issuer() -> server::Issuer {
     );
     issuer
 }
+
+/// Runs `xdotool` with `args` (real pointer and keyboard input on the test
+/// display); panics when it fails.
+pub fn xdotool(args: &[&str]) {
+    let status = std::process::Command::new("xdotool")
+        .args(args)
+        .status()
+        .expect("run xdotool");
+    assert!(status.success(), "xdotool {args:?} failed");
+}

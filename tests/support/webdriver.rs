@@ -30,6 +30,21 @@ pub fn unavailable() -> Option<String> {
     None
 }
 
+/// Whether an end-to-end test may run here; panics when the tests are
+/// required (`SATCHEL_E2E_REQUIRED`) but cannot run, else says why it skips.
+pub fn runnable(test: &str) -> bool {
+    match unavailable() {
+        None => true,
+        Some(why) if std::env::var_os("SATCHEL_E2E_REQUIRED").is_some() => {
+            panic!("{test} cannot run: {why}")
+        }
+        Some(why) => {
+            eprintln!("skipping {test}: {why}");
+            false
+        }
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -138,6 +153,22 @@ impl Session {
         )
     }
 
+    /// Runs `script` in the page, or `None` when the session no longer
+    /// answers (the app has quit).
+    pub fn try_execute(&self, script: &str) -> Option<Value> {
+        let url = format!("{}/execute/sync", self.base);
+        let mut response = self
+            .agent
+            .post(&url)
+            .send_json(json!({"script": script, "args": []}))
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        let value: Value = response.body_mut().read_json().ok()?;
+        Some(value["value"].clone())
+    }
+
     /// Runs an async `script` that ends by calling `arguments[arguments.length - 1](result)`.
     pub fn execute_async(&self, script: &str, args: Value) -> Value {
         self.request(
@@ -145,6 +176,16 @@ impl Session {
             "/execute/async",
             Some(json!({"script": script, "args": args})),
         )
+    }
+
+    /// Calls an app command from the page, as the UI does; panics on an error.
+    pub fn invoke(&self, command: &str, args: Value) -> Value {
+        let script = "const done = arguments[arguments.length - 1];
+            window.__TAURI__.core.invoke(arguments[0], arguments[1])
+                .then((r) => done({ ok: r === undefined ? null : r }), (e) => done({ err: e }));";
+        let answer = self.execute_async(script, json!([command, args]));
+        assert!(answer["err"].is_null(), "{command} failed: {answer}");
+        answer["ok"].clone()
     }
 
     /// Waits until `script` returns something truthy, and returns it.
@@ -190,6 +231,31 @@ impl Session {
         );
     }
 
+    /// Presses `keys` together, as a keyboard would (WebDriver key actions:
+    /// each goes down in order and up in reverse), e.g. `&[keys::CONTROL, "o"]`.
+    pub fn press(&self, keys: &[&str]) {
+        self.request("POST", "/actions", Some(key_actions(keys)));
+    }
+
+    /// Presses `keys` that end the app (Quit): the answer may never come,
+    /// so none is awaited as a success.
+    pub fn press_to_quit(&self, keys: &[&str]) {
+        let url = format!("{}/actions", self.base);
+        let _ = self.agent.post(url).send_json(key_actions(keys));
+    }
+
+    /// Types `text` with key actions into whatever has the focus.
+    pub fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            self.press(&[&c.to_string()]);
+        }
+    }
+
+    /// The window's position and size: `{x, y, width, height}`.
+    pub fn rect(&self) -> Value {
+        self.request("GET", "/window/rect", None)
+    }
+
     /// Moves and resizes the window.
     pub fn set_rect(&self, x: i32, y: i32, width: u32, height: u32) {
         let rect = json!({"x": x, "y": y, "width": width, "height": height});
@@ -225,6 +291,33 @@ impl Drop for Session {
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.driver.wait();
     }
+}
+
+/// A WebDriver key-actions body: each key down in order, then up in reverse.
+fn key_actions(keys: &[&str]) -> Value {
+    let down = keys.iter().map(|k| json!({"type": "keyDown", "value": k}));
+    let up = keys
+        .iter()
+        .rev()
+        .map(|k| json!({"type": "keyUp", "value": k}));
+    let actions: Vec<Value> = down.chain(up).collect();
+    json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+}
+
+/// WebDriver's codes for keys that are not characters.
+pub mod keys {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const CONTROL: &str = "\u{E009}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const SPACE: &str = "\u{E00D}";
+    pub const ARROW_LEFT: &str = "\u{E012}";
+    pub const ARROW_UP: &str = "\u{E013}";
+    pub const ARROW_RIGHT: &str = "\u{E014}";
+    pub const ARROW_DOWN: &str = "\u{E015}";
+    pub const F1: &str = "\u{E031}";
+    pub const F10: &str = "\u{E03A}";
 }
 
 /// Where screenshots go: the cargo target directory, `e2e-screenshots/`.

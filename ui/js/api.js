@@ -94,6 +94,13 @@ export const pushToBackpack = (name, { ids = null, collection = null } = {}) =>
 export const pullFromBackpack = (name) => call("pull_from_backpack", { name });
 
 /** The URL of a badge's own picture, served from the wallet. */
+/** The view the window showed when it last closed: `{tab, collection}`. */
+export const lastView = () => call("last_view");
+/** Keeps the view shown now (`{tab: "backpack"|"settings", collection: id|null}`) for the next start. */
+export const rememberView = (view) => call("remember_view", { view });
+/** Closes the window, which ends the app (Quit). */
+export const quit = () => tauri.window.getCurrentWindow().close();
+
 export const badgeImageUrl = (id) => `satchel://badge/${encodeURIComponent(id)}`;
 
 /** Subscribes to an app event; returns a promise of the unsubscribe function. */

@@ -52,6 +52,8 @@ export class Collections {
       li.dataset.collectionId = String(c.id);
       const select = li.querySelector(".collection-select");
       select.dataset.collectionId = String(c.id);
+      // A long name is cut short in the sidebar; the whole of it shows on hover.
+      select.title = c.name;
       setText(li.querySelector(".collection-name"), c.name);
       const count = li.querySelector(".collection-count");
       setText(count, c.badge_count);

@@ -5,7 +5,7 @@
 // of the badge or deleting it.
 
 import * as api from "./api.js";
-import { badgeDetail, badgeImageUrl } from "./api.js";
+import { badgeDetail, badgeImageUrl, capitalized } from "./api.js";
 import { badgeState, outcomeLabel } from "./badges.js";
 import {
   confirmIn,
@@ -80,7 +80,7 @@ function fillChecks(root, checks) {
     const time = item.querySelector(".check-time");
     time.dateTime = check.checked_at;
     setText(time, formatDate(check.checked_at, true));
-    setText(item.querySelector(".check-message"), check.message);
+    setText(item.querySelector(".check-message"), capitalized(check.message));
     list.append(item);
   }
   show(root.querySelector(".check-none"), checks.length === 0);
@@ -158,9 +158,6 @@ async function copyText(text) {
 
 function fill(root, badge) {
   const c = badge.credential || {};
-  const recipient = c.recipient
-    ? `${c.recipient.identity} (${c.recipient.type}${c.recipient.hashed ? ", hashed" : ""})`
-    : badge.recipient;
   const values = {
     name: badge.name || c.name || "Untitled badge",
     issuer_name: badge.issuer_name || "Unknown issuer",
@@ -171,7 +168,8 @@ function fill(root, badge) {
     issuer_email: c.issuer_email,
     issued_on: formatDate(badge.issued_on),
     expires: formatDate(badge.expires),
-    recipient,
+    // Whom it was issued to, in words the core chose: never a bare hash.
+    recipient: badge.issued_to_sentence,
     details_error: badge.details_error,
     source: badge.source,
     imported_at: formatDate(badge.imported_at, true),
@@ -187,6 +185,7 @@ function fill(root, badge) {
   for (const a of root.querySelectorAll("[data-link]")) setLink(a, links[a.dataset.link]);
 
   root.querySelector("[data-field=state]").dataset.state = badgeState(badge).key;
+  root.querySelector("[data-field=recipient]").dataset.issuedTo = badge.issued_to?.kind || "";
   fillList(root.querySelector(".evidence-list"), c.evidence || [], true);
   fillList(root.querySelector(".warning-list"), c.warnings || [], false);
   setText(root.querySelector(".raw-text"), pretty(badge.raw_text));

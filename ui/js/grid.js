@@ -86,11 +86,14 @@ export class BadgeGrid {
 
   /** Replaces the badges shown (already filtered) and draws them. */
   setItems(items) {
+    // Redrawn cards are new nodes: the keyboard focus must not fall to the page.
+    const hadFocus = this.space.contains(document.activeElement);
     this.items = items;
     for (const node of this.nodes.values()) node.remove();
     this.nodes.clear();
     this.focusIndex = Math.min(this.focusIndex, Math.max(0, items.length - 1));
     this.render();
+    if (hadFocus) this.focus(this.focusIndex);
   }
 
   schedule() {

@@ -13,6 +13,7 @@ import { BadgeGrid } from "./grid.js";
 import { Importer } from "./importer.js";
 import { Menu } from "./menu.js";
 import { Settings } from "./settings.js";
+import { dispatch, showShortcuts } from "./shortcuts.js";
 import { WalletTools } from "./tools.js";
 
 const $ = (id) => document.getElementById(id);
@@ -37,17 +38,32 @@ const backpacks = new Backpacks(notify, importer);
 const refreshSettings = () =>
   Promise.all([settings.refresh(), backpacks.refresh()]).catch((e) => notify(e.message));
 const collections = new Collections({
-  onSelect: () => loadCollection().then(applyFilters),
+  onSelect: () => {
+    rememberView();
+    return loadCollection().then(applyFilters);
+  },
   onChange: () => loadCollection().then(applyFilters),
   notify,
 });
 
 async function openDetail(id) {
+  const dialog = $("detail-dialog");
+  const opener = document.activeElement;
   try {
-    await showDetail($("detail-dialog"), id, { verify, notify, changed: reload });
+    await showDetail(dialog, id, { verify, notify, changed: reload });
   } catch (e) {
     notify(e.message);
+    return;
   }
+  // The keyboard goes back where it was; a card redrawn meanwhile is found again.
+  dialog.addEventListener(
+    "close",
+    () => {
+      if (opener?.isConnected) opener.focus();
+      else if (opener?.matches(".card") && !$("backpack-view").hidden) grid.focus(grid.focusIndex);
+    },
+    { once: true },
+  );
 }
 
 /** Verifies `ids` (null: every badge) off the main thread, with progress. */
@@ -202,6 +218,12 @@ async function reload() {
   if (!$("settings-view").hidden) await refreshSettings();
 }
 
+/** Keeps the view shown now for the next start (a failure only costs that). */
+function rememberView() {
+  const tab = $("settings-view").hidden ? "backpack" : "settings";
+  api.rememberView({ tab, collection: collections.active }).catch((e) => notify(e.message));
+}
+
 function switchView(view) {
   for (const tab of document.querySelectorAll(".tab")) {
     if (tab.dataset.view === view) tab.setAttribute("aria-current", "page");
@@ -211,6 +233,7 @@ function switchView(view) {
   show($("settings-view"), view === "settings");
   if (view === "settings") refreshSettings();
   else grid.render();
+  rememberView();
 }
 
 for (const tab of document.querySelectorAll(".tab")) {
@@ -230,21 +253,50 @@ document.addEventListener("click", (event) => {
   if (isWebUrl(a.href)) api.openExternal(a.href).catch((e) => notify(e.message));
 });
 
-document.addEventListener("keydown", (event) => {
-  const typing = event.target.matches("input, textarea, select");
-  if (event.key === "/" && !typing) {
-    event.preventDefault();
+/** What each shortcut and menu entry does (shortcuts.js lists their keys). */
+const actions = {
+  "import-files": () => $("import-files").click(),
+  "import-folder": () => $("import-folder").click(),
+  paste: () => $("open-paste").click(),
+  find: () => {
     switchView("backpack");
     $("search").focus();
-  } else if (event.key === "o" && (event.ctrlKey || event.metaKey)) {
-    event.preventDefault();
-    $("import-files").click();
-  }
+  },
+  "verify-all": () => {
+    if (!$("verify-all").disabled) verify(null);
+  },
+  "new-collection": () => {
+    switchView("backpack");
+    $("new-collection-name").focus();
+  },
+  "refresh-details": () => $("tool-refresh").click(),
+  export: () => $("tool-export").click(),
+  publish: () => $("tool-publish").click(),
+  migrate: () => $("tool-migrate").click(),
+  backup: () => $("tool-backup").click(),
+  restore: () => $("tool-restore").click(),
+  backpack: () => switchView("backpack"),
+  settings: () => switchView("settings"),
+  shortcuts: () => showShortcuts($("shortcuts-dialog")),
+  quit: () => api.quit(),
+};
+actions["find-slash"] = actions.find;
+
+document.addEventListener("keydown", (event) => {
+  // In a dialog the keys are the dialog's (Escape closes it); only F1 works there too.
+  if (event.target.closest?.("dialog") && event.key !== "F1") return;
+  dispatch(event, actions);
 });
+api.listen("menu-action", (id) => actions[id]?.());
+$("shortcuts-close").addEventListener("click", () => $("shortcuts-dialog").close());
 
 api.listen("wallet-changed", reload);
 
+// Open where the learner left off: the same tab and collection.
+const last = await api.lastView().catch(() => null);
+if (last?.collection != null) collections.active = last.collection;
 await reload();
+if (last?.tab === "settings") switchView("settings");
 requestAnimationFrame(() => {
   // Read by the end-to-end tests and the start-up measurement.
   document.body.dataset.firstPaint = String(Math.round(performance.now()));
