@@ -121,7 +121,7 @@ fn contrast(app: &Session) -> Value {
                                          ['button', 'button', ''], ['primary button', 'button', 'primary'], ['danger button', 'button', 'danger'],
                                          ['tab', 'button', 'tab'], ['small button', 'button', 'icon-button'], ['link button', 'a', 'button-link']])
            out[what] = probe(tag, cls, null);
-         for (const s of ['unchecked', 'awaiting', 'expired', 'valid', 'revoked', 'not_yet_valid', 'recipient_mismatch', 'bad_signature',
+         for (const s of ['unchecked', 'awaiting', 'expired', 'valid', 'revoked', 'suspended', 'not_yet_valid', 'recipient_mismatch', 'bad_signature',
                           'unreachable', 'unsupported', 'invalid', 'malformed', 'imported', 'duplicate', 'error', 'pushed', 'already_there'])
            out['chip ' + s] = probe('span', 'chip', s);
          out.dark = matchMedia('(prefers-color-scheme: dark)').matches;

@@ -154,6 +154,16 @@ fn the_window_names_exactly_the_cores_outcomes() {
         .collect();
     let core: BTreeSet<String> = Outcome::ALL.iter().map(|o| o.as_str().to_owned()).collect();
     assert_eq!(named, core, "ui/js/badges.js OUTCOME_LABELS");
+    // The grid's state filter offers every outcome, besides the local states.
+    let html = std::fs::read_to_string(root().join("ui/index.html")).unwrap();
+    let select = html
+        .split(r#"<select id="filter-state">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("ui/index.html has the state filter");
+    let offered = quoted_after(select, "<option value=\"");
+    let missing: Vec<&String> = core.difference(&offered).collect();
+    assert!(missing.is_empty(), "the state filter lacks {missing:?}");
 }
 
 #[test]
