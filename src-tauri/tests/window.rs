@@ -15,6 +15,15 @@ use satchel_test_support::webdriver::{Session, keys, runnable};
 
 use serde_json::{Value, json};
 
+/// These tests share one display and press real keys: each holds the
+/// display alone, so a key never lands in another test's window.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SCREEN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SCREEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The window under test.
 const APP: &str = env!("CARGO_BIN_EXE_satchel-desktop");
 
@@ -202,6 +211,7 @@ fn the_light_theme_reads_at_wcag_aa_and_is_photographed() {
     if !runnable("the_light_theme_reads_at_wcag_aa_and_is_photographed") {
         return;
     }
+    let _screen = one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let app = with_badges(home.path(), &[("GTK_THEME", "Adwaita")], &["Portfolio"]);
     assert_eq!(contrast(&app)["dark"], false);
@@ -214,6 +224,7 @@ fn the_dark_theme_follows_the_system_and_reads_at_wcag_aa() {
     if !runnable("the_dark_theme_follows_the_system_and_reads_at_wcag_aa") {
         return;
     }
+    let _screen = one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let app = with_badges(
         home.path(),
@@ -242,6 +253,7 @@ fn the_keyboard_alone_walks_the_main_flows_with_visible_focus() {
     if !runnable("the_keyboard_alone_walks_the_main_flows_with_visible_focus") {
         return;
     }
+    let _screen = one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let app = with_badges(home.path(), &[], &[]);
 
@@ -425,6 +437,7 @@ fn the_layout_holds_at_800x600_and_at_200_percent() {
     if !runnable("the_layout_holds_at_800x600_and_at_200_percent") {
         return;
     }
+    let _screen = one_at_a_time();
     for scale in ["1", "2"] {
         let home = tempfile::tempdir().unwrap();
         let names = ["Portfolio", "A collection with a rather long name indeed"];
@@ -463,6 +476,7 @@ fn the_window_reopens_with_its_size_position_and_view() {
     if !runnable("the_window_reopens_with_its_size_position_and_view") {
         return;
     }
+    let _screen = one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let wallet = home.path().join("wallet.sqlite3");
     {
@@ -532,6 +546,7 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
     {
         return;
     }
+    let _screen = one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let wallet = home.path().join("wallet.sqlite3");
     let app = Session::start(APP, &wallet, home.path());
@@ -629,6 +644,7 @@ fn real_keys_reach_the_menu_bar_which_tells_the_page() {
     if !runnable("real_keys_reach_the_menu_bar_which_tells_the_page") {
         return;
     }
+    let _screen = one_at_a_time();
     let home = tempfile::tempdir().unwrap();
     let app = Session::start(APP, &home.path().join("wallet.sqlite3"), home.path());
     first_paint(&app);
