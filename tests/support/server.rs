@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -33,6 +33,7 @@ pub enum Route {
 pub struct Issuer {
     routes: Arc<Mutex<HashMap<String, Route>>>,
     hits: Arc<Mutex<Vec<String>>>,
+    in_flight: Arc<InFlight>,
     stop: Arc<AtomicBool>,
     port: u16,
     thread: Option<JoinHandle<()>>,
@@ -45,9 +46,11 @@ impl Issuer {
         let port = listener.local_addr().expect("local address").port();
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
         let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+        let in_flight: Arc<InFlight> = Arc::default();
         let stop: Arc<AtomicBool> = Arc::default();
         let thread = {
             let (routes, hits, stop) = (routes.clone(), hits.clone(), stop.clone());
+            let in_flight = in_flight.clone();
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -55,13 +58,19 @@ impl Issuer {
                     }
                     let Ok(stream) = stream else { continue };
                     let (routes, hits) = (routes.clone(), hits.clone());
-                    std::thread::spawn(move || serve(stream, &routes, &hits));
+                    let in_flight = in_flight.clone();
+                    std::thread::spawn(move || {
+                        in_flight.enter();
+                        serve(stream, &routes, &hits);
+                        in_flight.now.fetch_sub(1, Ordering::SeqCst);
+                    });
                 }
             })
         };
         Issuer {
             routes,
             hits,
+            in_flight,
             stop,
             port,
             thread: Some(thread),
@@ -82,6 +91,11 @@ impl Issuer {
         self.route(path, Route::Json(value.to_string()));
     }
 
+    /// The most connections this server answered at the same time.
+    pub fn peak_in_flight(&self) -> usize {
+        self.in_flight.peak.load(Ordering::SeqCst)
+    }
+
     /// How many requests reached `path`.
     pub fn hits(&self, path: &str) -> usize {
         self.hits
@@ -90,6 +104,20 @@ impl Issuer {
             .iter()
             .filter(|p| *p == path)
             .count()
+    }
+}
+
+/// Connections being answered, now and at most.
+#[derive(Debug, Default)]
+struct InFlight {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl InFlight {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
     }
 }
 
