@@ -137,9 +137,13 @@ fn write_files(folder: &Path, files: &[Vec<u8>], count: usize) {
             picture.clone()
         } else {
             let id = format!("https://bench.example/a/{i}");
-            let text =
-                badges::embedded_assertion(&id, &format!("Bench {i}"), "Bench U", "b@bench.example")
-                    .to_string();
+            let text = badges::embedded_assertion(
+                &id,
+                &format!("Bench {i}"),
+                "Bench U",
+                "b@bench.example",
+            )
+            .to_string();
             bake::bake(picture, &text, BakeSlot::Assertion).expect("bake")
         };
         std::fs::write(folder.join(format!("{i:05}.png")), bytes).expect("write a badge");

@@ -59,11 +59,7 @@ impl Issuer {
                     let Ok(stream) = stream else { continue };
                     let (routes, hits) = (routes.clone(), hits.clone());
                     let in_flight = in_flight.clone();
-                    std::thread::spawn(move || {
-                        in_flight.enter();
-                        serve(stream, &routes, &hits);
-                        in_flight.now.fetch_sub(1, Ordering::SeqCst);
-                    });
+                    std::thread::spawn(move || serve(stream, &routes, &hits, &in_flight));
                 }
             })
         };
@@ -91,7 +87,7 @@ impl Issuer {
         self.route(path, Route::Json(value.to_string()));
     }
 
-    /// The most connections this server answered at the same time.
+    /// The most requests this server was answering at the same time.
     pub fn peak_in_flight(&self) -> usize {
         self.in_flight.peak.load(Ordering::SeqCst)
     }
@@ -107,7 +103,7 @@ impl Issuer {
     }
 }
 
-/// Connections being answered, now and at most.
+/// Requests being answered, now and at most.
 #[derive(Debug, Default)]
 struct InFlight {
     now: AtomicUsize,
@@ -122,7 +118,12 @@ impl InFlight {
 }
 
 /// Reads one request (request line, headers, any body) and answers it.
-fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, hits: &Mutex<Vec<String>>) {
+fn serve(
+    stream: TcpStream,
+    routes: &Mutex<HashMap<String, Route>>,
+    hits: &Mutex<Vec<String>>,
+    in_flight: &InFlight,
+) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -151,15 +152,18 @@ fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, hits: &Mutex
     let _ = reader.read_exact(&mut body);
     hits.lock().unwrap().push(path.clone());
     let route = routes.lock().unwrap().get(&path).cloned();
-    answer(stream, route);
+    in_flight.enter();
+    answer(stream, route, in_flight);
 }
 
-fn answer(mut stream: TcpStream, route: Option<Route>) {
+/// Answers a request counted in `in_flight`, and stops counting it just
+/// before the answer goes out (the client may then send its next one).
+fn answer(mut stream: TcpStream, route: Option<Route>, in_flight: &InFlight) {
     let (status, headers, body): (u16, Vec<(&str, String)>, Vec<u8>) = match route {
         None => (404, vec![], b"not found".to_vec()),
         Some(Route::Slow(delay, inner)) => {
             std::thread::sleep(delay);
-            return answer(stream, Some(*inner));
+            return answer(stream, Some(*inner), in_flight);
         }
         Some(Route::Json(body)) => (
             200,
@@ -179,6 +183,7 @@ fn answer(mut stream: TcpStream, route: Option<Route>) {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
+    in_flight.now.fetch_sub(1, Ordering::SeqCst);
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
     let _ = stream.flush();
