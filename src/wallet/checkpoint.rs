@@ -73,7 +73,6 @@ impl Drop for Checkpointer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::credential::Credential;
     use crate::wallet::{Details, NewBadge, Resolved, Wallet};
 
