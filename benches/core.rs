@@ -3,14 +3,25 @@
 //! 1. unbake 1,000 PNGs with 1 KiB–1 MiB of pixel data, half with the badge
 //!    chunk after `IDAT`, from memory: badges per second;
 //! 2. `satchel import` of those 1,000 files from disk into a new wallet:
-//!    seconds and the process's peak memory;
-//! 3. listing a wallet of 10,000 badges: milliseconds, in-process and as
+//!    seconds and the process's peak memory; beside it, in the same run, the
+//!    Python `openbadges-bakery` (from PyPI, in a throw-away virtual
+//!    environment) only reading the same files, whole process too;
+//! 3. `satchel import` of 10,000 such files (the same pictures, each baked
+//!    ten times with other badges) into a new wallet, to show that import
+//!    stays linear: seconds per 1,000;
+//! 4. listing a wallet of 10,000 badges: milliseconds, in-process and as
 //!    `satchel list --json`.
 //!
 //! Figures print as `name: value unit` lines. `SATCHEL_BENCH_SCALE` (default 1)
-//! divides the counts for a quick smoke run.
+//! divides the counts for a quick smoke run. `SATCHEL_BENCH_VENV` names a
+//! folder for the bakery's virtual environment, made once and then reused
+//! (default: a new one in the temporary folder, deleted afterwards).
+//! `SATCHEL_BENCH_BIN` measures another `satchel` binary than the one built
+//! with the bench (a copy of an earlier build, for before and after).
 
 use satchel_test_support::{badges, images, measure};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
 use measure::run_cli;
@@ -40,23 +51,37 @@ fn main() {
     );
 
     let folder = dir.path().join("badges");
-    std::fs::create_dir_all(&folder).unwrap();
-    for (i, f) in files.iter().enumerate() {
-        std::fs::write(folder.join(format!("{i:04}.png")), f).unwrap();
-    }
-    drop(files);
-    let wallet = dir.path().join("import.sqlite3");
-    let (secs, peak) = run_cli(
-        env!("CARGO_BIN_EXE_satchel"),
-        &[
-            "--wallet",
-            wallet.to_str().unwrap(),
-            "import",
-            "--json",
-            folder.to_str().unwrap(),
-        ],
-    );
+    write_files(&folder, &files, files.len());
+    let (secs, peak) = import(&folder, &dir.path().join("import.sqlite3"));
     println!("import_1000_files: {secs:.2} s, peak {peak:.1} MiB");
+    match python_bakery(dir.path()) {
+        Ok(python) => {
+            let run = measure::run_timed(
+                python.to_str().expect("utf-8 path"),
+                &["-c", BAKERY_READ, folder.to_str().expect("utf-8 path")],
+            );
+            let found = String::from_utf8_lossy(&run.stdout);
+            assert_eq!(run.code, 0, "the bakery script failed");
+            assert_eq!(found.trim(), files.len().to_string(), "bakery found");
+            println!(
+                "bakery_read_1000_files: {:.2} s, peak {:.1} MiB (Python openbadges-bakery, reading only)",
+                run.secs, run.peak_mib
+            );
+        }
+        Err(why) => println!("bakery_read_1000_files: skipped: {why}"),
+    }
+    std::fs::remove_dir_all(&folder).expect("remove the 1,000 files");
+
+    let many = dir.path().join("many");
+    write_files(&many, &files, 10 * files.len());
+    drop(files);
+    let (secs, peak) = import(&many, &dir.path().join("import10k.sqlite3"));
+    println!(
+        "import_10000_files: {secs:.2} s ({:.2} s per 1,000), peak {peak:.1} MiB",
+        secs / 10.0
+    );
+    std::fs::remove_dir_all(&many).expect("remove the 10,000 files");
+    std::fs::remove_file(dir.path().join("import10k.sqlite3")).expect("remove the wallet");
 
     let big = dir.path().join("big.sqlite3");
     fill_wallet(&big, 10_000 / scale);
@@ -68,7 +93,7 @@ fn main() {
         start.elapsed().as_secs_f64() * 1000.0
     );
     let (secs, peak) = run_cli(
-        env!("CARGO_BIN_EXE_satchel"),
+        &measure::satchel_bin(env!("CARGO_BIN_EXE_satchel")),
         &["--wallet", big.to_str().unwrap(), "list", "--json"],
     );
     println!(
@@ -99,6 +124,103 @@ fn make_pngs(n: usize) -> Vec<Vec<u8>> {
             }
         })
         .collect()
+}
+
+/// Writes `count` distinct baked PNGs into `folder`: the pictures of
+/// `files` in turn, the first round as they are, later rounds baked again
+/// with badges of their own.
+fn write_files(folder: &Path, files: &[Vec<u8>], count: usize) {
+    std::fs::create_dir_all(folder).expect("bench folder");
+    for i in 0..count {
+        let picture = &files[i % files.len()];
+        let bytes = if i < files.len() {
+            picture.clone()
+        } else {
+            let id = format!("https://bench.example/a/{i}");
+            let text = badges::embedded_assertion(
+                &id,
+                &format!("Bench {i}"),
+                "Bench U",
+                "b@bench.example",
+            )
+            .to_string();
+            bake::bake(picture, &text, BakeSlot::Assertion).expect("bake")
+        };
+        std::fs::write(folder.join(format!("{i:05}.png")), bytes).expect("write a badge");
+    }
+}
+
+/// `satchel import --json <folder>` into a new wallet: wall seconds and peak MiB.
+fn import(folder: &Path, wallet: &Path) -> (f64, f64) {
+    run_cli(
+        &measure::satchel_bin(env!("CARGO_BIN_EXE_satchel")),
+        &[
+            "--wallet",
+            wallet.to_str().expect("utf-8 path"),
+            "import",
+            "--json",
+            folder.to_str().expect("utf-8 path"),
+        ],
+    )
+}
+
+/// Reads every file of the folder named first with the bakery, in name
+/// order, and prints how many held a badge.
+const BAKERY_READ: &str = "
+import os, sys
+from openbadges_bakery import unbake
+folder = sys.argv[1]
+found = 0
+for name in sorted(os.listdir(folder)):
+    with open(os.path.join(folder, name), 'rb') as f:
+        if unbake(f):
+            found += 1
+print(found)
+";
+
+/// The Python of a virtual environment holding `openbadges-bakery` from
+/// PyPI: `SATCHEL_BENCH_VENV` when set (made there the first time), else a
+/// new one under `scratch`. Why not, when Python, venv or pip cannot make one.
+fn python_bakery(scratch: &Path) -> Result<PathBuf, String> {
+    let venv = std::env::var_os("SATCHEL_BENCH_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| scratch.join("venv"));
+    let python = venv.join("bin/python");
+    let ready = |python: &Path| {
+        Command::new(python)
+            .args(["-c", "import openbadges_bakery"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if ready(&python) {
+        return Ok(python);
+    }
+    let step = |program: &Path, args: &[&str], what: &str| -> Result<(), String> {
+        let out = Command::new(program)
+            .args(args)
+            .output()
+            .map_err(|e| format!("{what}: cannot run {}: {e}", program.display()))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    };
+    let venv_text = venv.to_str().ok_or("the venv path is not UTF-8")?;
+    step(
+        Path::new("python3"),
+        &["-m", "venv", venv_text],
+        "python3 -m venv",
+    )?;
+    step(
+        &python,
+        &["-m", "pip", "install", "--quiet", "openbadges-bakery"],
+        "pip install openbadges-bakery",
+    )?;
+    Ok(python)
 }
 
 /// Inserts `n` badges straight through the wallet API.

@@ -146,7 +146,12 @@ fn too_large(what: &str) -> FileError {
 /// Reads a whole file, refusing one larger than [`MAX_FILE_BYTES`].
 pub fn read_file(path: &Path) -> Result<Vec<u8>, FileError> {
     let file = File::open(path).map_err(|e| io_error(path, e))?;
-    read_capped(file).map_err(|e| match e {
+    // The size the file claims sizes the buffer once (no regrowing and
+    // copying a large file); the read itself still stops at the cap.
+    let claimed = file
+        .metadata()
+        .map_or(0, |m| m.len().min(MAX_FILE_BYTES + 1));
+    read_capped_into(file, Vec::with_capacity(claimed as usize)).map_err(|e| match e {
         CappedRead::TooLarge => too_large(&path.display().to_string()),
         CappedRead::Io(e) => io_error(path, e),
     })
@@ -168,7 +173,11 @@ pub enum CappedRead {
 /// Public so the fuzz targets can check that a source read in small pieces
 /// gives the same bytes as one read at once.
 pub fn read_capped(reader: impl Read) -> Result<Vec<u8>, CappedRead> {
-    let mut bytes = Vec::new();
+    read_capped_into(reader, Vec::new())
+}
+
+/// [`read_capped`] into `bytes`, a buffer sized by the caller.
+fn read_capped_into(reader: impl Read, mut bytes: Vec<u8>) -> Result<Vec<u8>, CappedRead> {
     reader
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)

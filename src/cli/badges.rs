@@ -153,10 +153,11 @@ pub fn list(wallet: &Wallet, json: bool) -> Result<ExitCode> {
     if badges.is_empty() {
         println!("the wallet is empty; add badges with `satchel import <files>`");
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     for b in &badges {
         writeln!(out, "{}", summary_line(b))?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,6 +5,10 @@
 //! inflated), URLs as text.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::vec::IntoIter;
 
 use super::IntakeError;
 use crate::files::{self, Archive};
@@ -32,13 +36,13 @@ pub(super) struct Item {
 /// Reads items one after another, keeping the archive of the last ZIP
 /// entry open for the next.
 #[derive(Debug, Default)]
-pub(super) struct Reader {
+struct Reader {
     archive: Option<Archive>,
 }
 
 impl Reader {
     /// The bytes of one item (a file, an entry, or text).
-    pub fn read(&mut self, source: Source) -> Result<Vec<u8>, IntakeError> {
+    fn read(&mut self, source: Source) -> Result<Vec<u8>, IntakeError> {
         match source {
             Source::File(path) => Ok(files::read_file(&path)?),
             Source::Text(text) => Ok(text.into_bytes()),
@@ -50,6 +54,71 @@ impl Reader {
                 Ok(self.archive.as_mut().expect("opened above").read(index)?)
             }
         }
+    }
+
+    /// The next item of `items` with its bytes, or `None` when all are read.
+    fn next(&mut self, items: &Mutex<IntoIter<Item>>) -> Option<ItemBytes> {
+        let item = items
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .next()?;
+        Some((item.label, self.read(item.source)))
+    }
+}
+
+/// An item's label with its bytes, or why they could not be had.
+pub(super) type ItemBytes = (String, Result<Vec<u8>, IntakeError>);
+
+/// How many items are read ahead of the one being imported.
+const READ_AHEAD: usize = 2;
+
+/// Items read in order on a thread of their own, a few ahead of the
+/// importer, so that reading the next files overlaps with storing this one.
+/// Reads in the caller's thread when no thread can be started.
+pub(super) struct ReadAhead {
+    items: Arc<Mutex<IntoIter<Item>>>,
+    ahead: Option<(Receiver<ItemBytes>, JoinHandle<()>)>,
+    inline: Reader,
+}
+
+impl ReadAhead {
+    pub fn new(items: Vec<Item>) -> Self {
+        let items = Arc::new(Mutex::new(items.into_iter()));
+        let (send, receive) = sync_channel(READ_AHEAD);
+        let shared = Arc::clone(&items);
+        let thread = std::thread::Builder::new()
+            .name("satchel-read".into())
+            .spawn(move || {
+                let mut reader = Reader::default();
+                while let Some(read) = reader.next(&shared) {
+                    if send.send(read).is_err() {
+                        return; // the importer stopped
+                    }
+                }
+            });
+        ReadAhead {
+            items,
+            ahead: thread.ok().map(|handle| (receive, handle)),
+            inline: Reader::default(),
+        }
+    }
+}
+
+impl Iterator for ReadAhead {
+    type Item = ItemBytes;
+
+    fn next(&mut self) -> Option<ItemBytes> {
+        if let Some((receive, _)) = &self.ahead {
+            if let Ok(read) = receive.recv() {
+                return Some(read);
+            }
+            // The thread has read everything, or died: pass a panic on.
+            let (_, handle) = self.ahead.take().expect("matched above");
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        self.inline.next(&self.items)
     }
 }
 
@@ -149,4 +218,41 @@ fn list_zip(path: &Path) -> Result<Vec<Item>, IntakeError> {
         items.push(Item { label, source });
     }
     Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_read_ahead_in_order_with_failures_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut items = Vec::new();
+        for n in 0..50 {
+            let path = dir.path().join(format!("{n:02}.json"));
+            // Every fifth file is named but never written.
+            if n % 5 != 0 {
+                std::fs::write(&path, format!("{{\"n\": {n}}}")).unwrap();
+            }
+            items.push(Item {
+                label: n.to_string(),
+                source: Source::File(path),
+            });
+        }
+        items.push(Item {
+            label: "pasted".into(),
+            source: Source::Text("https://b.example/a/1".into()),
+        });
+        let read: Vec<ItemBytes> = ReadAhead::new(items).collect();
+        assert_eq!(read.len(), 51);
+        for (n, (label, bytes)) in read.iter().take(50).enumerate() {
+            assert_eq!(label, &n.to_string());
+            match bytes {
+                Ok(bytes) => assert_eq!(bytes, format!("{{\"n\": {n}}}").as_bytes()),
+                Err(e) => assert!(n % 5 == 0, "{n}: {e}"),
+            }
+            assert_eq!(bytes.is_err(), n % 5 == 0, "{n}");
+        }
+        assert_eq!(read[50].1.as_deref().unwrap(), b"https://b.example/a/1");
+    }
 }

@@ -131,12 +131,19 @@ pub async fn take(
     }
     let items = expand::expand(&loose);
     let total = items.len();
-    let mut reader = expand::Reader::default();
-    for (done, item) in items.into_iter().enumerate() {
-        let result = match reader.read(item.source) {
-            Ok(bytes) => import_bytes(wallet, fetcher, item.label, bytes, now).await,
-            Err(e) => ImportResult::failed(item.label, &e),
+    // Reading runs ahead on one thread and checkpoints run on another, so
+    // this one only understands badges and appends them to the wallet.
+    let checkpointer = (total > 1)
+        .then(|| wallet.checkpoint_in_background())
+        .flatten();
+    for (done, (label, bytes)) in expand::ReadAhead::new(items).enumerate() {
+        let result = match bytes {
+            Ok(bytes) => import_bytes(wallet, fetcher, label, bytes, now).await,
+            Err(e) => ImportResult::failed(label, &e),
         };
+        if let Some(checkpointer) = &checkpointer {
+            checkpointer.nudge();
+        }
         intake.results.push(result);
         progress(Progress {
             done: done + 1,

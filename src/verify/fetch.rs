@@ -7,6 +7,7 @@
 //! need the same URL wait for the one request in flight. Failures are cached
 //! too, so an issuer that is offline costs one timeout per run, not one per badge.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -23,14 +24,14 @@ pub(super) type Shared = Result<Arc<Fetched>, FetchError>;
 
 /// The fetching side of one run.
 pub(super) struct RunFetcher<'a> {
-    fetcher: &'a Fetcher,
+    fetcher: Cow<'a, Fetcher>,
     per_host: usize,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     cache: Mutex<HashMap<String, Arc<OnceCell<Shared>>>>,
 }
 
 impl<'a> RunFetcher<'a> {
-    pub fn new(fetcher: &'a Fetcher, per_host: usize) -> Self {
+    pub fn new(fetcher: Cow<'a, Fetcher>, per_host: usize) -> Self {
         RunFetcher {
             fetcher,
             per_host: per_host.max(1),
@@ -60,16 +61,7 @@ impl<'a> RunFetcher<'a> {
 
     /// One request, waiting for a free slot on the URL's host.
     async fn limited(&self, url: &str) -> Result<Fetched, FetchError> {
-        let host = url::Url::parse(url)
-            .ok()
-            .map(|u| {
-                format!(
-                    "{}:{}",
-                    u.host_str().unwrap_or(""),
-                    u.port_or_known_default().unwrap_or(0)
-                )
-            })
-            .unwrap_or_default();
+        let host = host_of(url);
         let semaphore = {
             let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
             hosts
@@ -81,4 +73,19 @@ impl<'a> RunFetcher<'a> {
         let _permit = semaphore.acquire().await.ok();
         self.fetcher.get(url, ACCEPT).await
     }
+}
+
+/// The host and port a URL is fetched from: what the per-host limit counts
+/// by (empty for a URL that does not parse).
+pub(super) fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .map(|u| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(0)
+            )
+        })
+        .unwrap_or_default()
 }

@@ -28,6 +28,8 @@ mod report;
 mod status;
 mod vc;
 
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -102,13 +104,29 @@ pub async fn verify_badges(
 ) -> Result<Vec<CheckRecord>, VerifyError> {
     let identities = wallet.identities()?;
     let inputs = wallet.check_inputs(ids)?;
-    let verifier = Verifier::new(fetcher, &identities, now, options)
-        .with_kept_documents(wallet.key_documents()?);
     let total = inputs.len();
-    let mut checks = futures_util::stream::iter(inputs.iter().enumerate())
+    // Each check is a task of its own, so that on a runtime with worker
+    // threads the checks' cryptography runs on every core; the results
+    // still come back here, to the one writer.
+    let verifier = Arc::new(
+        Verifier::new(
+            Cow::Owned(fetcher.clone()),
+            Cow::Owned(identities),
+            now,
+            options,
+        )
+        .with_kept_documents(wallet.key_documents()?),
+    );
+    let mut checks = futures_util::stream::iter(interleaved_by_host(inputs))
         .map(|(at, input)| {
-            let verifier = &verifier;
-            async move { (at, verifier.check(input).await) }
+            let verifier = Arc::clone(&verifier);
+            let check = tokio::spawn(async move { verifier.check(&input).await });
+            async move {
+                match check.await {
+                    Ok(check) => (at, check),
+                    Err(e) => std::panic::resume_unwind(e.into_panic()),
+                }
+            }
         })
         .buffer_unordered(options.concurrency.max(1));
     let mut results: Vec<Option<CheckRecord>> = vec![None; total];
@@ -128,20 +146,49 @@ pub async fn verify_badges(
     Ok(results.into_iter().flatten().collect())
 }
 
+/// The inputs with their places, in the order to check them: taking the
+/// hosts they are fetched from in turn, so that the badges of one host
+/// (allowed only a few requests at a time) never fill every slot of the
+/// run while the other hosts sit idle. Badges checked without fetching
+/// anything of their own form one more turn.
+fn interleaved_by_host(inputs: Vec<CheckInput>) -> Vec<(usize, CheckInput)> {
+    let total = inputs.len();
+    let mut turns: Vec<VecDeque<(usize, CheckInput)>> = Vec::new();
+    let mut turn_of: HashMap<String, usize> = HashMap::new();
+    for (at, input) in inputs.into_iter().enumerate() {
+        let url = match input.payload_kind.as_str() {
+            "url" => Some(input.raw_text.trim()),
+            _ => input.hosted_url.as_deref(),
+        };
+        let host = url.map(fetch::host_of).unwrap_or_default();
+        let turn = *turn_of.entry(host).or_insert_with(|| {
+            turns.push(Default::default());
+            turns.len() - 1
+        });
+        turns[turn].push_back((at, input));
+    }
+    let mut order = Vec::with_capacity(total);
+    while order.len() < total {
+        order.extend(turns.iter_mut().filter_map(|turn| turn.pop_front()));
+    }
+    order
+}
+
 /// Checks badges against their issuers for one run; cheap to share between
 /// concurrent checks.
 pub struct Verifier<'a> {
     fetch: RunFetcher<'a>,
-    identities: &'a [Identity],
+    identities: Cow<'a, [Identity]>,
     now: DateTime<Utc>,
     kept: KeptDocuments,
 }
 
 impl<'a> Verifier<'a> {
-    /// A verifier for one run at time `now`.
+    /// A verifier for one run at time `now`; owning what it is given
+    /// (`Cow::Owned`) lets checks run as tasks of their own.
     pub fn new(
-        fetcher: &'a Fetcher,
-        identities: &'a [Identity],
+        fetcher: Cow<'a, Fetcher>,
+        identities: Cow<'a, [Identity]>,
         now: DateTime<Utc>,
         options: VerifyOptions,
     ) -> Self {
@@ -331,5 +378,42 @@ fn check_dates(
                 ),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(badge_id: i64, payload_kind: &str, text: &str, hosted: Option<&str>) -> CheckInput {
+        CheckInput {
+            badge_id,
+            raw_text: text.to_owned(),
+            payload_kind: payload_kind.to_owned(),
+            hosted_url: hosted.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn checks_take_the_hosts_in_turn_and_keep_their_places() {
+        let a = |n| format!("https://a.example/{n}");
+        let inputs = vec![
+            input(1, "url", &a(1), None),
+            input(2, "url", &a(2), None),
+            input(3, "url", &a(3), None),
+            input(4, "json", "{}", Some("http://b.example:8080/4")),
+            input(5, "jws", "e.e.s", None),
+            input(6, "json", "{}", Some("http://b.example:8080/6")),
+            // Another port is another host, as the per-host limit counts.
+            input(7, "url", "https://a.example:444/7", None),
+        ];
+        let order: Vec<(usize, i64)> = interleaved_by_host(inputs)
+            .into_iter()
+            .map(|(at, input)| (at, input.badge_id))
+            .collect();
+        assert_eq!(
+            order,
+            [(0, 1), (3, 4), (4, 5), (6, 7), (1, 2), (5, 6), (2, 3)]
+        );
     }
 }

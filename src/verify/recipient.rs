@@ -96,7 +96,7 @@ impl Verifier<'_> {
     /// Records whether `recipient` is one of the learner's identities.
     pub(super) fn check_recipient(&self, r: &mut Report, recipient: Option<&Recipient>) {
         let asserted = recipient.map(|r| r.identity.as_str());
-        match IssuedTo::of(recipient, self.identities) {
+        match IssuedTo::of(recipient, &self.identities) {
             IssuedTo::Nobody => {
                 r.note("recipient", json!({"asserted": null}));
                 r.find(

@@ -1,7 +1,8 @@
 //! The badge table: adding, updating, listing and reading badges.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::types::{ToSql, Value as SqlValue};
+use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -119,23 +120,33 @@ impl Wallet {
             Placement::Alone => (badge.credential_key.clone(), None),
             Placement::Beside { key, other } => (key, Some(other)),
         };
-        tx.execute(
+        // One statement writes the whole row: the original bytes are copied
+        // into the database once, never rewritten by a later UPDATE.
+        let mut stmt = tx.prepare_cached(
             "INSERT INTO badge (dedup_key, credential_key, original, media_type, raw_text,
-                payload_kind, details, credential, source, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'awaiting', '{}', ?7, ?8)",
-            params![
-                key,
-                badge.credential_key,
-                badge.original,
-                badge.media_type,
-                badge.raw_text,
-                badge.payload_kind,
-                badge.source,
-                timestamp(now),
-            ],
+                payload_kind, source, imported_at, fetched, details, details_error, credential,
+                name, issuer_name, issued_on, expires, recipient, ob_version, hosted_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17, ?18, ?19)",
         )?;
+        let head = params![
+            key,
+            badge.credential_key,
+            badge.original,
+            badge.media_type,
+            badge.raw_text,
+            badge.payload_kind,
+            badge.source,
+            timestamp(now),
+        ];
+        let details = detail_values(&badge.resolved);
+        let all = head
+            .iter()
+            .copied()
+            .chain(details.iter().map(|v| v as &dyn ToSql));
+        stmt.execute(params_from_iter(all))?;
+        drop(stmt);
         let id = tx.last_insert_rowid();
-        write_details(&tx, id, &badge.resolved)?;
         tx.commit()?;
         Ok(Inserted::New { id, beside })
     }
@@ -250,29 +261,38 @@ pub(super) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeS
     })
 }
 
+/// The credential and the list columns derived from it, in the order
+/// `fetched, details, details_error, credential, name, issuer_name,
+/// issued_on, expires, recipient, ob_version, hosted_url`.
+fn detail_values(resolved: &Resolved) -> [SqlValue; 11] {
+    let c = &resolved.credential;
+    let text = |s: Option<String>| s.map_or(SqlValue::Null, SqlValue::Text);
+    [
+        text(resolved.fetched.clone()),
+        SqlValue::Text(resolved.details.as_str().to_owned()),
+        text(resolved.details_error.clone()),
+        SqlValue::Text(serde_json::to_string(c).expect("credentials always serialize")),
+        text(c.name.clone()),
+        text(c.issuer_name.clone()),
+        text(opt_time(c.issued_on)),
+        text(opt_time(c.expires)),
+        text(c.recipient.as_ref().map(|r| r.identity.clone())),
+        text(c.ob_version.map(ObVersion::as_str).map(str::to_owned)),
+        text(c.hosted_url.clone()),
+    ]
+}
+
 /// Writes the credential and the list columns derived from it; returns
 /// how many rows changed (0 when there is no badge `id`).
 fn write_details(tx: &Transaction<'_>, id: i64, resolved: &Resolved) -> Result<usize, WalletError> {
-    let c = &resolved.credential;
+    let details = detail_values(resolved);
+    let all = std::iter::once(SqlValue::Integer(id)).chain(details);
     Ok(tx.execute(
         "UPDATE badge SET fetched = ?2, details = ?3, details_error = ?4, credential = ?5,
             name = ?6, issuer_name = ?7, issued_on = ?8, expires = ?9, recipient = ?10,
             ob_version = ?11, hosted_url = ?12
          WHERE id = ?1",
-        params![
-            id,
-            resolved.fetched,
-            resolved.details.as_str(),
-            resolved.details_error,
-            serde_json::to_string(c).expect("credentials always serialize"),
-            c.name,
-            c.issuer_name,
-            opt_time(c.issued_on),
-            opt_time(c.expires),
-            c.recipient.as_ref().map(|r| r.identity.clone()),
-            c.ob_version.map(ObVersion::as_str),
-            c.hosted_url,
-        ],
+        params_from_iter(all),
     )?)
 }
 

@@ -20,6 +20,7 @@ use crate::outcome::{Coded, ErrorCode};
 mod backpacks;
 mod backup;
 mod badges;
+mod checkpoint;
 mod checks;
 mod collections;
 mod identities;
@@ -28,6 +29,7 @@ mod snapshot;
 
 pub use backpacks::{BackpackAccount, NewBackpack, PushRecord, PushStatus, RemoteCollection};
 pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved, content_key};
+pub use checkpoint::Checkpointer;
 pub use checks::{CheckInput, CheckRecord, LatestCheck, Outcome};
 pub use collections::{Collection, CollectionContents, CollectionError};
 pub use identities::{Identity, IdentityKind};
@@ -254,6 +256,12 @@ impl Wallet {
     pub(super) fn write_transaction(&mut self) -> rusqlite::Result<Transaction<'_>> {
         self.conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+    }
+
+    /// Checkpoints this wallet on a thread of its own during a long run of
+    /// writes (see [`Checkpointer`]); `None` when that cannot start.
+    pub fn checkpoint_in_background(&self) -> Option<Checkpointer> {
+        Checkpointer::start(&self.path)
     }
 
     /// Where this wallet lives.

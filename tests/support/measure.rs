@@ -17,6 +17,13 @@ pub fn scale() -> usize {
         .max(1)
 }
 
+/// The `satchel` binary to measure: `SATCHEL_BENCH_BIN` when set (a build
+/// kept aside, to compare before and after in one sitting), else `built`,
+/// the one built with the bench.
+pub fn satchel_bin(built: &str) -> String {
+    std::env::var("SATCHEL_BENCH_BIN").unwrap_or_else(|_| built.to_owned())
+}
+
 /// Inserts an understood JSON badge straight through the wallet API,
 /// keyed by its id, with `original` as its file bytes.
 pub fn insert_json_badge(
@@ -45,30 +52,57 @@ pub fn insert_json_badge(
 
 /// Runs the `satchel` binary `bin` with `args`, its output discarded, and checks that it ran
 /// (exit status 0, or 1 when some item failed); returns wall seconds and
-/// the child's own peak RSS in MiB. The peak comes from GNU `time`, which
-/// forks the CLI from its own small process: a child forked straight from
-/// this bench would inherit the bench's high-water mark.
+/// the child's own peak RSS in MiB.
 pub fn run_cli(bin: &str, args: &[&str]) -> (f64, f64) {
+    let run = run_timed(bin, args);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "satchel {args:?} exited {}",
+        run.code
+    );
+    (run.secs, run.peak_mib)
+}
+
+/// One timed run of a program.
+#[derive(Debug)]
+pub struct TimedRun {
+    /// Wall seconds, from fork to exit.
+    pub secs: f64,
+    /// The child's own peak RSS, in MiB.
+    pub peak_mib: f64,
+    /// Its exit status (-1 when killed by a signal).
+    pub code: i32,
+    /// What it wrote on standard output.
+    pub stdout: Vec<u8>,
+}
+
+/// Runs `program` with `args` and measures it. The peak comes from GNU
+/// `time`, which forks the program from its own small process: a child
+/// forked straight from this bench would inherit the bench's high-water mark.
+pub fn run_timed(program: &str, args: &[&str]) -> TimedRun {
     let report = tempfile::NamedTempFile::new().expect("temp file");
     let start = Instant::now();
-    let status = Command::new("/usr/bin/time")
+    let output = Command::new("/usr/bin/time")
         .arg("-f")
         .arg("%M")
         .arg("-o")
         .arg(report.path())
-        .arg(bin)
+        .arg(program)
         .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run satchel under /usr/bin/time (Debian package `time`)");
+        .stdout(Stdio::piped())
+        .output()
+        .expect("run a program under /usr/bin/time (Debian package `time`)");
     let secs = start.elapsed().as_secs_f64();
-    let code = status.code().unwrap_or(-1);
-    assert!(code == 0 || code == 1, "satchel {args:?} exited {code}");
     let text = std::fs::read_to_string(report.path()).expect("time report");
     let kib: f64 = text
         .lines()
         .last()
         .and_then(|l| l.trim().parse().ok())
         .expect("peak RSS in KiB");
-    (secs, kib / 1024.0)
+    TimedRun {
+        secs,
+        peak_mib: kib / 1024.0,
+        code: output.status.code().unwrap_or(-1),
+        stdout: output.stdout,
+    }
 }

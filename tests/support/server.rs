@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -33,6 +33,7 @@ pub enum Route {
 pub struct Issuer {
     routes: Arc<Mutex<HashMap<String, Route>>>,
     hits: Arc<Mutex<Vec<String>>>,
+    in_flight: Arc<InFlight>,
     stop: Arc<AtomicBool>,
     port: u16,
     thread: Option<JoinHandle<()>>,
@@ -45,9 +46,11 @@ impl Issuer {
         let port = listener.local_addr().expect("local address").port();
         let routes: Arc<Mutex<HashMap<String, Route>>> = Arc::default();
         let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+        let in_flight: Arc<InFlight> = Arc::default();
         let stop: Arc<AtomicBool> = Arc::default();
         let thread = {
             let (routes, hits, stop) = (routes.clone(), hits.clone(), stop.clone());
+            let in_flight = in_flight.clone();
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -55,13 +58,15 @@ impl Issuer {
                     }
                     let Ok(stream) = stream else { continue };
                     let (routes, hits) = (routes.clone(), hits.clone());
-                    std::thread::spawn(move || serve(stream, &routes, &hits));
+                    let in_flight = in_flight.clone();
+                    std::thread::spawn(move || serve(stream, &routes, &hits, &in_flight));
                 }
             })
         };
         Issuer {
             routes,
             hits,
+            in_flight,
             stop,
             port,
             thread: Some(thread),
@@ -82,6 +87,11 @@ impl Issuer {
         self.route(path, Route::Json(value.to_string()));
     }
 
+    /// The most requests this server was answering at the same time.
+    pub fn peak_in_flight(&self) -> usize {
+        self.in_flight.peak.load(Ordering::SeqCst)
+    }
+
     /// How many requests reached `path`.
     pub fn hits(&self, path: &str) -> usize {
         self.hits
@@ -93,8 +103,27 @@ impl Issuer {
     }
 }
 
+/// Requests being answered, now and at most.
+#[derive(Debug, Default)]
+struct InFlight {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl InFlight {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+    }
+}
+
 /// Reads one request (request line, headers, any body) and answers it.
-fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, hits: &Mutex<Vec<String>>) {
+fn serve(
+    stream: TcpStream,
+    routes: &Mutex<HashMap<String, Route>>,
+    hits: &Mutex<Vec<String>>,
+    in_flight: &InFlight,
+) {
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -123,15 +152,18 @@ fn serve(stream: TcpStream, routes: &Mutex<HashMap<String, Route>>, hits: &Mutex
     let _ = reader.read_exact(&mut body);
     hits.lock().unwrap().push(path.clone());
     let route = routes.lock().unwrap().get(&path).cloned();
-    answer(stream, route);
+    in_flight.enter();
+    answer(stream, route, in_flight);
 }
 
-fn answer(mut stream: TcpStream, route: Option<Route>) {
+/// Answers a request counted in `in_flight`, and stops counting it just
+/// before the answer goes out (the client may then send its next one).
+fn answer(mut stream: TcpStream, route: Option<Route>, in_flight: &InFlight) {
     let (status, headers, body): (u16, Vec<(&str, String)>, Vec<u8>) = match route {
         None => (404, vec![], b"not found".to_vec()),
         Some(Route::Slow(delay, inner)) => {
             std::thread::sleep(delay);
-            return answer(stream, Some(*inner));
+            return answer(stream, Some(*inner), in_flight);
         }
         Some(Route::Json(body)) => (
             200,
@@ -151,6 +183,7 @@ fn answer(mut stream: TcpStream, route: Option<Route>) {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
+    in_flight.now.fetch_sub(1, Ordering::SeqCst);
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
     let _ = stream.flush();
