@@ -164,9 +164,7 @@ impl Wallet {
 
     /// Every badge, newest import first.
     pub fn list_badges(&self) -> Result<Vec<BadgeSummary>, WalletError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS}, {LATEST_CHECK_COLUMNS} FROM badge ORDER BY id DESC"
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&list_query())?;
         let rows = stmt.query_map([], |r| {
             let mut summary = summary_from_row(r)?;
             summary.status = latest_from_row(r, 9)?;
@@ -240,6 +238,12 @@ impl Wallet {
             .conn
             .query_row("SELECT count(*) FROM badge", [], |r| r.get(0))?)
     }
+}
+
+/// Every badge's summary and latest check, newest first: read from the
+/// `badge_summary` index alone, never from the rows that hold the originals.
+pub(super) fn list_query() -> String {
+    format!("SELECT {SUMMARY_COLUMNS}, {LATEST_CHECK_COLUMNS} FROM badge ORDER BY id DESC")
 }
 
 pub(super) const SUMMARY_COLUMNS: &str =

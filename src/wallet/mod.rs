@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_unsupported.sql"),
     include_str!("migrations/0007_credential_key.sql"),
     include_str!("migrations/0008_suspended_and_key_documents.sql"),
+    include_str!("migrations/0009_badge_summary.sql"),
 ];
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").

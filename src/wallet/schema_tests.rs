@@ -9,7 +9,7 @@ use super::{APPLICATION_ID, MIGRATIONS, Wallet};
 
 /// SHA-256 of each shipped migration. A migration that has reached a
 /// learner's wallet is never edited: change the schema with a new one.
-const PINNED: [&str; 8] = [
+const PINNED: [&str; 9] = [
     "fba2438181a018af7c20c29c7914378c7d09927038effe7cfef7e59b8e61c5da",
     "20bf4da4f2057c74e8716f591aff552f5aba000f557cfb84b4795976c8a497a5",
     "9161eed27f8b6098229775a097e3270369da75fda9cda49434e286a7dfbff89e",
@@ -18,6 +18,7 @@ const PINNED: [&str; 8] = [
     "506855ad8bfbf4552ab3cd5d86a058638dce604a1ba261f49b89a1b78646e6e6",
     "a2f51d63bb418a74556e20b23b4fce84334e0b262d6aaafc3770ee9bde285f8c",
     "4f52f292623aaa3b9b94bdd77d89f264f2a0fa297cd685ae65296e69a897a013",
+    "338a02b349510f7c9eaff096320ac64b91af85bea9d7ed12f48bcad384fe1444",
 ];
 
 #[test]
@@ -203,4 +204,30 @@ fn a_place_in_a_collection_is_held_by_one_badge() {
             "{wanted} in {indexes:?}"
         );
     }
+}
+
+#[test]
+fn the_list_reads_the_summary_index_and_never_the_originals() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = Wallet::open(&dir.path().join("w.sqlite3")).unwrap();
+    let plan: Vec<String> = wallet
+        .conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            super::badges::list_query()
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("COVERING INDEX badge_summary")),
+        "{plan:#?}"
+    );
+    assert!(
+        !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+        "the index gives the order: {plan:#?}"
+    );
 }
