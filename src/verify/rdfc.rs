@@ -1,4 +1,5 @@
-//! JSON-LD to canonical RDF, for the `eddsa-rdfc-2022` cryptosuite.
+//! JSON-LD to canonical RDF, for the RDFC cryptosuites (`eddsa-rdfc-2022`,
+//! `ecdsa-rdfc-2019`, `Ed25519Signature2020`, …).
 //!
 //! A document is expanded as JSON-LD 1.1 (`sophia_jsonld`, over the `json-ld`
 //! crate), turned into an RDF dataset and written as canonical N-Quads with
@@ -36,7 +37,7 @@ use super::proof::ProofError;
 
 /// The contexts Satchel ships, by the URL documents name them with (see
 /// `contexts/SOURCES.md`).
-const SHIPPED: [(&str, &str); 7] = [
+const SHIPPED: [(&str, &str); 11] = [
     (
         "https://www.w3.org/ns/credentials/v2",
         include_str!("contexts/credentials-v2.jsonld"),
@@ -56,6 +57,22 @@ const SHIPPED: [(&str, &str); 7] = [
     (
         "https://w3id.org/security/data-integrity/v2",
         include_str!("contexts/data-integrity-v2.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/suites/ed25519-2020/v1",
+        include_str!("contexts/ed25519-signature-2020-v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/multikey/v1",
+        include_str!("contexts/multikey-v1.jsonld"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+        include_str!("contexts/ob-v3p0-context-3.0.1.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        include_str!("contexts/ob-v3p0-extensions.json"),
     ),
     (
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
