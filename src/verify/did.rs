@@ -248,6 +248,41 @@ mod tests {
     }
 
     #[test]
+    fn did_keys_on_every_curve_and_did_jwks_are_known_offline() {
+        // The W3C vc-di-ecdsa vectors' keys.
+        for (key, kind) in [
+            ("zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP", "P-256"),
+            (
+                "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
+                "P-384",
+            ),
+        ] {
+            let found = key_in_reference(&format!("did:key:{key}#{key}"));
+            assert_eq!(found.unwrap().unwrap().kind(), kind);
+        }
+        let p384 = p384::ecdsa::SigningKey::from_slice(&[5; 48]).unwrap();
+        let jwk = p384::PublicKey::from(p384.verifying_key()).to_jwk_string();
+        let did = format!("did:jwk:{}", URL_SAFE_NO_PAD_INDIFFERENT.encode(&jwk));
+        assert_eq!(
+            key_in_reference(&format!("{did}#0")).unwrap(),
+            Ok(PublicKey::P384(*p384.verifying_key()))
+        );
+        let private = serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AA", "d": "AA"});
+        let leaked = format!(
+            "did:jwk:{}",
+            URL_SAFE_NO_PAD_INDIFFERENT.encode(private.to_string())
+        );
+        assert!(matches!(
+            key_in_reference(&leaked),
+            Some(Err(KeyError::Unsupported(_)))
+        ));
+        assert!(matches!(
+            key_in_reference("did:jwk:not-base64!#0"),
+            Some(Err(KeyError::Unreadable(_)))
+        ));
+    }
+
+    #[test]
     fn methods_are_found_by_id_or_fragment() {
         let doc = json!({"id": "did:web:x", "verificationMethod": [
             {"id": "did:web:x#k1", "publicKeyMultibase": "z1"},

@@ -134,9 +134,11 @@ impl Verifier<'_> {
             for (_, why) in unchecked {
                 r.caveat(format!("another of its proofs was not checked: {why}"));
             }
-        } else if let Some((suite, why)) = unchecked.into_iter().next() {
-            r.note("proof", suite);
-            return Err(r.halt(Outcome::Unsupported, why));
+        } else if let Some((suite, _)) = unchecked.first() {
+            // Not checked is not wrong; every proof's reason is told.
+            r.note("proof", *suite);
+            let why: Vec<String> = unchecked.into_iter().map(|(_, why)| why).collect();
+            return Err(r.halt(Outcome::Unsupported, why.join("; and ")));
         }
         self.vc_common(r, &doc, c).await
     }
