@@ -84,6 +84,15 @@ impl Verifier<'_> {
                 format!("the credential is not readable JSON: {e}"),
             )
         })?;
+        self.embedded_proofs(r, &doc).await?;
+        self.vc_common(r, &doc, c).await
+    }
+
+    /// Checks the embedded Data Integrity proofs of the credential `doc`
+    /// with its issuer's keys, resolved as for any badge (the key known
+    /// offline first, its owner looked up): at least one must check out.
+    /// Records what it found; halts when no proof holds.
+    pub(super) async fn embedded_proofs(&self, r: &mut Report, doc: &Value) -> Step<()> {
         let proofs = one_or_many(doc.get("proof"));
         if proofs.is_empty() {
             return Err(r.halt(
@@ -122,7 +131,7 @@ impl Verifier<'_> {
                 )
             })?;
             let proof_checks = |r: &mut Report, key: &PublicKey| {
-                let result = suite.verify(&doc, proof, key);
+                let result = suite.verify(doc, proof, key);
                 proof_checked(r, result, suite.name, method, &mut unchecked)
             };
             checked |= self
@@ -140,7 +149,7 @@ impl Verifier<'_> {
             let why: Vec<String> = unchecked.into_iter().map(|(_, why)| why).collect();
             return Err(r.halt(Outcome::Unsupported, why.join("; and ")));
         }
-        self.vc_common(r, &doc, c).await
+        Ok(())
     }
 
     /// Checks a signature made with the key `reference` names, then that the
