@@ -6,8 +6,11 @@
 //!    work), then the same with 50 ms added to every answer, where requests
 //!    in flight per host carry the rate;
 //! 2. 1,000 OB 3.0 VC-JWTs signed with Ed25519 by a `did:key`, checked with
-//!    no network at all: the cryptography alone;
-//! 3. both in one wallet.
+//!    no network at all, on both cores;
+//! 3. both in one wallet;
+//! 4. offline and pinned to one core (`taskset -c 0`), 1,000 self-contained
+//!    OB 3.0 credentials (issuer and key a `did:key`, no status list) for
+//!    each of `eddsa-rdfc-2022`, `eddsa-jcs-2022` and an EdDSA VC-JWT.
 //!
 //! Each prints badges per second and the process's peak memory, and the
 //! hosted runs the requests made and the most answered at once by one
@@ -16,17 +19,14 @@
 //! `SATCHEL_BENCH_BIN` measures another `satchel` binary than the one built
 //! with the bench.
 
-use satchel_test_support::{badges, measure, server};
+use satchel_test_support::{badges, measure, server, signing};
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use ed25519_dalek::Signer as _;
 use measure::run_cli;
-use satchel::credential::{self, Credential};
+use satchel::credential::Credential;
 use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
-use serde_json::{Value, json};
+use serde_json::Value;
 use server::{Issuer, Route};
 
 const EMAIL: &str = "bench@example.org";
@@ -46,7 +46,7 @@ fn main() {
         let mut w = new_wallet(&wallet);
         add_hosted(&mut w, &issuers, n / HOSTS);
         drop(w);
-        run(name, &wallet, n);
+        run(name, &wallet, n, false);
         let (requests, peak) = issuer_hits(&issuers, n / HOSTS);
         println!(
             "{name}_requests: {requests} for {n} badges on {HOSTS} hosts, at most {peak} at once on one host"
@@ -55,40 +55,53 @@ fn main() {
 
     let wallet = dir.path().join("verify_offline.sqlite3");
     let mut w = new_wallet(&wallet);
-    add_offline(&mut w, n);
+    add_signed(&mut w, Form::VcJwt, n);
     drop(w);
-    run("verify_offline", &wallet, n);
+    run("verify_offline", &wallet, n, false);
 
     let issuers: Vec<Issuer> = (0..HOSTS).map(|_| serve(n / HOSTS, None)).collect();
     let wallet = dir.path().join("verify_mixed.sqlite3");
     let mut w = new_wallet(&wallet);
     add_hosted(&mut w, &issuers, n / HOSTS);
-    add_offline(&mut w, n);
+    add_signed(&mut w, Form::VcJwt, n);
     drop(w);
-    run("verify_mixed", &wallet, 2 * n);
+    run("verify_mixed", &wallet, 2 * n, false);
+
+    for form in [Form::Rdfc, Form::Jcs, Form::VcJwt] {
+        let wallet = dir.path().join(format!("{}.sqlite3", form.name()));
+        let mut w = new_wallet(&wallet);
+        add_signed(&mut w, form, n);
+        drop(w);
+        run(form.name(), &wallet, n, true);
+    }
 }
 
-/// `satchel verify --all` on `wallet`, which holds `n` badges that all check out.
-fn run(name: &str, wallet: &std::path::Path, n: usize) {
+/// `satchel verify --all` on `wallet`, which holds `n` badges that all
+/// check out; on `one_core` only when asked.
+fn run(name: &str, wallet: &std::path::Path, n: usize, one_core: bool) {
     let wallet = wallet.to_str().expect("utf-8 path");
-    let (secs, peak) = run_cli(
-        &measure::satchel_bin(env!("CARGO_BIN_EXE_satchel")),
-        &[
-            "--wallet",
-            wallet,
-            "--allow-private-network",
-            "verify",
-            "--all",
-            "--json",
-        ],
-    );
+    let bin = measure::satchel_bin(env!("CARGO_BIN_EXE_satchel"));
+    let args = [
+        "--wallet",
+        wallet,
+        "--allow-private-network",
+        "verify",
+        "--all",
+        "--json",
+    ];
+    let (secs, peak) = if one_core {
+        run_cli("taskset", &[&["-c", "0", bin.as_str()][..], &args].concat())
+    } else {
+        run_cli(&bin, &args)
+    };
+    let cores = if one_core { ", one core" } else { "" };
     let failed = not_valid(wallet);
     assert!(
         failed.is_empty(),
         "every badge should check out: {failed:?}"
     );
     println!(
-        "{name}: {:.0} badges/s ({n} in {secs:.2} s), peak {peak:.1} MiB",
+        "{name}: {:.0} badges/s ({n} in {secs:.2} s{cores}), peak {peak:.1} MiB",
         n as f64 / secs
     );
 }
@@ -172,45 +185,44 @@ fn add_hosted(w: &mut Wallet, issuers: &[Issuer], n: usize) {
     }
 }
 
-/// Adds `n` OB 3.0 VC-JWTs signed with Ed25519 by a `did:key` issuer.
-fn add_offline(w: &mut Wallet, n: usize) {
-    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-    let mut multikey = vec![0xed, 0x01];
-    multikey.extend_from_slice(key.verifying_key().as_bytes());
-    let multikey = format!("z{}", bs58::encode(multikey).into_string());
-    let did = format!("did:key:{multikey}");
-    let header = json!({"alg": "EdDSA", "kid": format!("{did}#{multikey}")});
-    let b64 = |bytes: &[u8]| URL_SAFE_NO_PAD.encode(bytes);
+/// How a benchmark credential is signed.
+#[derive(Clone, Copy)]
+enum Form {
+    Rdfc,
+    Jcs,
+    VcJwt,
+}
+
+impl Form {
+    fn name(self) -> &'static str {
+        match self {
+            Form::Rdfc => "verify_offline_eddsa_rdfc_2022",
+            Form::Jcs => "verify_offline_eddsa_jcs_2022",
+            Form::VcJwt => "verify_offline_vc_jwt_eddsa",
+        }
+    }
+}
+
+/// Adds `n` OB 3.0 credentials issued by one `did:key` and signed as `form`.
+fn add_signed(w: &mut Wallet, form: Form, n: usize) {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
+    let (did, method) = signing::did_key(&key.verifying_key());
     for i in 0..n {
         let id = format!("urn:uuid:00000000-0000-4000-8000-{i:012}");
-        let mut vc = badges::ob3_credential(&id, &format!("Offline {i}"), "Bench Three", EMAIL);
+        let mut vc =
+            badges::ob3_credential(&id, &format!("Bench Skill {i}"), "Bench Academy", EMAIL);
         vc.as_object_mut().expect("object").remove("proof");
         vc["issuer"]["id"] = did.clone().into();
-        let nbf = chrono::DateTime::parse_from_rfc3339(vc["validFrom"].as_str().expect("date"))
-            .expect("date")
-            .timestamp();
-        let claims = json!({"iss": did, "jti": id, "nbf": nbf, "vc": vc});
-        let input = format!(
-            "{}.{}",
-            b64(header.to_string().as_bytes()),
-            b64(claims.to_string().as_bytes())
-        );
-        let jwt = format!("{input}.{}", b64(&key.sign(input.as_bytes()).to_bytes()));
-        let badge = NewBadge {
-            credential_key: format!("id:{id}"),
-            original: jwt.clone().into_bytes(),
-            media_type: "application/jose".into(),
-            payload_kind: "jws".into(),
-            resolved: Resolved {
-                credential: credential::parse(&jwt).expect("the VC-JWT parses"),
-                fetched: None,
-                details: Details::Complete,
-                details_error: None,
-            },
-            raw_text: jwt,
-            source: "bench".into(),
+        let text = match form {
+            Form::Rdfc => signing::with_proof(&key, &vc, &method, "eddsa-rdfc-2022").to_string(),
+            Form::Jcs => signing::with_proof(&key, &vc, &method, "eddsa-jcs-2022").to_string(),
+            Form::VcJwt => signing::eddsa_vc_jwt(&key, &method, &vc),
         };
-        w.insert_badge(&badge, Utc::now()).expect("insert");
+        let media = match form {
+            Form::VcJwt => "application/vc+jwt",
+            _ => "application/vc+ld+json",
+        };
+        measure::insert_json_badge(w, &id, &text, text.clone().into_bytes(), media);
     }
 }
 

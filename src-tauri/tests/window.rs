@@ -561,7 +561,7 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
         "Elsewhere Institute",
         support::LEARNER,
     );
-    foreign["proof"] = json!({"type": "Ed25519Signature2020", "proofPurpose": "assertionMethod",
+    foreign["proof"] = json!({"type": "BbsBlsSignature2020", "proofPurpose": "assertionMethod",
         "verificationMethod": "https://issuer.example/profile#key-1", "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueu"});
     // A badge issued to a hashed email that is not the learner's.
     let mut other = support::badges::embedded_assertion(
@@ -610,7 +610,7 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
     assert_eq!(detail["chip"], "Cannot be checked", "{detail}");
     assert_eq!(detail["check"], "Cannot be checked", "{detail}");
     let said = checked[0]["message"].as_str().unwrap();
-    assert!(said.contains("Ed25519Signature2020"), "{checked}");
+    assert!(said.contains("BbsBlsSignature2020"), "{checked}");
     // The core's sentence, standing alone with a capital.
     let sentence = format!("{}{}", said[..1].to_uppercase(), &said[1..]);
     assert_eq!(detail["message"], sentence, "{detail}");

@@ -1,7 +1,7 @@
 //! Finding the public key a proof or VC-JWT names.
 //!
-//! A key reference is a `did:key` (the key is in the identifier itself), a
-//! `did:web` (its DID document lives at `https://host/.well-known/did.json`
+//! A key reference is a `did:key` (Ed25519, P-256 or P-384) or a `did:jwk`
+//! (the key is in the identifier itself), a `did:web` (its DID document lives at `https://host/.well-known/did.json`
 //! or `https://host/path/did.json`), or an http(s) URL answering with a JWK,
 //! a JWK set, a verification method or a controller document. `did:web`
 //! always means https; only when the learner allowed private addresses does a
@@ -9,12 +9,14 @@
 //! http, which is how tests serve DID documents.
 //!
 //! Some keys are known without the network ([`key_in_reference`]): a
-//! `did:key`, and a key URL whose fragment is itself a multibase key
+//! `did:key` or `did:jwk`, and a key URL whose fragment is itself a multibase key
 //! (`https://issuer.example/issuers/1#z6Mk…`). A signature is checked with
 //! such a key first; the document is fetched only to learn who owns the key.
 
 use std::net::IpAddr;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT;
 use serde_json::{Value, json};
 
 use super::keys::{KeyError, PublicKey};
@@ -37,9 +39,9 @@ impl Verifier<'_> {
                 format!("the key {reference} the badge names cannot be used: {e}"),
             )
         };
-        let found = if let Some(multikey) = base.strip_prefix("did:key:") {
+        let found = if let Some(key) = key_in_did(base) {
             FoundKey {
-                key: PublicKey::from_multibase(multikey).map_err(|e| bad(r, e))?,
+                key: key.map_err(|e| bad(r, e))?,
                 controller: Some(base.to_owned()),
             }
         } else if base.starts_with("did:web:") {
@@ -87,7 +89,7 @@ impl Verifier<'_> {
             return Err(r.halt(
                 Outcome::Invalid,
                 format!(
-                    "the key {reference} is of a kind Satchel cannot resolve (did:key, did:web and https keys are supported)"
+                    "the key {reference} is of a kind Satchel cannot resolve (did:key, did:jwk, did:web and https keys are supported)"
                 ),
             ));
         };
@@ -100,19 +102,34 @@ impl Verifier<'_> {
 }
 
 /// The key a reference carries in itself, known without the network: the
-/// key of a `did:key`, or the multibase key (did:key form, `z6Mk…` for
+/// key of a `did:key` or `did:jwk`, or the multibase key (did:key form, `z6Mk…` for
 /// Ed25519) that is the fragment of an http(s) key URL. `None` when the key
 /// can only be fetched. A key found this way proves only that the content is
 /// unchanged since it was signed; who owns it is a separate question.
 pub(super) fn key_in_reference(reference: &str) -> Option<Result<PublicKey, KeyError>> {
     let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    if let Some(multikey) = base.strip_prefix("did:key:") {
-        return Some(PublicKey::from_multibase(multikey));
+    if let Some(key) = key_in_did(base) {
+        return Some(key);
     }
     let web = base.starts_with("https://") || base.starts_with("http://");
     // Any other fragment (`#key-1`) only names a key the document holds.
     web.then(|| PublicKey::from_multibase(fragment).ok().map(Ok))
         .flatten()
+}
+
+/// The key a `did:key` (a Multikey) or `did:jwk` (a base64url JWK) is made
+/// of; `None` for other DIDs.
+fn key_in_did(did: &str) -> Option<Result<PublicKey, KeyError>> {
+    if let Some(multikey) = did.strip_prefix("did:key:") {
+        return Some(PublicKey::from_multibase(multikey));
+    }
+    let encoded = did.strip_prefix("did:jwk:")?;
+    let jwk = URL_SAFE_NO_PAD_INDIFFERENT
+        .decode(encoded)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .ok_or_else(|| KeyError::Unreadable("the did:jwk is not a base64url JSON JWK".into()));
+    Some(jwk.and_then(|jwk| PublicKey::from_jwk(&jwk)))
 }
 
 /// The key in a verification method or JWK.
@@ -228,6 +245,41 @@ mod tests {
         assert_eq!(offline("https://vc.example/keys/1.json"), None);
         assert_eq!(offline(&format!("did:web:vc.example#{key}")), None);
         assert!(key_in_reference("did:key:zNotAKey").unwrap().is_err());
+    }
+
+    #[test]
+    fn did_keys_on_every_curve_and_did_jwks_are_known_offline() {
+        // The W3C vc-di-ecdsa vectors' keys.
+        for (key, kind) in [
+            ("zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP", "P-256"),
+            (
+                "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ",
+                "P-384",
+            ),
+        ] {
+            let found = key_in_reference(&format!("did:key:{key}#{key}"));
+            assert_eq!(found.unwrap().unwrap().kind(), kind);
+        }
+        let p384 = p384::ecdsa::SigningKey::from_slice(&[5; 48]).unwrap();
+        let jwk = p384::PublicKey::from(p384.verifying_key()).to_jwk_string();
+        let did = format!("did:jwk:{}", URL_SAFE_NO_PAD_INDIFFERENT.encode(&jwk));
+        assert_eq!(
+            key_in_reference(&format!("{did}#0")).unwrap(),
+            Ok(PublicKey::P384(*p384.verifying_key()))
+        );
+        let private = serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AA", "d": "AA"});
+        let leaked = format!(
+            "did:jwk:{}",
+            URL_SAFE_NO_PAD_INDIFFERENT.encode(private.to_string())
+        );
+        assert!(matches!(
+            key_in_reference(&leaked),
+            Some(Err(KeyError::Unsupported(_)))
+        ));
+        assert!(matches!(
+            key_in_reference("did:jwk:not-base64!#0"),
+            Some(Err(KeyError::Unreadable(_)))
+        ));
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! VC-JWT header, a key URL, a DID document), or as a multibase Multikey
 //! (`did:key`, Data Integrity verification methods). They are read into one
 //! [`PublicKey`] and used to check a compact JWS or raw signature. RSA comes
-//! from the `rsa` crate, P-256 ECDSA from `p256`, Ed25519 from
-//! `ed25519-dalek`; nothing here does I/O.
+//! from the `rsa` crate, P-256 and P-384 ECDSA from `p256` and `p384`,
+//! Ed25519 from `ed25519-dalek`; nothing here does I/O.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD_INDIFFERENT;
@@ -20,12 +20,14 @@ const MIN_RSA_BITS: usize = 2048;
 /// Multicodec prefixes (unsigned varints) of the key types a Multikey may hold.
 const ED25519_PUB: [u8; 2] = [0xed, 0x01];
 const P256_PUB: [u8; 2] = [0x80, 0x24];
+const P384_PUB: [u8; 2] = [0x81, 0x24];
 
 /// A public key Satchel can check signatures with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PublicKey {
     Rsa(rsa::RsaPublicKey),
     P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
 
@@ -39,7 +41,7 @@ pub enum KeyError {
     #[error("the key is not usable: {0}")]
     Unsupported(String),
     /// The signature names an algorithm Satchel does not check.
-    #[error("the signature algorithm {0:?} is not one Satchel checks (RS256, ES256, EdDSA)")]
+    #[error("the signature algorithm {0:?} is not one Satchel checks (RS256, ES256, ES384, EdDSA)")]
     Algorithm(String),
     /// The algorithm and the key do not belong together.
     #[error("the signature algorithm {alg} cannot be used with an {key} key")]
@@ -53,7 +55,7 @@ pub enum KeyError {
 }
 
 impl PublicKey {
-    /// Reads a PEM public key: SubjectPublicKeyInfo (RSA, P-256, Ed25519) or
+    /// Reads a PEM public key: SubjectPublicKeyInfo (RSA, P-256, P-384, Ed25519) or
     /// PKCS#1 `RSA PUBLIC KEY`.
     pub fn from_pem(pem: &str) -> Result<PublicKey, KeyError> {
         use rsa::pkcs8::DecodePublicKey as _;
@@ -66,15 +68,18 @@ impl PublicKey {
         if let Ok(k) = p256::ecdsa::VerifyingKey::from_public_key_pem(pem) {
             return Ok(PublicKey::P256(k));
         }
+        if let Ok(k) = p384::ecdsa::VerifyingKey::from_public_key_pem(pem) {
+            return Ok(PublicKey::P384(k));
+        }
         if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_pem(pem) {
             return Ok(PublicKey::Ed25519(k));
         }
         Err(KeyError::Unreadable(
-            "not a PEM RSA, P-256 or Ed25519 public key".into(),
+            "not a PEM RSA, P-256, P-384 or Ed25519 public key".into(),
         ))
     }
 
-    /// Reads a public JWK (`kty` RSA, EC P-256 or OKP Ed25519). A JWK that
+    /// Reads a public JWK (`kty` RSA, EC P-256 or P-384, or OKP Ed25519). A JWK that
     /// carries a private part (`d`) is refused: publishing it means anyone
     /// can sign with it.
     pub fn from_jwk(jwk: &Value) -> Result<PublicKey, KeyError> {
@@ -100,22 +105,32 @@ impl PublicKey {
                     .map_err(|e| KeyError::Unreadable(format!("JWK RSA key: {e}")))?;
                 PublicKey::rsa(key)
             }
-            ("EC", "P-256") => {
+            ("EC", crv @ ("P-256" | "P-384")) => {
                 // Only the public members: other members (`kid`, `use`) are not the key's.
-                let public = serde_json::json!({"kty": "EC", "crv": "P-256", "x": text("x"), "y": text("y")});
-                let key = p256::PublicKey::from_jwk_str(&public.to_string())
-                    .map_err(|e| KeyError::Unreadable(format!("JWK P-256 key: {e}")))?;
-                Ok(PublicKey::P256(key.into()))
+                let public =
+                    serde_json::json!({"kty": "EC", "crv": crv, "x": text("x"), "y": text("y")})
+                        .to_string();
+                let unreadable = |e: p256::elliptic_curve::Error| {
+                    KeyError::Unreadable(format!("JWK {crv} key: {e}"))
+                };
+                if crv == "P-256" {
+                    let key = p256::PublicKey::from_jwk_str(&public).map_err(unreadable)?;
+                    Ok(PublicKey::P256(key.into()))
+                } else {
+                    let key = p384::PublicKey::from_jwk_str(&public).map_err(unreadable)?;
+                    Ok(PublicKey::P384(key.into()))
+                }
             }
             ("OKP", "Ed25519") => PublicKey::ed25519(&bytes("x")?),
             (kty, crv) => Err(KeyError::Unsupported(format!(
-                "JWK kty {kty:?} crv {crv:?} (RSA, EC P-256 and OKP Ed25519 are supported)"
+                "JWK kty {kty:?} crv {crv:?} (RSA, EC P-256 and P-384, and OKP Ed25519 are supported)"
             ))),
         }
     }
 
     /// Reads a Multikey: multibase base58btc (`z…`) of a multicodec-tagged
-    /// Ed25519 or compressed P-256 key, as in `did:key` and `publicKeyMultibase`.
+    /// Ed25519 key or compressed P-256 or P-384 key, as in `did:key` and
+    /// `publicKeyMultibase`.
     pub fn from_multibase(text: &str) -> Result<PublicKey, KeyError> {
         let encoded = text.strip_prefix('z').ok_or_else(|| {
             KeyError::Unsupported("only base58btc (`z…`) multibase keys are supported".into())
@@ -128,8 +143,11 @@ impl PublicKey {
             Some((tag, key)) if tag == P256_PUB => p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
                 .map(PublicKey::P256)
                 .map_err(|e| KeyError::Unreadable(format!("P-256 key: {e}"))),
+            Some((tag, key)) if tag == P384_PUB => p384::ecdsa::VerifyingKey::from_sec1_bytes(key)
+                .map(PublicKey::P384)
+                .map_err(|e| KeyError::Unreadable(format!("P-384 key: {e}"))),
             _ => Err(KeyError::Unsupported(
-                "the multikey is neither Ed25519 nor P-256".into(),
+                "the multikey is not an Ed25519, P-256 or P-384 key".into(),
             )),
         }
     }
@@ -153,11 +171,12 @@ impl PublicKey {
             .map_err(|e| KeyError::Unreadable(format!("Ed25519 key: {e}")))
     }
 
-    /// `RSA`, `P-256` or `Ed25519`.
+    /// `RSA`, `P-256`, `P-384` or `Ed25519`.
     pub fn kind(&self) -> &'static str {
         match self {
             PublicKey::Rsa(_) => "RSA",
             PublicKey::P256(_) => "P-256",
+            PublicKey::P384(_) => "P-384",
             PublicKey::Ed25519(_) => "Ed25519",
         }
     }
@@ -194,13 +213,22 @@ impl PublicKey {
                 key.verify(message, &sig)
                     .map_err(|_| KeyError::BadSignature)
             }
+            ("ES384", PublicKey::P384(key)) => {
+                use p384::ecdsa::signature::Verifier as _;
+                let sig = p384::ecdsa::Signature::from_slice(signature)
+                    .map_err(|_| KeyError::BadSignature)?;
+                key.verify(message, &sig)
+                    .map_err(|_| KeyError::BadSignature)
+            }
             ("EdDSA" | "Ed25519", PublicKey::Ed25519(key)) => {
                 let sig = ed25519_dalek::Signature::from_slice(signature)
                     .map_err(|_| KeyError::BadSignature)?;
                 key.verify_strict(message, &sig)
                     .map_err(|_| KeyError::BadSignature)
             }
-            ("RS256" | "RS384" | "RS512" | "ES256" | "EdDSA" | "Ed25519", _) => Err(mismatch()),
+            ("RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "EdDSA" | "Ed25519", _) => {
+                Err(mismatch())
+            }
             (other, _) => Err(KeyError::Algorithm(other.to_owned())),
         }
     }

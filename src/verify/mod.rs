@@ -25,6 +25,7 @@ mod proof;
 mod rdfc;
 mod recipient;
 mod report;
+mod sd;
 mod status;
 mod vc;
 
@@ -38,7 +39,7 @@ use serde_json::Value;
 
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
-pub use proof::{ProofError, verify_eddsa_jcs, verify_eddsa_rdfc};
+pub use proof::{Named, ProofError, SUITES, Suite, verify_proof};
 pub use rdfc::canonical_nquads;
 pub use recipient::IssuedTo;
 

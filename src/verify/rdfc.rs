@@ -1,4 +1,5 @@
-//! JSON-LD to canonical RDF, for the `eddsa-rdfc-2022` cryptosuite.
+//! JSON-LD to canonical RDF, for the RDFC cryptosuites (`eddsa-rdfc-2022`,
+//! `ecdsa-rdfc-2019`, `Ed25519Signature2020`, …).
 //!
 //! A document is expanded as JSON-LD 1.1 (`sophia_jsonld`, over the `json-ld`
 //! crate), turned into an RDF dataset and written as canonical N-Quads with
@@ -14,14 +15,14 @@
 //! as written.
 //!
 //! Hostile documents are bounded: at most [`MAX_DEPTH`] levels of nesting,
-//! expanded on a thread with a stack of its own; at most
+//! expanded on a worker thread with a large stack (kept for the process); at most
 //! [`MAX_CONTEXT_LOADS`] context loads; and at most [`HASH_BUDGET`] hashes
 //! for RDFC-1.0, which is exponential on poisoned graphs.
 
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock, mpsc};
 
 use serde_json::Value;
 use sophia_api::quad::Spog;
@@ -36,7 +37,7 @@ use super::proof::ProofError;
 
 /// The contexts Satchel ships, by the URL documents name them with (see
 /// `contexts/SOURCES.md`).
-const SHIPPED: [(&str, &str); 7] = [
+const SHIPPED: [(&str, &str); 11] = [
     (
         "https://www.w3.org/ns/credentials/v2",
         include_str!("contexts/credentials-v2.jsonld"),
@@ -56,6 +57,22 @@ const SHIPPED: [(&str, &str); 7] = [
     (
         "https://w3id.org/security/data-integrity/v2",
         include_str!("contexts/data-integrity-v2.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/suites/ed25519-2020/v1",
+        include_str!("contexts/ed25519-signature-2020-v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/multikey/v1",
+        include_str!("contexts/multikey-v1.jsonld"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+        include_str!("contexts/ob-v3p0-context-3.0.1.json"),
+    ),
+    (
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        include_str!("contexts/ob-v3p0-extensions.json"),
     ),
     (
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
@@ -96,27 +113,72 @@ pub fn canonical_nquads(document: &Value) -> Result<String, ProofError> {
         )));
     }
     let internal = |what: &str| ProofError::JsonLd(format!("Satchel could not {what}"));
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("json-ld".into())
-            .stack_size(EXPANSION_STACK)
-            .spawn_scoped(scope, || canonicalize(document))
-            .map_err(|_| internal("start reading it"))?
-            .join()
-            .map_err(|stopped| {
-                if stopped.is::<TooComplex>() {
-                    ProofError::JsonLd(format!(
-                        "its RDF graph needs more than {HASH_BUDGET} hashes to canonicalize"
-                    ))
-                } else {
-                    internal("finish reading it")
-                }
-            })?
+    let text = document.to_string();
+    let (reply, answer) = mpsc::channel();
+    let job: Job = Box::new(move || {
+        let result = std::panic::catch_unwind(|| canonicalize(&text));
+        // The caller waits for the answer; it is gone only if it stopped.
+        let _ = reply.send(result);
+    });
+    workers()
+        .lock()
+        .map_err(|_| internal("start reading it"))?
+        .send(job)
+        .map_err(|_| internal("start reading it"))?;
+    answer
+        .recv()
+        .map_err(|_| internal("finish reading it"))?
+        .map_err(|stopped| {
+            if stopped.is::<TooComplex>() {
+                ProofError::JsonLd(format!(
+                    "its RDF graph needs more than {HASH_BUDGET} hashes to canonicalize"
+                ))
+            } else {
+                internal("finish reading it")
+            }
+        })?
+}
+
+/// One canonicalization, run by a worker.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the canonicalization workers: threads with a stack of
+/// [`EXPANSION_STACK`], one per core, started on first use and kept. A
+/// thread per canonicalization cost more than the canonicalization of a
+/// small credential (a fresh stack and malloc arena each time, all page
+/// faults).
+fn workers() -> &'static Mutex<mpsc::Sender<Job>> {
+    static QUEUE: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (queue, jobs) = mpsc::channel::<Job>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        let count = std::thread::available_parallelism().map_or(1, |n| n.get());
+        for _ in 0..count {
+            let jobs = Arc::clone(&jobs);
+            // A worker that cannot start leaves the others (or none: then
+            // every canonicalization answers that it could not start).
+            let _ = std::thread::Builder::new()
+                .name("json-ld".into())
+                .stack_size(EXPANSION_STACK)
+                .spawn(move || {
+                    loop {
+                        let job = match jobs.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+        }
+        Mutex::new(queue)
     })
 }
 
-/// [`canonical_nquads`], on the current thread.
-fn canonicalize(document: &Value) -> Result<String, ProofError> {
+/// [`canonical_nquads`] of the JSON `text`, on the current thread.
+fn canonicalize(text: &str) -> Result<String, ProofError> {
     let loads = Arc::new(Loads::default());
     let options = JsonLdOptions::new()
         .with_expansion_policy(Policy::Strictest)
@@ -132,7 +194,7 @@ fn canonicalize(document: &Value) -> Result<String, ProofError> {
         });
     let parser = JsonLdParser::new_with_options(options);
     // The loader answers at once from memory, so the future never waits.
-    let quads = futures_executor::block_on(parser.async_parse_str(&document.to_string()))
+    let quads = futures_executor::block_on(parser.async_parse_str(text))
         .collect_quads::<HashSet<Spog<SimpleTerm<'static>>>>()
         .map_err(|e| {
             if let Some(url) = loads.missing.get() {

@@ -3,13 +3,16 @@
 //! A VC-JWT is checked with the key its header names (`kid`: a DID URL or a
 //! key URL; or an embedded public `jwk`), and its claims `iss`, `jti`, `sub`,
 //! `nbf` and `exp` must agree with the credential. An embedded proof must be
-//! `eddsa-jcs-2022` or `eddsa-rdfc-2022` by a key that belongs to the issuer.
+//! of one of the Data Integrity suites of [`super::proof::SUITES`] by a key
+//! that belongs to the issuer.
 //! When the key is known without the network (a `did:key`, a `jwk`, a key
 //! URL whose fragment is the key), the signature is checked before anything
 //! is fetched, so a changed credential is `bad_signature` offline too; an
 //! intact one whose key owner cannot be looked up is `unreachable` and says
-//! that its signature is intact. A key document that cannot be fetched now
-//! is read from the copy an earlier check kept, if any (`kept`).
+//! that its signature is intact (its dates are still checked: an intact
+//! credential whose end date has passed is `expired`). A key document that
+//! cannot be fetched now is read from the copy an earlier check kept, if any
+//! (`kept`).
 //! A proof Satchel cannot check (another suite, or an rdfc proof over a
 //! JSON-LD context it does not ship) proves nothing either way: when no
 //! other proof checks out the outcome is `unsupported`, with what could not
@@ -22,9 +25,7 @@ use serde_json::Value;
 use super::did::{FoundKey, key_in_reference};
 use super::hosted::check_signature;
 use super::keys::{CompactJws, PublicKey};
-use super::proof::{
-    EDDSA_JCS_2022, EDDSA_RDFC_2022, ProofError, verify_eddsa_jcs, verify_eddsa_rdfc,
-};
+use super::proof::{Named, ProofError, Suite};
 use super::report::{Halt, Report, Step};
 use super::{Outcome, Verifier, check_dates, id_of, one_or_many};
 use crate::credential::Credential;
@@ -32,7 +33,7 @@ use crate::credential::Credential;
 /// What a learner is told about a proof type this version cannot check.
 fn cannot_check(kind: &str) -> String {
     format!(
-        "this proof type ({kind}) cannot be checked by this version of Satchel yet, so the badge is not confirmed; a later version may, or ask the issuer for a VC-JWT, eddsa-jcs-2022 or eddsa-rdfc-2022 copy"
+        "this proof type ({kind}) cannot be checked by this version of Satchel yet, so the badge is not confirmed; a later version may, or ask the issuer for a VC-JWT, eddsa-rdfc-2022 or ecdsa-rdfc-2019 copy"
     )
 }
 
@@ -102,8 +103,10 @@ impl Verifier<'_> {
         .map(drop)
     }
 
-    /// Checks the embedded Data Integrity proofs of `doc` (a credential):
-    /// one must check out with a key of its issuer.
+    /// Checks the embedded Data Integrity proofs of the credential `doc`
+    /// with its issuer's keys, resolved as for any badge (the key known
+    /// offline first, its owner looked up): at least one must check out.
+    /// Records what it found; halts when no proof holds.
     pub(super) async fn embedded_proofs(&self, r: &mut Report, doc: &Value) -> Step<()> {
         let proofs = one_or_many(doc.get("proof"));
         if proofs.is_empty() {
@@ -117,17 +120,17 @@ impl Verifier<'_> {
         let mut unchecked: Vec<(&str, String)> = Vec::new();
         let mut checked = false;
         for proof in proofs {
-            let suite = proof
-                .get("cryptosuite")
-                .or_else(|| proof.get("type"))
-                .and_then(Value::as_str)
-                .unwrap_or("unnamed");
-            let verify = match suite {
-                EDDSA_JCS_2022 => verify_eddsa_jcs,
-                EDDSA_RDFC_2022 => verify_eddsa_rdfc,
-                _ => {
-                    unchecked.push((suite, cannot_check(suite)));
+            let suite = match Suite::of(proof) {
+                Ok(Named::Known(suite)) => suite,
+                Ok(Named::Unknown(name)) => {
+                    unchecked.push((name, cannot_check(name)));
                     continue;
+                }
+                Err(e) => {
+                    return Err(r.halt(
+                        Outcome::Invalid,
+                        format!("the credential's proof cannot be checked: {e}"),
+                    ));
                 }
             };
             if proof.get("proofPurpose").and_then(Value::as_str) != Some("assertionMethod") {
@@ -143,7 +146,8 @@ impl Verifier<'_> {
                 )
             })?;
             let proof_checks = |r: &mut Report, key: &PublicKey| {
-                proof_checked(r, verify(doc, proof, key), suite, method, &mut unchecked)
+                let result = suite.verify(doc, proof, key);
+                proof_checked(r, result, suite.name, method, &mut unchecked)
             };
             checked |= self
                 .signed_with_issuer_key(r, method, issuer, proof_checks)
@@ -157,9 +161,11 @@ impl Verifier<'_> {
                     format!("another of its proofs was not checked: {why}"),
                 );
             }
-        } else if let Some((suite, why)) = unchecked.into_iter().next() {
-            r.note("proof", suite);
-            return Err(r.halt(Outcome::Unsupported, why));
+        } else if let Some((suite, _)) = unchecked.first() {
+            // Not checked is not wrong; every proof's reason is told.
+            r.note("proof", *suite);
+            let why: Vec<String> = unchecked.into_iter().map(|(_, why)| why).collect();
+            return Err(r.halt(Outcome::Unsupported, why.join("; and ")));
         }
         Ok(())
     }
@@ -196,12 +202,14 @@ impl Verifier<'_> {
         }
         match self.issuer_key(r, reference, issuer, Some(&key)).await {
             Ok(_) => {}
-            Err(halt @ Halt(Outcome::Unreachable)) => {
+            Err(Halt(Outcome::Unreachable)) => {
                 r.caveat(format!(
                     "the signature itself is intact: the content has not changed since it was signed with the key {reference}; what could not be confirmed is that this key belongs to {}, so check again when the issuer's site can be reached",
                     issuer.map_or("the issuer".to_owned(), |i| format!("the issuer {i}"))
                 ));
-                return Err(halt);
+                // The unreachable owner is recorded; what the intact content
+                // itself proves (an end date that has passed) is still told.
+                return Ok(true);
             }
             Err(halt) => return Err(halt),
         }

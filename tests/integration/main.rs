@@ -2,7 +2,7 @@
 //! wallet and real HTTP issuers on 127.0.0.1.
 
 use satchel_test_support::backpacks as fake_backpacks;
-use satchel_test_support::{badges, images, server};
+use satchel_test_support::{badges, images, server, signing};
 
 mod architecture;
 mod archives;

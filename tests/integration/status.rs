@@ -7,11 +7,11 @@
 use serde_json::{Value, json};
 
 use crate::server::{Issuer, Route};
+use crate::signing;
 use crate::util::Sandbox;
 use crate::verify::{
     ANN, Alg, INTACT, add_identity, assert_outcome, did_key, did_key_method,
-    import_and_verify_text, imported_id, multikey, multikey_of, ob3, tampered, vc_jwt,
-    with_jcs_proof,
+    import_and_verify_text, imported_id, multikey, ob3, tampered, vc_jwt, with_jcs_proof,
 };
 
 /// A W3C Bitstring Status List test-suite file, unmodified.
@@ -134,7 +134,7 @@ fn a_status_list_is_believed_only_when_it_checks_out() {
     let issuer = Issuer::start();
     let kind = "BitstringStatusListCredential";
     let stranger = ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key();
-    let stranger_did = format!("did:key:{}", multikey_of(&stranger));
+    let stranger_did = format!("did:key:{}", signing::multikey(&stranger));
 
     let mut cases: Vec<(&str, Value, &str, &str)> = vec![(
         "/w3c",
@@ -177,13 +177,13 @@ fn a_status_list_is_believed_only_when_it_checks_out() {
         "is not a BitstringStatusListCredential",
     ));
     let mut unknown_proof = list_from("single-purpose-ok.jsonld", kind);
-    unknown_proof["proof"] = json!({"type": "Ed25519Signature2020", "proofPurpose": "assertionMethod",
+    unknown_proof["proof"] = json!({"type": "BbsBlsSignature2020", "proofPurpose": "assertionMethod",
         "verificationMethod": did_key_method(), "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk"});
     cases.push((
         "/unknown-proof",
         unknown_proof,
         "unsupported",
-        "Ed25519Signature2020",
+        "BbsBlsSignature2020",
     ));
     let key_url = issuer.url("/keys/list.json");
     issuer.route("/keys/list.json", Route::Status(503));
@@ -320,7 +320,7 @@ fn a_badge_with_several_problems_lists_them_all_and_the_most_serious_decides() {
     // out decides, and the other is listed without deciding.
     let credential = ob3(&did_key(), "urn:uuid:59", ANN, "2024-01-01T00:00:00Z", None);
     let mut both = with_jcs_proof(&credential, &did_key_method());
-    let foreign = json!({"type": "Ed25519Signature2020", "proofPurpose": "assertionMethod",
+    let foreign = json!({"type": "BbsBlsSignature2020", "proofPurpose": "assertionMethod",
         "verificationMethod": did_key_method(), "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk"});
     both["proof"] = json!([foreign, both["proof"].clone()]);
     let sb = Sandbox::new();

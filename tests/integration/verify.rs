@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::badges;
 use crate::server::{Issuer, Route};
+use crate::signing;
 use crate::util::{Sandbox, hosted_issuer, third_party};
 
 pub(crate) const ANN: &str = "ann@example.org";
@@ -107,16 +108,9 @@ impl Alg {
     }
 }
 
-/// An Ed25519 public key as a multibase Multikey (`z6Mk…`).
-pub(crate) fn multikey_of(key: &ed25519_dalek::VerifyingKey) -> String {
-    let mut bytes = vec![0xed, 0x01];
-    bytes.extend_from_slice(key.as_bytes());
-    format!("z{}", bs58::encode(bytes).into_string())
-}
-
 /// The tests' Ed25519 key as a Multikey.
 pub(crate) fn multikey() -> String {
-    multikey_of(&keys().ed.verifying_key())
+    signing::multikey(&keys().ed.verifying_key())
 }
 
 /// The tests' Ed25519 key as a `did:key`.
@@ -133,12 +127,7 @@ pub(crate) fn did_key_method() -> String {
 pub(crate) fn compact(alg: Alg, header: Value, payload: &Value) -> String {
     let mut header = header;
     header["alg"] = alg.name().into();
-    let input = format!(
-        "{}.{}",
-        b64(header.to_string().as_bytes()),
-        b64(payload.to_string().as_bytes())
-    );
-    format!("{input}.{}", b64(&alg.sign(input.as_bytes())))
+    signing::compact_jws(&header, payload, |input| alg.sign(input))
 }
 
 /// The same JWS with its payload changed and the old signature kept.
@@ -676,17 +665,7 @@ pub(crate) fn ob3(
 
 /// A VC-JWT of `vc` with the JWT claims that must agree with it.
 pub(crate) fn vc_jwt(alg: Alg, header: Value, vc: &Value) -> String {
-    let seconds = |k: &str| {
-        vc[k]
-            .as_str()
-            .map(|d| chrono::DateTime::parse_from_rfc3339(d).unwrap().timestamp())
-    };
-    let mut claims =
-        json!({"iss": vc["issuer"]["id"], "jti": vc["id"], "nbf": seconds("validFrom"), "vc": vc});
-    if let Some(exp) = seconds("validUntil") {
-        claims["exp"] = exp.into();
-    }
-    compact(alg, header, &claims)
+    compact(alg, header, &signing::jwt_claims(vc))
 }
 
 pub(crate) fn import_and_verify_text(sb: &Sandbox, name: &str, text: &str) -> (Value, i32) {
@@ -832,45 +811,15 @@ fn vc_jwt_failures_bad_signature_claims_dates_and_foreign_keys() {
     }
 }
 
-/// Adds a Data Integrity proof of `suite` by the tests' Ed25519 key, named
-/// as `method`, to `vc`; `canonical` gives the suite's canonical forms of the
-/// proof options and of the credential.
-fn with_proof(
-    vc: &Value,
-    method: &str,
-    suite: &str,
-    canonical: impl Fn(&Value, &Value) -> (Vec<u8>, Vec<u8>),
-) -> Value {
-    let mut proof = json!({"type": "DataIntegrityProof", "cryptosuite": suite,
-        "created": "2024-01-01T00:00:00Z", "proofPurpose": "assertionMethod",
-        "verificationMethod": method});
-    // The proof configuration carries the credential's contexts (both suites).
-    let mut config = proof.clone();
-    config["@context"] = vc["@context"].clone();
-    let (options, document) = canonical(&config, vc);
-    let mut data = Sha256::digest(options).to_vec();
-    data.extend_from_slice(&Sha256::digest(document));
-    proof["proofValue"] = format!("z{}", bs58::encode(Alg::EdDsa.sign(&data)).into_string()).into();
-    let mut signed = vc.clone();
-    signed["proof"] = proof;
-    signed
-}
-
 /// Adds an `eddsa-jcs-2022` proof by the tests' key, named as `method`, to `vc`.
 pub(crate) fn with_jcs_proof(vc: &Value, method: &str) -> Value {
-    let jcs = |v: &Value| serde_json_canonicalizer::to_vec(v).unwrap();
-    with_proof(vc, method, "eddsa-jcs-2022", |options, vc| {
-        (jcs(options), jcs(vc))
-    })
+    signing::with_proof(&keys().ed, vc, method, "eddsa-jcs-2022")
 }
 
 /// Adds an `eddsa-rdfc-2022` proof by the tests' key, named as `method`, to
 /// `vc`, over the RDFC-1.0 N-Quads the verifier computes.
 fn with_rdfc_proof(vc: &Value, method: &str) -> Value {
-    let nquads = |v: &Value| satchel::verify::canonical_nquads(v).unwrap().into_bytes();
-    with_proof(vc, method, "eddsa-rdfc-2022", |options, vc| {
-        (nquads(options), nquads(vc))
-    })
+    signing::with_proof(&keys().ed, vc, method, "eddsa-rdfc-2022")
 }
 
 /// Signs an OB 3.0 credential with `sign`, checks that it verifies with
@@ -939,8 +888,10 @@ fn embedded_eddsa_rdfc_proofs_verify_and_unproven_credentials_are_never_valid() 
 fn a_proof_type_satchel_cannot_check_is_unsupported_unless_another_proof_decides() {
     let did = did_key();
     let credential = ob3(&did, "urn:uuid:23", ANN, "2024-01-01T00:00:00Z", None);
+    // BBS selective disclosure: a real suite Satchel does not check.
     let foreign_proof = json!({
-        "type": "Ed25519Signature2020",
+        "type": "DataIntegrityProof",
+        "cryptosuite": "bbs-2023",
         "proofPurpose": "assertionMethod",
         "verificationMethod": format!("{did}#key-1"),
         "proofValue": "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk"
@@ -953,13 +904,10 @@ fn a_proof_type_satchel_cannot_check_is_unsupported_unless_another_proof_decides
     assert_outcome(&result, "unsupported");
     assert_eq!(code, 1, "not confirmed, so not a success");
     assert!(
-        result["message"]
-            .as_str()
-            .unwrap()
-            .contains("Ed25519Signature2020"),
+        result["message"].as_str().unwrap().contains("bbs-2023"),
         "{result}"
     );
-    assert_eq!(result["evidence"]["proof"], "Ed25519Signature2020");
+    assert_eq!(result["evidence"]["proof"], "bbs-2023");
 
     // A second proof that checks out decides; the first is only mentioned.
     let signed = with_jcs_proof(&credential, &did_key_method());
@@ -1069,7 +1017,7 @@ fn a_key_named_in_its_url_fragment_checks_the_content_first_even_when_the_issuer
 #[test]
 fn a_url_fragment_key_the_issuer_does_not_list_as_that_key_is_invalid() {
     let issuer = Issuer::start();
-    let other = multikey_of(&ed25519_dalek::SigningKey::from_bytes(&[9; 32]).verifying_key());
+    let other = signing::multikey(&ed25519_dalek::SigningKey::from_bytes(&[9; 32]).verifying_key());
     // The issuer lists another key: a stranger put their own key in the fragment.
     let stranger = profile_listing(&issuer, "/issuers/2", &other, &other);
     // The issuer lists the fragment's name with other key material.
@@ -1165,6 +1113,91 @@ fn credential_status_lists_revoke_or_clear_ob3_badges() {
 }
 
 // ---------------------------------------------------------------- third-party data
+
+/// Every published signed credential committed under `tests/fixtures`
+/// (W3C cryptosuite vectors, the 1EdTech validator's OB 3.0 fixtures), with
+/// the outcome Satchel gives it offline and words its sentence must hold;
+/// each that can be checked comes out `bad_signature` once its content is
+/// changed.
+#[test]
+fn every_published_signed_credential_gets_its_outcome_and_a_changed_one_is_a_bad_signature() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let not_the_issuers = "does not belong to the credential's issuer";
+    let cases = [
+        // Key documents at vc.example / example.com cannot be fetched here;
+        // the key is the fragment of the key's URL, so the content is checked.
+        (
+            "vc-di-eddsa/Ed25519Signature2020/signedEdSig.json",
+            "unreachable",
+            INTACT,
+        ),
+        (
+            "vc-di-ecdsa/ecdsa-jcs-2019-p256/signedJCSECDSAP256.json",
+            "unreachable",
+            INTACT,
+        ),
+        (
+            "vc-di-ecdsa/ecdsa-jcs-2019-p384/signedJCSECDSAP384.json",
+            "unreachable",
+            INTACT,
+        ),
+        (
+            "ob30-validator/simple-eddsa-2022.json",
+            "unreachable",
+            INTACT,
+        ),
+        // Signed by a did:key that is not the issuer: anyone could have.
+        (
+            "ob30-validator/simple-did-key-method.json",
+            "invalid",
+            not_the_issuers,
+        ),
+        (
+            "vc-di-ecdsa/ecdsa-sd-2023/derivedRevealDocument.json",
+            "invalid",
+            not_the_issuers,
+        ),
+        // The validator's negative fixtures.
+        (
+            "ob30-validator/simple-err-proof-value.json",
+            "bad_signature",
+            "was changed after it was signed",
+        ),
+        (
+            "ob30-validator/simple-err-expired.json",
+            "expired",
+            "expired on 2010-01-01",
+        ),
+        (
+            "ob30-validator/simple-multiple-proofs.json",
+            "unsupported",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context.json, which Satchel does not ship",
+        ),
+    ];
+    for (name, outcome, says) in cases {
+        let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
+        let sb = Sandbox::new();
+        let (result, _) = import_and_verify_text(&sb, "c.json", &text);
+        assert_outcome(&result, outcome);
+        let message = result["message"].as_str().unwrap();
+        assert!(message.contains(says), "{name}: {message}");
+
+        // One signed value changed (the selectively disclosed one has no name).
+        let mut changed: Value = serde_json::from_str(&text).unwrap();
+        match changed.get_mut("name") {
+            Some(name) => *name = "Changed".into(),
+            None => changed["credentialSubject"]["sailNumber"] = "Mars202".into(),
+        }
+        let sb = Sandbox::new();
+        let (result, _) = import_and_verify_text(&sb, "c.json", &changed.to_string());
+        // What could not be checked stays so, changed or not.
+        let changed_outcome = match outcome {
+            "unsupported" => "unsupported",
+            _ => "bad_signature",
+        };
+        assert_outcome(&result, changed_outcome);
+    }
+}
 
 #[test]
 fn the_w3c_vectors_and_1edtech_hosted_fixtures_point_at_unreachable_hosts() {

@@ -10,4 +10,5 @@ pub mod desktop;
 pub mod images;
 pub mod measure;
 pub mod server;
+pub mod signing;
 pub mod webdriver;
