@@ -3,12 +3,14 @@
 //! This crate owns only the window: [`commands`] adapts the core to IPC,
 //! [`protocol`] serves badge images from the wallet, [`state`] holds the
 //! wallet connection and HTTP client, and [`error`] carries `{code, message}`
-//! errors. The UI itself is plain HTML, ES modules and CSS in `ui/`.
+//! errors; [`opened`] takes badges handed over from outside (the command
+//! line, a second start). The UI itself is plain HTML, ES modules and CSS in `ui/`.
 //! [`app`] wires everything that does not need a real window (so the command
 //! tests can use Tauri's mock runtime); [`run`] adds the plugins and starts it.
 
 pub mod commands;
 pub mod error;
+pub mod opened;
 pub mod protocol;
 pub mod state;
 
@@ -40,6 +42,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::export_badge,
             commands::import_paths,
             commands::import_text,
+            commands::take_opened_files,
             commands::list_identities,
             commands::add_identity,
             commands::remove_identity,
@@ -73,7 +76,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
 /// Opens the wallet the environment names and runs the window until it closes.
 pub fn run() -> Result<(), RunError> {
     let desktop = Desktop::from_env()?;
+    desktop.open_later(opened::from_command_line());
+    let single_instance = opened::single_instance(desktop.path());
     app(tauri::Builder::default(), desktop)
+        .plugin(single_instance)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
