@@ -155,7 +155,9 @@ fn the_installed_package_opens_badges_through_its_desktop_entry() {
     ] {
         assert!(Path::new(file).is_file(), "the package installs {file}");
     }
-    for size in ["32x32", "64x64", "128x128", "256x256", "512x512"] {
+    for size in [
+        "16x16", "24x24", "32x32", "48x48", "64x64", "128x128", "256x256", "512x512",
+    ] {
         let icon = format!("/usr/share/icons/hicolor/{size}/apps/satchel-desktop.png");
         assert!(Path::new(&icon).is_file(), "the package installs {icon}");
     }
