@@ -153,6 +153,13 @@ pub async fn import_paths<R: Runtime>(
     .await
 }
 
+/// The files handed to the window from outside since the last call (see
+/// [`crate::opened`]); the page imports them as it imports a drop.
+#[tauri::command]
+pub fn take_opened_files(state: State<'_, Desktop>) -> Vec<String> {
+    state.take_opened()
+}
+
 /// Imports pasted text: a URL, JSON or a JWS.
 #[tauri::command]
 pub async fn import_text<R: Runtime>(

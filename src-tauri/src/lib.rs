@@ -3,14 +3,16 @@
 //! This crate owns only the window: [`commands`] adapts the core to IPC,
 //! [`protocol`] serves badge images from the wallet, [`state`] holds the
 //! wallet connection and HTTP client, [`error`] carries `{code, message}`
-//! errors, [`menu`] builds the app menu and [`view`] keeps the last view.
-//! The UI itself is plain HTML, ES modules and CSS in `ui/`.
+//! errors, [`menu`] builds the app menu, [`view`] keeps the last view, and
+//! [`opened`] takes badges handed over from outside (the command line, a
+//! second start). The UI itself is plain HTML, ES modules and CSS in `ui/`.
 //! [`app`] wires everything that does not need a real window (so the command
 //! tests can use Tauri's mock runtime); [`run`] adds the plugins and starts it.
 
 pub mod commands;
 pub mod error;
 pub mod menu;
+pub mod opened;
 pub mod protocol;
 pub mod state;
 pub mod view;
@@ -43,6 +45,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
             commands::export_badge,
             commands::import_paths,
             commands::import_text,
+            commands::take_opened_files,
             commands::list_identities,
             commands::add_identity,
             commands::remove_identity,
@@ -78,7 +81,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desktop: Desktop) -> tauri::B
 /// Opens the wallet the environment names and runs the window until it closes.
 pub fn run() -> Result<(), RunError> {
     let desktop = Desktop::from_env()?;
+    desktop.open_later(opened::from_command_line());
+    let single_instance = opened::single_instance(desktop.path());
     app(tauri::Builder::default(), desktop)
+        .plugin(single_instance)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())

@@ -35,6 +35,9 @@ pub struct Desktop {
     /// everything else). The first sign-in on a desktop without one puts a
     /// session-only store here for the rest of the window's life.
     secrets: Mutex<Option<Secrets>>,
+    /// Files handed to the window from outside (its command line, or a
+    /// second start), waiting for the page to import them.
+    opened: Mutex<Vec<String>>,
 }
 
 impl Desktop {
@@ -47,7 +50,19 @@ impl Desktop {
             reader: Mutex::new(reader),
             fetcher,
             secrets: Mutex::new(None),
+            opened: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Queues `paths` (files, folders or URLs from outside) for the page to import.
+    pub fn open_later(&self, paths: Vec<String>) {
+        let mut opened = self.opened.lock().unwrap_or_else(|e| e.into_inner());
+        opened.extend(paths);
+    }
+
+    /// Takes everything queued by [`Desktop::open_later`], leaving none.
+    pub fn take_opened(&self) -> Vec<String> {
+        std::mem::take(&mut *self.opened.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Keeps backpack sign-ins in `secrets` instead of the desktop's keyring.

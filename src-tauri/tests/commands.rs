@@ -1016,6 +1016,18 @@ fn capabilities_allow_exactly_the_commands_the_ui_uses() {
     assert_eq!(listed, handled, "src/lib.rs");
 }
 
+/// Files handed over from outside wait until the page takes them, once.
+#[test]
+fn files_from_outside_are_taken_once() {
+    let w = Window::open();
+    let given = ["/home/learner/badge.png", "https://issuer.example/a/1"];
+    w.webview
+        .state::<Desktop>()
+        .open_later(given.iter().map(|s| s.to_string()).collect());
+    assert_eq!(w.invoke("take_opened_files", json!({})), Ok(json!(given)));
+    assert_eq!(w.invoke("take_opened_files", json!({})), Ok(json!([])));
+}
+
 /// The `{code, message}` of a refused command, after checking its code.
 fn refused(w: &Window, cmd: &str, args: Value, code: &str) -> String {
     let err = w

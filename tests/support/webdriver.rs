@@ -71,6 +71,17 @@ impl Session {
 
     /// Like [`Session::start`], with extra environment variables for the app.
     pub fn start_with(app: &str, wallet: &Path, home: &Path, env: &[(&str, &str)]) -> Session {
+        Session::start_with_args(app, wallet, home, env, &[])
+    }
+
+    /// Like [`Session::start_with`], giving the app command-line `args`.
+    pub fn start_with_args(
+        app: &str,
+        wallet: &Path,
+        home: &Path,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Session {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
@@ -110,7 +121,7 @@ impl Session {
             .into();
         let started = Instant::now();
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": app
+            "application": app, "args": args
         }}}});
         let mut session = Session {
             driver,
@@ -254,6 +265,12 @@ impl Session {
     /// The window's position and size: `{x, y, width, height}`.
     pub fn rect(&self) -> Value {
         self.request("GET", "/window/rect", None)
+    }
+
+    /// The handles of the app's open windows.
+    pub fn window_handles(&self) -> Vec<String> {
+        let handles = self.request("GET", "/window/handles", None);
+        serde_json::from_value(handles).expect("a list of window handles")
     }
 
     /// Moves and resizes the window.

@@ -41,6 +41,8 @@ export const deleteBadge = (id) => call("delete_badge", { id });
 export const exportBadge = (id, path) => call("export_badge", { id, path });
 export const importPaths = (paths) => call("import_paths", { paths });
 export const importText = (text) => call("import_text", { text });
+/** The files given from outside (command line, a second start) not imported yet. */
+export const takeOpenedFiles = () => call("take_opened_files");
 export const listIdentities = () => call("list_identities");
 export const addIdentity = (value) => call("add_identity", { value });
 export const removeIdentity = (value) => call("remove_identity", { value });

@@ -33,6 +33,7 @@ export class Importer {
     api.listen("import-progress", (p) => this.showProgress(p));
     api.listen("verify-progress", (p) => this.showProgress(p));
     api.onDragDrop((e) => this.dragDrop(e));
+    api.listen("files-opened", () => this.importOpened());
   }
 
   /** The native drop: files, folders and ZIPs dropped anywhere on the window. */
@@ -76,6 +77,16 @@ export class Importer {
     if (!rest.length) return;
     const label = rest.length === 1 ? "1 item" : `${rest.length} items`;
     await this.run(`Importing ${label}…`, async () => (await api.importPaths(rest)));
+  }
+
+  /** Imports the files handed over from outside (the command line, a second start) as a drop. */
+  async importOpened() {
+    try {
+      const paths = await api.takeOpenedFiles();
+      if (paths.length) await this.importPaths(paths);
+    } catch (e) {
+      this.notify(e.message || String(e));
+    }
   }
 
   openPaste() {

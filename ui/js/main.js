@@ -301,3 +301,5 @@ requestAnimationFrame(() => {
   // Read by the end-to-end tests and the start-up measurement.
   document.body.dataset.firstPaint = String(Math.round(performance.now()));
 });
+// Files the app was started with ("Open with", `satchel-desktop <files…>`).
+importer.importOpened();
