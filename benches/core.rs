@@ -102,6 +102,13 @@ fn main() {
     );
 }
 
+/// The text of bench badge `i`: an OB 2.0 assertion with its BadgeClass
+/// and issuer embedded.
+fn bench_badge(i: usize) -> String {
+    let id = format!("https://bench.example/a/{i}");
+    badges::embedded_assertion(&id, &format!("Bench {i}"), "Bench U", "b@bench.example").to_string()
+}
+
 /// 1,000 distinct baked PNGs, pixel data from 1 KiB to 1 MiB on a log scale;
 /// odd ones carry the badge chunk after `IDAT`.
 fn make_pngs(n: usize) -> Vec<Vec<u8>> {
@@ -109,14 +116,7 @@ fn make_pngs(n: usize) -> Vec<Vec<u8>> {
         .map(|i| {
             let size = (1024.0 * 1024f64.powf(i as f64 / n as f64)) as usize;
             let picture = images::noise_png(size, i as u64);
-            let id = format!("https://bench.example/a/{i}");
-            let text = badges::embedded_assertion(
-                &id,
-                &format!("Bench {i}"),
-                "Bench U",
-                "b@bench.example",
-            )
-            .to_string();
+            let text = bench_badge(i);
             if i % 2 == 0 {
                 bake::bake(&picture, &text, BakeSlot::Assertion).expect("bake")
             } else {
@@ -136,14 +136,7 @@ fn write_files(folder: &Path, files: &[Vec<u8>], count: usize) {
         let bytes = if i < files.len() {
             picture.clone()
         } else {
-            let id = format!("https://bench.example/a/{i}");
-            let text = badges::embedded_assertion(
-                &id,
-                &format!("Bench {i}"),
-                "Bench U",
-                "b@bench.example",
-            )
-            .to_string();
+            let text = bench_badge(i);
             bake::bake(picture, &text, BakeSlot::Assertion).expect("bake")
         };
         std::fs::write(folder.join(format!("{i:05}.png")), bytes).expect("write a badge");

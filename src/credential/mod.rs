@@ -15,7 +15,7 @@ mod ob2;
 mod ob3;
 mod recipient;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -38,7 +38,8 @@ fn jws(payload: &Value) -> String {
     format!("{header}.{payload}.ZHVtbXktc2lnbmF0dXJl")
 }
 
-fn recipient(identity: &str, kind: &str, hashed: bool, salt: Option<&str>) -> Recipient {
+/// A recipient as a credential states it.
+pub(crate) fn recipient(identity: &str, kind: &str, hashed: bool, salt: Option<&str>) -> Recipient {
     Recipient {
         identity: identity.into(),
         kind: kind.into(),

@@ -151,7 +151,7 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     use super::IssuedTo;
-    use crate::credential::Recipient;
+    use crate::credential::tests::recipient;
     use crate::wallet::{Identity, IdentityKind};
 
     fn email(value: &str) -> Identity {
@@ -159,15 +159,6 @@ mod tests {
             kind: IdentityKind::Email,
             value: value.into(),
             added_at: "2026-01-01T00:00:00Z".into(),
-        }
-    }
-
-    fn recipient(identity: &str, kind: &str, hashed: bool, salt: Option<&str>) -> Recipient {
-        Recipient {
-            identity: identity.into(),
-            kind: kind.into(),
-            hashed,
-            salt: salt.map(Into::into),
         }
     }
 

@@ -345,8 +345,7 @@ fn verify_each(sb: &Sandbox) -> std::collections::HashMap<i64, Value> {
 #[test]
 fn a_key_document_kept_from_an_earlier_check_stands_in_for_an_offline_issuer() {
     let issuer = Issuer::start();
-    let port = issuer.base.rsplit(':').next().unwrap().to_owned();
-    let did_web = format!("did:web:127.0.0.1%3A{port}");
+    let did_web = crate::verify::did_web_of(&issuer);
     issuer.json(
         "/.well-known/did.json",
         &json!({"id": did_web, "verificationMethod": [{"id": format!("{did_web}#key-1"),

@@ -674,11 +674,16 @@ pub(crate) fn import_and_verify_text(sb: &Sandbox, name: &str, text: &str) -> (V
     verify_all(sb)
 }
 
+/// The `did:web` of a loopback issuer (its port percent-encoded).
+pub(crate) fn did_web_of(issuer: &Issuer) -> String {
+    let port = issuer.base.rsplit(':').next().unwrap();
+    format!("did:web:127.0.0.1%3A{port}")
+}
+
 #[test]
 fn vc_jwts_verify_by_did_key_did_web_key_url_and_embedded_jwk() {
     let issuer = Issuer::start();
-    let port = issuer.base.rsplit(':').next().unwrap().to_owned();
-    let did_web = format!("did:web:127.0.0.1%3A{port}");
+    let did_web = did_web_of(&issuer);
     issuer.json(
         "/.well-known/did.json",
         &json!({"id": did_web, "verificationMethod": [{"id": format!("{did_web}#key-1"),
