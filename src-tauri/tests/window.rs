@@ -15,13 +15,16 @@ use satchel_test_support::webdriver::{Session, keys, runnable};
 
 use serde_json::{Value, json};
 
-/// These tests share one display and press real keys: each holds the
-/// display alone, so a key never lands in another test's window.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+/// The display for `test`, held alone, or `None` when the test cannot run
+/// here (and says why). These tests share one display and press real keys:
+/// holding it alone, a key never lands in another test's window.
+fn alone(test: &str) -> Option<std::sync::MutexGuard<'static, ()>> {
     static SCREEN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    SCREEN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    runnable(test).then(|| {
+        SCREEN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    })
 }
 
 /// The window under test.
@@ -208,10 +211,9 @@ fn screenshots(app: &Session, theme: &str) {
 
 #[test]
 fn the_light_theme_reads_at_wcag_aa_and_is_photographed() {
-    if !runnable("the_light_theme_reads_at_wcag_aa_and_is_photographed") {
+    let Some(_screen) = alone("the_light_theme_reads_at_wcag_aa_and_is_photographed") else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     let home = tempfile::tempdir().unwrap();
     let app = with_badges(home.path(), &[("GTK_THEME", "Adwaita")], &["Portfolio"]);
     assert_eq!(contrast(&app)["dark"], false);
@@ -221,10 +223,9 @@ fn the_light_theme_reads_at_wcag_aa_and_is_photographed() {
 
 #[test]
 fn the_dark_theme_follows_the_system_and_reads_at_wcag_aa() {
-    if !runnable("the_dark_theme_follows_the_system_and_reads_at_wcag_aa") {
+    let Some(_screen) = alone("the_dark_theme_follows_the_system_and_reads_at_wcag_aa") else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     let home = tempfile::tempdir().unwrap();
     let app = with_badges(
         home.path(),
@@ -250,10 +251,9 @@ fn the_dark_theme_follows_the_system_and_reads_at_wcag_aa() {
 
 #[test]
 fn the_keyboard_alone_walks_the_main_flows_with_visible_focus() {
-    if !runnable("the_keyboard_alone_walks_the_main_flows_with_visible_focus") {
+    let Some(_screen) = alone("the_keyboard_alone_walks_the_main_flows_with_visible_focus") else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     let home = tempfile::tempdir().unwrap();
     let app = with_badges(home.path(), &[], &[]);
 
@@ -434,10 +434,9 @@ fn cut_controls(app: &Session) -> Value {
 
 #[test]
 fn the_layout_holds_at_800x600_and_at_200_percent() {
-    if !runnable("the_layout_holds_at_800x600_and_at_200_percent") {
+    let Some(_screen) = alone("the_layout_holds_at_800x600_and_at_200_percent") else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     for scale in ["1", "2"] {
         let home = tempfile::tempdir().unwrap();
         let names = ["Portfolio", "A collection with a rather long name indeed"];
@@ -473,10 +472,9 @@ fn the_layout_holds_at_800x600_and_at_200_percent() {
 
 #[test]
 fn the_window_reopens_with_its_size_position_and_view() {
-    if !runnable("the_window_reopens_with_its_size_position_and_view") {
+    let Some(_screen) = alone("the_window_reopens_with_its_size_position_and_view") else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     let home = tempfile::tempdir().unwrap();
     let wallet = home.path().join("wallet.sqlite3");
     {
@@ -542,11 +540,11 @@ fn wait_gone(app: &Session) {
 
 #[test]
 fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_words() {
-    if !runnable("a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_words")
-    {
+    let Some(_screen) =
+        alone("a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_words")
+    else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     let home = tempfile::tempdir().unwrap();
     let wallet = home.path().join("wallet.sqlite3");
     let app = Session::start(APP, &wallet, home.path());
@@ -641,10 +639,9 @@ fn a_badge_that_cannot_be_checked_and_whom_badges_were_issued_to_are_said_in_wor
 
 #[test]
 fn real_keys_reach_the_menu_bar_which_tells_the_page() {
-    if !runnable("real_keys_reach_the_menu_bar_which_tells_the_page") {
+    let Some(_screen) = alone("real_keys_reach_the_menu_bar_which_tells_the_page") else {
         return;
-    }
-    let _screen = one_at_a_time();
+    };
     let home = tempfile::tempdir().unwrap();
     let app = Session::start(APP, &home.path().join("wallet.sqlite3"), home.path());
     first_paint(&app);
