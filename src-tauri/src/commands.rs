@@ -554,7 +554,13 @@ pub fn last_view<R: Runtime>(app: AppHandle<R>) -> Result<LastView, CommandError
 #[tauri::command]
 pub fn remember_view<R: Runtime>(app: AppHandle<R>, view: LastView) -> Result<(), CommandError> {
     view::save(&config_dir(&app)?, &view).map_err(|e| {
-        CommandError::new(ErrorCode::Io, format!("cannot keep the window's view: {e}"))
+        CommandError::new(
+            ErrorCode::Io,
+            format!(
+                "cannot keep the window's view for the next start ({e}); nothing else is affected, \
+                 but check that your config folder can be written to"
+            ),
+        )
     })
 }
 
@@ -562,7 +568,10 @@ fn config_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf, Comm
     app.path().app_config_dir().map_err(|e| {
         CommandError::new(
             ErrorCode::Io,
-            format!("no folder to keep the window's view in: {e}"),
+            format!(
+                "no config folder to keep the window's view in ({e}); nothing else is affected, \
+                 but set HOME or XDG_CONFIG_HOME so that Satchel opens where you left it"
+            ),
         )
     })
 }
