@@ -16,6 +16,7 @@
 //! with the key documents that tied keys to their issuers, which later runs
 //! read when the issuer cannot be reached.
 
+mod contexts;
 mod did;
 mod fetch;
 mod hosted;

@@ -20,9 +20,9 @@
 //! for RDFC-1.0, which is exponential on poisoned graphs.
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, Mutex, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use serde_json::Value;
 use sophia_api::quad::Spog;
@@ -33,56 +33,8 @@ use sophia_c14n::rdfc10::{DEFAULT_DEPTH_FACTOR, DEFAULT_PERMUTATION_LIMIT};
 use sophia_jsonld::loader::{BoxFuture, ClosureLoader};
 use sophia_jsonld::{JsonLdOptions, JsonLdParser, Policy};
 
+use super::contexts;
 use super::proof::ProofError;
-
-/// The contexts Satchel ships, by the URL documents name them with (see
-/// `contexts/SOURCES.md`).
-const SHIPPED: [(&str, &str); 11] = [
-    (
-        "https://www.w3.org/ns/credentials/v2",
-        include_str!("contexts/credentials-v2.jsonld"),
-    ),
-    (
-        "https://www.w3.org/2018/credentials/v1",
-        include_str!("contexts/credentials-v1.jsonld"),
-    ),
-    (
-        "https://www.w3.org/ns/credentials/examples/v2",
-        include_str!("contexts/credentials-examples-v2.jsonld"),
-    ),
-    (
-        "https://w3id.org/security/data-integrity/v1",
-        include_str!("contexts/data-integrity-v1.jsonld"),
-    ),
-    (
-        "https://w3id.org/security/data-integrity/v2",
-        include_str!("contexts/data-integrity-v2.jsonld"),
-    ),
-    (
-        "https://w3id.org/security/suites/ed25519-2020/v1",
-        include_str!("contexts/ed25519-signature-2020-v1.jsonld"),
-    ),
-    (
-        "https://w3id.org/security/multikey/v1",
-        include_str!("contexts/multikey-v1.jsonld"),
-    ),
-    (
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
-        include_str!("contexts/ob-v3p0-context-3.0.1.json"),
-    ),
-    (
-        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
-        include_str!("contexts/ob-v3p0-extensions.json"),
-    ),
-    (
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
-        include_str!("contexts/ob-v3p0-context-3.0.2.json"),
-    ),
-    (
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        include_str!("contexts/ob-v3p0-context-3.0.3.json"),
-    ),
-];
 
 /// Deepest JSON nesting expanded: far beyond any credential (an endorsed
 /// Open Badge nests about ten levels).
@@ -268,12 +220,11 @@ struct Loads {
 impl Loads {
     /// The text of the shipped context at `url`.
     fn load(&self, url: &str) -> Result<String, String> {
-        static BY_URL: LazyLock<HashMap<&str, &str>> = LazyLock::new(|| HashMap::from(SHIPPED));
         if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_CONTEXT_LOADS {
             return Err("too many contexts".into());
         }
-        match BY_URL.get(url) {
-            Some(text) => Ok((*text).to_owned()),
+        match contexts::shipped(url) {
+            Some(text) => Ok(text.to_owned()),
             None => {
                 let _ = self.missing.set(url.to_owned());
                 Err(format!("{url} is not shipped"))
@@ -301,6 +252,7 @@ fn depth(value: &Value) -> usize {
 mod tests {
     use serde_json::json;
 
+    use super::contexts::SHIPPED;
     use super::*;
 
     const V2: &str = "https://www.w3.org/ns/credentials/v2";
