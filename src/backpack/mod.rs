@@ -267,48 +267,17 @@ pub async fn add(
         )));
     }
     let fetcher = ctx.fetcher;
-    let now = ctx.now.timestamp();
     let endpoints = match kind {
         BackpackKind::Badgr => badgr::endpoints(&base),
         BackpackKind::BadgeConnect => badge_connect::discover(fetcher, &base, name).await?,
         BackpackKind::Ob3 => ob3::discover(fetcher, &base, name).await?,
     };
-    let (tokens, scope, client_id, username) = match (kind, sign_in) {
-        (
-            BackpackKind::Badgr,
-            SignIn::Password {
-                username,
-                password,
-                client_id,
-            },
-        ) => {
-            let client_id = badgr::client_id(client_id)?;
-            let granted = badgr::sign_in(
-                fetcher, &endpoints, username, password, &client_id, name, now,
-            )
-            .await?;
-            (
-                granted.tokens,
-                granted.scope,
-                Some(client_id),
-                Some(username.to_owned()),
-            )
-        }
-        (BackpackKind::BadgeConnect | BackpackKind::Ob3, SignIn::Browser { browser, wait }) => {
-            let done = oauth::authorize(fetcher, &endpoints, browser, wait, name, now).await?;
-            (done.tokens, done.scope, Some(done.client_id), None)
-        }
-        (BackpackKind::Badgr, _) => {
-            return Err(BackpackError::InvalidInput(
-                "Badgr backpacks sign in with a username and password".to_owned(),
-            ));
-        }
-        _ => {
-            return Err(BackpackError::InvalidInput(
-                "Badge Connect and OB 3.0 backpacks sign in through the browser".to_owned(),
-            ));
-        }
-    };
+    let SignedIn {
+        tokens,
+        scope,
+        client_id,
+        username,
+    } = sign_in_to(ctx, &endpoints, kind, sign_in, name).await?;
     let secret_key = match &existing {
         Some(old) => old.secret_key.clone(),
         None => Secrets::new_key()?,
@@ -347,6 +316,63 @@ pub async fn add(
             .is_session_only()
             .then_some(secrets::SESSION_ONLY),
     })
+}
+
+/// What signing in to a backpack gave.
+struct SignedIn {
+    tokens: Tokens,
+    scope: Option<String>,
+    client_id: Option<String>,
+    username: Option<String>,
+}
+
+/// Signs in the way backpacks of `kind` do: Badgr with a password, Badge
+/// Connect and OB 3.0 through the browser.
+async fn sign_in_to(
+    ctx: &Context<'_>,
+    endpoints: &Endpoints,
+    kind: BackpackKind,
+    sign_in: SignIn<'_>,
+    name: &str,
+) -> Result<SignedIn, BackpackError> {
+    let (fetcher, now) = (ctx.fetcher, ctx.now.timestamp());
+    match (kind, sign_in) {
+        (
+            BackpackKind::Badgr,
+            SignIn::Password {
+                username,
+                password,
+                client_id,
+            },
+        ) => {
+            let client_id = badgr::client_id(client_id)?;
+            let granted = badgr::sign_in(
+                fetcher, endpoints, username, password, &client_id, name, now,
+            )
+            .await?;
+            Ok(SignedIn {
+                tokens: granted.tokens,
+                scope: granted.scope,
+                client_id: Some(client_id),
+                username: Some(username.to_owned()),
+            })
+        }
+        (BackpackKind::BadgeConnect | BackpackKind::Ob3, SignIn::Browser { browser, wait }) => {
+            let done = oauth::authorize(fetcher, endpoints, browser, wait, name, now).await?;
+            Ok(SignedIn {
+                tokens: done.tokens,
+                scope: done.scope,
+                client_id: Some(done.client_id),
+                username: None,
+            })
+        }
+        (BackpackKind::Badgr, _) => Err(BackpackError::InvalidInput(
+            "Badgr backpacks sign in with a username and password".to_owned(),
+        )),
+        _ => Err(BackpackError::InvalidInput(
+            "Badge Connect and OB 3.0 backpacks sign in through the browser".to_owned(),
+        )),
+    }
 }
 
 /// Checks and normalizes a backpack's address (http(s), no trailing slash).

@@ -27,7 +27,32 @@ pub(super) struct RunFetcher<'a> {
     fetcher: Cow<'a, Fetcher>,
     per_host: usize,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
-    cache: Mutex<HashMap<String, Arc<OnceCell<Shared>>>>,
+    cache: PerRun<Shared>,
+}
+
+/// Results worked out once per run and shared by every check that asks for
+/// the same key: concurrent askers wait for the first, and each gets a copy.
+pub(super) struct PerRun<T> {
+    cells: Mutex<HashMap<String, Arc<OnceCell<T>>>>,
+}
+
+impl<T> Default for PerRun<T> {
+    fn default() -> Self {
+        PerRun {
+            cells: Mutex::default(),
+        }
+    }
+}
+
+impl<T: Clone> PerRun<T> {
+    /// The result for `key`, worked out by `work` if no check asked before.
+    pub async fn get<F: Future<Output = T>>(&self, key: &str, work: impl FnOnce() -> F) -> T {
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
+            cells.entry(key.to_owned()).or_default().clone()
+        };
+        cell.get_or_init(work).await.clone()
+    }
 }
 
 impl<'a> RunFetcher<'a> {
@@ -36,7 +61,7 @@ impl<'a> RunFetcher<'a> {
             fetcher,
             per_host: per_host.max(1),
             hosts: Mutex::default(),
-            cache: Mutex::default(),
+            cache: PerRun::default(),
         }
     }
 
@@ -52,11 +77,7 @@ impl<'a> RunFetcher<'a> {
 
     /// Fetches a document many badges may share, once per run.
     pub async fn shared(&self, url: &str) -> Shared {
-        let cell = {
-            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            cache.entry(url.to_owned()).or_default().clone()
-        };
-        cell.get_or_init(|| self.fresh(url)).await.clone()
+        self.cache.get(url, || self.fresh(url)).await
     }
 
     /// One request, waiting for a free slot on the URL's host.

@@ -23,7 +23,7 @@ use crate::http::{FetchError, Fetched};
 use crate::wallet::{KeyDocument, timestamp};
 
 /// Where the key document of the key being checked came from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) enum KeySource {
     /// Fetched in this run: kept once the key proves to be the issuer's.
     Fetched { url: String, doc: Arc<Fetched> },

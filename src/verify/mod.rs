@@ -47,7 +47,7 @@ pub use recipient::IssuedTo;
 use crate::http::{FetchError, Fetched, Fetcher};
 use crate::outcome::{Coded, ErrorCode, Progress};
 use crate::wallet::{Identity, KeyDocument, Wallet, WalletError, timestamp};
-use fetch::RunFetcher;
+use fetch::{PerRun, RunFetcher};
 use kept::KeptDocuments;
 use report::{Report, Step};
 
@@ -183,6 +183,8 @@ pub struct Verifier<'a> {
     identities: Cow<'a, [Identity]>,
     now: DateTime<Utc>,
     kept: KeptDocuments,
+    /// Each status list's own check, by URL: many badges name one list.
+    lists: PerRun<(Report, Step<Value>)>,
 }
 
 impl<'a> Verifier<'a> {
@@ -199,6 +201,7 @@ impl<'a> Verifier<'a> {
             identities,
             now,
             kept: KeptDocuments::default(),
+            lists: PerRun::default(),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::wallet::{CheckRecord, Outcome};
 
 /// Marks a check stopped by a finding already written in its [`Report`],
 /// with that finding's outcome.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Halt(pub Outcome);
 
 /// The result of one step of a check.
@@ -48,7 +48,7 @@ fn severity(outcome: Outcome) -> usize {
 }
 
 /// What one check has found so far.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Report {
     findings: Vec<(Outcome, String)>,
     /// Findings that are listed but do not decide (a proof not checked

@@ -245,9 +245,16 @@ impl Verifier<'_> {
         let doc = self.document(r, "status list", url, true).await?;
         require_ok(r, "status list", url, &doc)?;
         // The list's own proof is checked in a report of its own: a broken
-        // list proves nothing about the badge's signature.
-        let mut own = Report::default();
-        let proven = self.list_proven(&mut own, url, &doc).await;
+        // list proves nothing about the badge's signature. It is checked once
+        // per run, however many badges name the list.
+        let (own, proven) = self
+            .lists
+            .get(url, || async {
+                let mut own = Report::default();
+                let proven = self.list_proven(&mut own, url, &doc).await;
+                (own, proven)
+            })
+            .await;
         let list = match (proven, r.absorb(own)) {
             (Ok(list), None) => list,
             (_, finding) => {

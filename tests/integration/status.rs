@@ -130,6 +130,53 @@ fn the_w3c_lists_revoke_and_suspend_by_bitstring_and_status_list_2021() {
 }
 
 #[test]
+fn badges_naming_one_list_in_one_run_each_read_their_own_entry() {
+    // The list's own proof is checked once per run and shared: each badge
+    // must still get its own bit, and a list that cannot be believed must
+    // say so for every badge that names it.
+    let issuer = Issuer::start();
+    let kind = "BitstringStatusListCredential";
+    issuer.json("/good", &signed_list("single-purpose-ok.jsonld", kind));
+    let mut cleared = signed_list("single-purpose-ok.jsonld", kind);
+    cleared["credentialSubject"]["encodedList"] = crate::verify::bitstring(&[]).into();
+    issuer.json("/cleared", &cleared);
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let cases = [
+        ("urn:uuid:60", "/good", "201", "revoked"),
+        ("urn:uuid:61", "/good", "202", "valid"),
+        ("urn:uuid:62", "/good", "201", "revoked"),
+        ("urn:uuid:63", "/cleared", "202", "invalid"),
+        ("urn:uuid:64", "/cleared", "201", "invalid"),
+    ];
+    let mut expected = std::collections::HashMap::new();
+    for (id, list, index, outcome) in cases {
+        let mut vc = ob3(&did_key(), id, ANN, "2024-01-01T00:00:00Z", None);
+        vc["credentialStatus"] = entry_from(
+            "should-be-revoked.jsonld",
+            "BitstringStatusListEntry",
+            index,
+            &issuer.url(list),
+        );
+        let signed = with_jcs_proof(&vc, &did_key_method());
+        let file = sb.write(&format!("{}.json", &id[9..]), signed.to_string());
+        expected.insert(imported_id(&sb, &file), (list, outcome));
+    }
+    let results = verify_each(&sb);
+    assert_eq!(results.len(), cases.len());
+    for (badge, (list, outcome)) in expected {
+        let result = &results[&badge];
+        assert_outcome(result, outcome);
+        if list == "/cleared" {
+            assert!(
+                message(result).contains("changed after it was signed"),
+                "{result}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_status_list_is_believed_only_when_it_checks_out() {
     let issuer = Issuer::start();
     let kind = "BitstringStatusListCredential";
