@@ -101,8 +101,7 @@ impl Verifier<'_> {
                     "the signed badge does not say where its key is (`verification.creator`); ask the issuer for a hosted or re-signed copy",
                 )
             })?;
-        let doc = self.document(r, "signing key", creator, true).await?;
-        require_ok(r, "signing key", creator, &doc)?;
+        let doc = self.key_fetched(r, "signing key", creator).await?;
         let key_doc: Option<Value> = serde_json::from_slice(&doc.body).ok();
         let body = doc.text();
         let pem = match &key_doc {
@@ -121,9 +120,16 @@ impl Verifier<'_> {
             json!({"id": creator, "type": key.kind(), "owner": owner}),
         );
         check_signature(r, &jws, &key, creator)?;
-        let issuer = self.ob2_details(r, assertion, &c).await?;
-        if c.ob_version == Some(ObVersion::V2_0) {
-            key_is_the_issuers(r, creator, owner, &issuer);
+        let issuer = match self.ob2_details(r, assertion, &c).await {
+            Ok(issuer) => issuer,
+            Err(halt) => {
+                self.intact_by_kept_key(r, creator);
+                return Err(halt);
+            }
+        };
+        // Only a 2.0 key names its owner; a 1.x key is never kept.
+        if c.ob_version == Some(ObVersion::V2_0) && key_is_the_issuers(r, creator, owner, &issuer) {
+            self.settle_key(r, creator, id_of(issuer.get("id")));
         }
         if let Some(list) = id_of(issuer.get("revocationList")) {
             self.ob2_revocation(r, list, assertion).await?;
@@ -185,10 +191,12 @@ pub(super) fn check_signature(
     }
 }
 
-/// A 2.0 key must name the issuer as its owner, and the issuer must list it.
-fn key_is_the_issuers(r: &mut Report, creator: &str, owner: Option<&str>, issuer: &Value) {
+/// A 2.0 key must name the issuer as its owner, and the issuer must list it;
+/// true when both hold.
+fn key_is_the_issuers(r: &mut Report, creator: &str, owner: Option<&str>, issuer: &Value) -> bool {
     let issuer_id = issuer.get("id").and_then(Value::as_str).unwrap_or("");
-    if owner != Some(issuer_id) {
+    let owned = owner == Some(issuer_id);
+    if !owned {
         r.find(
             Outcome::Invalid,
             format!(
@@ -208,6 +216,7 @@ fn key_is_the_issuers(r: &mut Report, creator: &str, owner: Option<&str>, issuer
             ),
         );
     }
+    owned && listed
 }
 
 /// The sentence for a badge its issuer revoked.

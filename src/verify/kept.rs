@@ -18,7 +18,7 @@ use chrono::DateTime;
 use serde_json::{Value, json};
 
 use super::report::{Halt, Report, Step};
-use super::{Outcome, Verifier};
+use super::{Outcome, Verifier, parse_json, require_ok};
 use crate::http::{FetchError, Fetched};
 use crate::wallet::{KeyDocument, timestamp};
 
@@ -59,6 +59,19 @@ impl Verifier<'_> {
     /// JSON; when its host gives no usable answer and a copy was kept from
     /// an earlier check, reads that copy instead and notes so.
     pub(super) async fn key_document(&self, r: &mut Report, what: &str, url: &str) -> Step<Value> {
+        let doc = self.key_fetched(r, what, url).await?;
+        parse_json(r, what, url, &doc, Outcome::Invalid)
+    }
+
+    /// Fetches a key document as it is (JSON, or an OB 1.x PEM file) the
+    /// way [`Verifier::key_document`] does: a kept copy stands in when its
+    /// host gives no usable answer.
+    pub(super) async fn key_fetched(
+        &self,
+        r: &mut Report,
+        what: &str,
+        url: &str,
+    ) -> Step<Arc<Fetched>> {
         let answer = self.fetch.shared(url).await;
         let down = match &answer {
             Ok(doc) => doc.status >= 500,
@@ -67,13 +80,7 @@ impl Verifier<'_> {
                 FetchError::Unreachable { .. } | FetchError::Timeout { .. }
             ),
         };
-        let kept = self
-            .kept
-            .earlier
-            .get(url)
-            .filter(|_| down)
-            .and_then(|k| Some((k, serde_json::from_slice::<Value>(&k.body).ok()?)));
-        if let Some((kept, value)) = kept {
+        if let Some(kept) = self.kept.earlier.get(url).filter(|_| down) {
             r.fetched(
                 what,
                 url,
@@ -87,16 +94,32 @@ impl Verifier<'_> {
                 url: url.to_owned(),
                 fetched_at: kept.fetched_at.clone(),
             });
-            return Ok(value);
+            return Ok(Arc::new(Fetched {
+                final_url: url.to_owned(),
+                status: 200,
+                content_type: None,
+                body: kept.body.clone(),
+            }));
         }
-        let value = self.json_document(r, what, url, true).await?;
-        if let Ok(doc) = answer {
-            r.key_source = Some(KeySource::Fetched {
-                url: url.to_owned(),
-                doc,
-            });
+        let doc = self.document(r, what, url, true).await?;
+        require_ok(r, what, url, &doc)?;
+        r.key_source = Some(KeySource::Fetched {
+            url: url.to_owned(),
+            doc: Arc::clone(&doc),
+        });
+        Ok(doc)
+    }
+
+    /// When the key being checked was read from a kept copy and its
+    /// signature held, but the check stopped before the key's owner could
+    /// be confirmed: says that the content is intact all the same.
+    pub(super) fn intact_by_kept_key(&self, r: &mut Report, reference: &str) {
+        if let Some(KeySource::Kept { fetched_at, .. }) = &r.key_source {
+            let when = shown(fetched_at);
+            r.caveat(format!(
+                "the signature itself is intact: the content has not changed since it was signed with the key {reference}, checked with a copy of that key kept from {when}"
+            ));
         }
-        Ok(value)
     }
 
     /// After a signature held with the key `reference` and the key proved to

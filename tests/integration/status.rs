@@ -11,7 +11,8 @@ use crate::signing;
 use crate::util::Sandbox;
 use crate::verify::{
     ANN, Alg, INTACT, add_identity, assert_outcome, did_key, did_key_method,
-    import_and_verify_text, imported_id, multikey, ob3, tampered, vc_jwt, with_jcs_proof,
+    import_and_verify_text, imported_id, multikey, ob3, tampered, vc_jwt, verify_each,
+    with_jcs_proof,
 };
 
 /// A W3C Bitstring Status List test-suite file, unmodified.
@@ -376,17 +377,6 @@ fn a_badge_with_several_problems_lists_them_all_and_the_most_serious_decides() {
     assert_outcome(&result, "valid");
     assert_eq!(code, 0);
     assert_eq!(others(&result), ["unsupported"], "{result}");
-}
-
-/// Every result of `verify --all`, by badge id.
-fn verify_each(sb: &Sandbox) -> std::collections::HashMap<i64, Value> {
-    let (v, _) = sb.json(&["verify", "--all"]);
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["badge_id"].as_i64().unwrap(), r.clone()))
-        .collect()
 }
 
 #[test]

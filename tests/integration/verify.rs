@@ -168,6 +168,17 @@ pub(crate) fn imported_id(sb: &Sandbox, input: &str) -> i64 {
     results[0]["badge_id"].as_i64().unwrap()
 }
 
+/// Every result of `verify --all`, by badge id.
+pub(crate) fn verify_each(sb: &Sandbox) -> std::collections::HashMap<i64, Value> {
+    let (v, _) = sb.json(&["verify", "--all"]);
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["badge_id"].as_i64().unwrap(), r.clone()))
+        .collect()
+}
+
 pub(crate) fn assert_outcome(result: &Value, outcome: &str) {
     assert_eq!(result["outcome"], outcome, "{result:#}");
     let message = result["message"].as_str().unwrap_or("");
@@ -641,6 +652,53 @@ fn a_signed_badge_whose_key_is_gone_is_unreachable() {
     imported_id(&sb, &file);
     issuer.route("/key.json", Route::Status(404));
     assert_outcome(&verify_all(&sb).0, "unreachable");
+}
+
+#[test]
+fn a_signed_badges_key_kept_from_an_earlier_check_catches_a_forgery_offline() {
+    let sb = Sandbox::new();
+    add_identity(&sb, ANN);
+    let issuer = signed_issuer(Alg::Es256, &[]);
+    let jws = compact(
+        Alg::Es256,
+        json!({}),
+        &signed_assertion(&issuer.base, "urn:uuid:5"),
+    );
+    let forged = tampered(&jws, |a| a["issuedOn"] = "2020-01-01T00:00:00Z".into());
+    let genuine = imported_id(&sb, &sb.write("a.jws", &jws));
+    let forgery = imported_id(&sb, &sb.write("b.jws", &forged));
+    let online = verify_each(&sb);
+    assert_outcome(&online[&genuine], "valid");
+    assert_outcome(&online[&forgery], "bad_signature");
+
+    // The key file's host fails: the copy kept from the first check checks
+    // both signatures; the issuer profile still answers and lists the key.
+    issuer.route("/key.json", Route::Status(503));
+    let key_down = verify_each(&sb);
+    assert_outcome(&key_down[&forgery], "bad_signature");
+    let result = &key_down[&genuine];
+    assert_outcome(result, "unreachable");
+    let message = result["message"].as_str().unwrap();
+    assert!(message.contains(INTACT), "{message}");
+    assert!(
+        message.contains(&format!(
+            "confirmed as the issuer {}",
+            issuer.url("/issuer.json")
+        )),
+        "{message}"
+    );
+    assert!(result["evidence"]["key_document"]["kept_from"].is_string());
+
+    // Wholly offline: the forgery is still caught, and the genuine badge
+    // says its content is intact though its BadgeClass cannot be fetched.
+    drop(issuer);
+    let offline = verify_each(&sb);
+    assert_outcome(&offline[&forgery], "bad_signature");
+    let result = &offline[&genuine];
+    assert_outcome(result, "unreachable");
+    let message = result["message"].as_str().unwrap();
+    assert!(message.contains("BadgeClass"), "{message}");
+    assert!(message.contains(INTACT), "{message}");
 }
 
 // ---------------------------------------------------------------- OB 3.0
