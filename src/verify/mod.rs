@@ -41,6 +41,7 @@ use serde_json::Value;
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
 pub use proof::{Named, ProofError, SUITES, Suite, verify_proof};
+pub use contexts::Texts as ContextTexts;
 pub use rdfc::canonical_nquads;
 pub use recipient::IssuedTo;
 
