@@ -125,7 +125,7 @@ pub(super) const SHIPPED: [(&str, &[Text]); 13] = [
 
 /// Most choices of texts one proof is checked with, the current texts
 /// included: each costs two canonicalizations.
-pub const MAX_TRIES: usize = 16;
+pub(super) const MAX_TRIES: usize = 16;
 
 /// The current text of a context.
 const fn current(text: &'static str) -> Text {
@@ -245,7 +245,11 @@ mod tests {
             for (pick, text) in texts.iter().enumerate() {
                 let parsed: Value = serde_json::from_str(text.text).expect(url);
                 assert!(parsed.get("@context").is_some(), "{url} {}", text.from);
-                assert!(!seen.contains(&parsed), "{url}: {} repeats a text", text.from);
+                assert!(
+                    !seen.contains(&parsed),
+                    "{url}: {} repeats a text",
+                    text.from
+                );
                 seen.push(parsed);
                 let hash = hex::encode(Sha256::digest(text.text));
                 assert!(sources.contains(&hash), "{url} {}: {hash}", text.from);

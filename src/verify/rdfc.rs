@@ -276,7 +276,11 @@ mod tests {
     fn every_shipped_context_can_be_used() {
         for (url, _) in SHIPPED {
             let doc = json!({"@context": url, "@id": "urn:example:1"});
-            assert_eq!(canonical_nquads(&doc, Texts::CURRENT), Ok(String::new()), "{url}");
+            assert_eq!(
+                canonical_nquads(&doc, Texts::CURRENT),
+                Ok(String::new()),
+                "{url}"
+            );
         }
     }
 
@@ -284,7 +288,10 @@ mod tests {
     fn terms_no_context_defines_are_refused_not_dropped() {
         let doc = json!({"@context": [V2], "type": ["VerifiableCredential"],
             "issuer": "https://issuer.example", "shownButNeverSigned": "a claim"});
-        assert!(matches!(canonical_nquads(&doc, Texts::CURRENT), Err(ProofError::JsonLd(_))));
+        assert!(matches!(
+            canonical_nquads(&doc, Texts::CURRENT),
+            Err(ProofError::JsonLd(_))
+        ));
     }
 
     #[test]
@@ -342,7 +349,13 @@ mod tests {
             .map(|i| json!({"@id": format!("_:b{i}"), "next": {"@id": format!("_:b{}", (i + 1) % 8)}}))
             .collect();
         let doc = json!({"@context": [V2, EXAMPLES], "@graph": small});
-        assert_eq!(canonical_nquads(&doc, Texts::CURRENT).unwrap().lines().count(), 8);
+        assert_eq!(
+            canonical_nquads(&doc, Texts::CURRENT)
+                .unwrap()
+                .lines()
+                .count(),
+            8
+        );
 
         let nested: Vec<Value> = (0..MAX_CONTEXT_LOADS)
             .map(|i| json!({"@context": [V2], "id": format!("urn:example:{i}")}))
@@ -383,7 +396,11 @@ mod tests {
             );
         }
         for nothing in [json!([1, "two", null]), json!("a string"), json!(null)] {
-            assert_eq!(canonical_nquads(&nothing, Texts::CURRENT), Ok(String::new()), "{nothing}");
+            assert_eq!(
+                canonical_nquads(&nothing, Texts::CURRENT),
+                Ok(String::new()),
+                "{nothing}"
+            );
         }
     }
 }

@@ -22,10 +22,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::ContextTexts;
 use super::did::{FoundKey, key_in_reference};
 use super::hosted::check_signature;
 use super::keys::{CompactJws, PublicKey};
-use super::ContextTexts;
 use super::proof::{Named, ProofError, Suite};
 use super::report::{Halt, Report, Step};
 use super::{Outcome, Verifier, check_dates, id_of, one_or_many};
