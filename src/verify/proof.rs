@@ -461,6 +461,11 @@ mod tests {
             texts.earlier(),
             [("https://www.w3.org/ns/credentials/v2", VC2_DRAFT)]
         );
+        stand_in.as_object_mut().unwrap().remove("proof");
+        assert_eq!(
+            canonical_nquads(&stand_in, texts).unwrap(),
+            fixture("vc-di-eddsa/eddsa-2022/canonDocDataInt.txt")
+        );
     }
 
     #[test]
