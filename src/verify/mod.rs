@@ -39,6 +39,7 @@ use futures_util::StreamExt as _;
 use serde_json::Value;
 
 pub use crate::wallet::{CheckInput, CheckRecord, Outcome};
+pub use contexts::Texts as ContextTexts;
 pub use keys::{CompactJws, KeyError, PublicKey, verify_compact_jws};
 pub use proof::{Named, ProofError, SUITES, Suite, verify_proof};
 pub use rdfc::canonical_nquads;

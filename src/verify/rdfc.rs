@@ -33,7 +33,7 @@ use sophia_c14n::rdfc10::{DEFAULT_DEPTH_FACTOR, DEFAULT_PERMUTATION_LIMIT};
 use sophia_jsonld::loader::{BoxFuture, ClosureLoader};
 use sophia_jsonld::{JsonLdOptions, JsonLdParser, Policy};
 
-use super::contexts;
+use super::contexts::{self, Texts};
 use super::proof::ProofError;
 
 /// Deepest JSON nesting expanded: far beyond any credential (an endorsed
@@ -57,8 +57,8 @@ const HASH_BUDGET: u32 = 20_000;
 const EXPANSION_STACK: usize = 32 << 20;
 
 /// The canonical N-Quads (RDFC-1.0) of a JSON-LD `document`, expanded with
-/// the shipped contexts only.
-pub fn canonical_nquads(document: &Value) -> Result<String, ProofError> {
+/// the shipped contexts only, in the texts `texts` chooses.
+pub fn canonical_nquads(document: &Value, texts: Texts) -> Result<String, ProofError> {
     if depth(document) > MAX_DEPTH {
         return Err(ProofError::Format(format!(
             "the credential is nested more than {MAX_DEPTH} levels deep"
@@ -68,7 +68,7 @@ pub fn canonical_nquads(document: &Value) -> Result<String, ProofError> {
     let text = document.to_string();
     let (reply, answer) = mpsc::channel();
     let job: Job = Box::new(move || {
-        let result = std::panic::catch_unwind(|| canonicalize(&text));
+        let result = std::panic::catch_unwind(|| canonicalize(&text, texts));
         // The caller waits for the answer; it is gone only if it stopped.
         let _ = reply.send(result);
     });
@@ -130,8 +130,11 @@ fn workers() -> &'static Mutex<mpsc::Sender<Job>> {
 }
 
 /// [`canonical_nquads`] of the JSON `text`, on the current thread.
-fn canonicalize(text: &str) -> Result<String, ProofError> {
-    let loads = Arc::new(Loads::default());
+fn canonicalize(text: &str, texts: Texts) -> Result<String, ProofError> {
+    let loads = Arc::new(Loads {
+        texts,
+        ..Loads::default()
+    });
     let options = JsonLdOptions::new()
         .with_expansion_policy(Policy::Strictest)
         .with_document_loader_closure({
@@ -211,6 +214,8 @@ impl HashFunction for BudgetedSha256 {
 /// The document loader's record of one canonicalization.
 #[derive(Default)]
 struct Loads {
+    /// Which text of each shipped context to read.
+    texts: Texts,
     /// The first context asked for that Satchel does not ship.
     missing: OnceLock<String>,
     /// How many contexts were asked for (each nested `@context` asks anew).
@@ -223,7 +228,7 @@ impl Loads {
         if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_CONTEXT_LOADS {
             return Err("too many contexts".into());
         }
-        match contexts::shipped(url) {
+        match contexts::shipped(url, self.texts) {
             Some(text) => Ok(text.to_owned()),
             None => {
                 let _ = self.missing.set(url.to_owned());
@@ -271,7 +276,11 @@ mod tests {
     fn every_shipped_context_can_be_used() {
         for (url, _) in SHIPPED {
             let doc = json!({"@context": url, "@id": "urn:example:1"});
-            assert_eq!(canonical_nquads(&doc), Ok(String::new()), "{url}");
+            assert_eq!(
+                canonical_nquads(&doc, Texts::CURRENT),
+                Ok(String::new()),
+                "{url}"
+            );
         }
     }
 
@@ -279,7 +288,10 @@ mod tests {
     fn terms_no_context_defines_are_refused_not_dropped() {
         let doc = json!({"@context": [V2], "type": ["VerifiableCredential"],
             "issuer": "https://issuer.example", "shownButNeverSigned": "a claim"});
-        assert!(matches!(canonical_nquads(&doc), Err(ProofError::JsonLd(_))));
+        assert!(matches!(
+            canonical_nquads(&doc, Texts::CURRENT),
+            Err(ProofError::JsonLd(_))
+        ));
     }
 
     #[test]
@@ -287,7 +299,7 @@ mod tests {
         let imported = json!({"@context": [V2, {"@import": "https://evil.example/import"}],
             "id": "urn:example:1"});
         assert_eq!(
-            canonical_nquads(&imported),
+            canonical_nquads(&imported, Texts::CURRENT),
             Err(ProofError::UnknownContext(
                 "https://evil.example/import".into()
             ))
@@ -295,7 +307,7 @@ mod tests {
         let scoped = json!({"@context": [V2, EXAMPLES, {"wrap": {"@id": "https://x.example/wrap",
             "@context": "https://evil.example/scoped"}}], "wrap": {"id": "urn:example:2"}});
         assert_eq!(
-            canonical_nquads(&scoped),
+            canonical_nquads(&scoped, Texts::CURRENT),
             Err(ProofError::UnknownContext(
                 "https://evil.example/scoped".into()
             ))
@@ -305,7 +317,7 @@ mod tests {
     #[test]
     fn deep_documents_are_refused_and_the_deepest_allowed_fits_a_worker_stack() {
         assert!(matches!(
-            canonical_nquads(&nested(MAX_DEPTH + 1)),
+            canonical_nquads(&nested(MAX_DEPTH + 1), Texts::CURRENT),
             Err(ProofError::Format(_))
         ));
         let deepest = nested(MAX_DEPTH);
@@ -313,7 +325,7 @@ mod tests {
         // Runtime worker threads have 2 MiB stacks.
         let canonical = std::thread::Builder::new()
             .stack_size(2 << 20)
-            .spawn(move || canonical_nquads(&deepest))
+            .spawn(move || canonical_nquads(&deepest, Texts::CURRENT))
             .unwrap()
             .join()
             .expect("no stack overflow");
@@ -328,7 +340,7 @@ mod tests {
             .collect();
         let doc = json!({"@context": [V2, EXAMPLES], "@graph": ring});
         assert_eq!(
-            canonical_nquads(&doc),
+            canonical_nquads(&doc, Texts::CURRENT),
             Err(ProofError::JsonLd(format!(
                 "its RDF graph needs more than {HASH_BUDGET} hashes to canonicalize"
             )))
@@ -337,14 +349,20 @@ mod tests {
             .map(|i| json!({"@id": format!("_:b{i}"), "next": {"@id": format!("_:b{}", (i + 1) % 8)}}))
             .collect();
         let doc = json!({"@context": [V2, EXAMPLES], "@graph": small});
-        assert_eq!(canonical_nquads(&doc).unwrap().lines().count(), 8);
+        assert_eq!(
+            canonical_nquads(&doc, Texts::CURRENT)
+                .unwrap()
+                .lines()
+                .count(),
+            8
+        );
 
         let nested: Vec<Value> = (0..MAX_CONTEXT_LOADS)
             .map(|i| json!({"@context": [V2], "id": format!("urn:example:{i}")}))
             .collect();
         let doc = json!({"@context": [V2, EXAMPLES], "id": "urn:example:flood", "items": nested});
         assert!(matches!(
-            canonical_nquads(&doc),
+            canonical_nquads(&doc, Texts::CURRENT),
             Err(ProofError::JsonLd(m)) if m.contains("more than 100 times")
         ));
     }
@@ -371,14 +389,18 @@ mod tests {
         ];
         for value in odd {
             let doc = json!({"@context": [V2, EXAMPLES], "id": "urn:example:odd", "value": value});
-            let read = canonical_nquads(&doc);
+            let read = canonical_nquads(&doc, Texts::CURRENT);
             assert!(
                 !matches!(&read, Err(ProofError::JsonLd(m)) if m.starts_with("Satchel could not")),
                 "{value}: {read:?}"
             );
         }
         for nothing in [json!([1, "two", null]), json!("a string"), json!(null)] {
-            assert_eq!(canonical_nquads(&nothing), Ok(String::new()), "{nothing}");
+            assert_eq!(
+                canonical_nquads(&nothing, Texts::CURRENT),
+                Ok(String::new()),
+                "{nothing}"
+            );
         }
     }
 }

@@ -18,6 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ciborium::Value as Cbor;
 use serde_json::Value;
 
+use super::contexts::Texts;
 use super::keys::PublicKey;
 use super::proof::{ProofError, Unsecured, digest};
 use super::rdfc::canonical_nquads;
@@ -42,18 +43,20 @@ struct Derived {
 }
 
 /// Checks an `ecdsa-sd-2023` derived proof: `key` is the issuer's, and
-/// `alg` the JOSE algorithm of its curve.
+/// `alg` the JOSE algorithm of its curve; the contexts are read in the
+/// texts `texts` chooses.
 pub(super) fn verify_derived(
-    unsecured: Unsecured,
+    unsecured: &Unsecured,
     key: &PublicKey,
     alg: &str,
+    texts: Texts,
 ) -> Result<(), ProofError> {
     let derived = Derived::parse(&unsecured.proof_value)?;
     let proof_hash = digest(
         key,
-        canonical_nquads(&Value::Object(unsecured.options))?.as_bytes(),
+        canonical_nquads(&Value::Object(unsecured.options.clone()), texts)?.as_bytes(),
     );
-    let canonical = canonical_nquads(&Value::Object(unsecured.document))?;
+    let canonical = canonical_nquads(&Value::Object(unsecured.document.clone()), texts)?;
     let mut statements = canonical
         .lines()
         .map(|line| relabel(line, &derived.labels).map(|l| l + "\n"))

@@ -22,6 +22,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::ContextTexts;
 use super::did::{FoundKey, key_in_reference};
 use super::hosted::check_signature;
 use super::keys::{CompactJws, PublicKey};
@@ -261,15 +262,32 @@ impl Verifier<'_> {
 /// `unchecked`), or it halts the check as proven wrong.
 fn proof_checked<'a>(
     r: &mut Report,
-    result: Result<(), ProofError>,
+    result: Result<ContextTexts, ProofError>,
     suite: &'a str,
     method: &str,
     unchecked: &mut Vec<(&'a str, String)>,
 ) -> Step<bool> {
     match result {
-        Ok(()) => {
+        Ok(texts) => {
             r.note("proof", suite);
-            r.confirm(format!("its {suite} proof checks out with the key {method}"));
+            let earlier = texts.earlier();
+            if earlier.is_empty() {
+                r.confirm(format!("its {suite} proof checks out with the key {method}"));
+            } else {
+                let read: Vec<Value> = earlier
+                    .iter()
+                    .map(|(url, from)| serde_json::json!({"url": url, "text": from}))
+                    .collect();
+                r.note("contexts", read);
+                let named: Vec<String> = earlier
+                    .iter()
+                    .map(|(url, from)| format!("{url} ({from})"))
+                    .collect();
+                r.confirm(format!(
+                    "its {suite} proof checks out with the key {method}, read with the earlier text of {} it was signed with",
+                    named.join(" and ")
+                ));
+            }
             Ok(true)
         }
         Err(ProofError::Key(super::KeyError::BadSignature)) => Err(r.halt(

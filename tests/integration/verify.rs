@@ -1176,6 +1176,17 @@ fn every_published_signed_credential_gets_its_outcome_and_a_changed_one_is_a_bad
             "unreachable",
             INTACT,
         ),
+        // Proof options signed over a draft of the VC 2.0 context.
+        (
+            "vc-di-ecdsa/ecdsa-rdfc-2019-p256/signedECDSAP256.json",
+            "unreachable",
+            INTACT,
+        ),
+        (
+            "vc-di-ecdsa/ecdsa-rdfc-2019-p384/signedECDSAP384.json",
+            "unreachable",
+            INTACT,
+        ),
         (
             "vc-di-ecdsa/ecdsa-jcs-2019-p384/signedJCSECDSAP384.json",
             "unreachable",
@@ -1208,10 +1219,19 @@ fn every_published_signed_credential_gets_its_outcome_and_a_changed_one_is_a_bad
             "expired",
             "expired on 2010-01-01",
         ),
+        // Its Ed25519Signature2020 proof is over the OB 3.0.0 context.json;
+        // the other proof's type is unknown, and mentioned.
         (
             "ob30-validator/simple-multiple-proofs.json",
-            "unsupported",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context.json, which Satchel does not ship",
+            "unreachable",
+            INTACT,
+        ),
+        // Signed over an examples context no published text matches (see
+        // the README).
+        (
+            "vc-di-eddsa/eddsa-2022/signedDataInt.json",
+            "bad_signature",
+            "was changed after it was signed",
         ),
     ];
     for (name, outcome, says) in cases {
@@ -1237,6 +1257,29 @@ fn every_published_signed_credential_gets_its_outcome_and_a_changed_one_is_a_bad
         };
         assert_outcome(&result, changed_outcome);
     }
+}
+
+#[test]
+fn a_credential_signed_over_an_earlier_context_text_says_which_text_it_was() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vc-di-ecdsa/ecdsa-rdfc-2019-p256/signedECDSAP256.json");
+    let sb = Sandbox::new();
+    let (result, _) =
+        import_and_verify_text(&sb, "c.json", &std::fs::read_to_string(path).unwrap());
+    assert_outcome(&result, "unreachable");
+    assert_eq!(
+        result["evidence"]["contexts"],
+        json!([{"url": "https://www.w3.org/ns/credentials/v2",
+            "text": "a VC 2.0 draft, in ssi-contexts 0.1.5"}])
+    );
+    // Read with the current texts only, nothing earlier is named.
+    let current = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vc-di-eddsa/signedDataInt.json");
+    let sb = Sandbox::new();
+    let (result, _) =
+        import_and_verify_text(&sb, "c.json", &std::fs::read_to_string(current).unwrap());
+    assert_outcome(&result, "unreachable");
+    assert_eq!(result["evidence"].get("contexts"), None, "{result}");
 }
 
 #[test]

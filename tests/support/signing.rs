@@ -37,9 +37,11 @@ pub fn with_proof(key: &SigningKey, vc: &Value, method: &str, suite: &str) -> Va
     config["@context"] = vc["@context"].clone();
     let canonical = |v: &Value| match suite {
         "eddsa-jcs-2022" => serde_json_canonicalizer::to_vec(v).expect("JCS"),
-        "eddsa-rdfc-2022" => satchel::verify::canonical_nquads(v)
-            .expect("canonical N-Quads")
-            .into_bytes(),
+        "eddsa-rdfc-2022" => {
+            satchel::verify::canonical_nquads(v, satchel::verify::ContextTexts::CURRENT)
+                .expect("canonical N-Quads")
+                .into_bytes()
+        }
         other => panic!("cannot sign {other}"),
     };
     let mut data = Sha256::digest(canonical(&config)).to_vec();
