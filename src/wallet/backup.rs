@@ -70,14 +70,6 @@ impl Wallet {
             &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
         );
         self.backup_to(&safety)?;
-        let page_size =
-            |conn: &Connection| conn.pragma_query_value(None, "page_size", |r| r.get::<_, i64>(0));
-        if page_size(&backup)? != page_size(&self.conn)? {
-            // SQLite copies pages of another size only into a database that
-            // is not in WAL mode (which needs no other process to have the
-            // wallet open); it goes back to WAL below.
-            self.conn.pragma_update(None, "journal_mode", "DELETE")?;
-        }
         {
             let restore = Backup::new(&backup, &mut self.conn)?;
             restore.step(-1)?;

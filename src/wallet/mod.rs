@@ -54,16 +54,6 @@ const MIGRATIONS: &[&str] = &[
 /// The `application_id` stamped on every Satchel wallet ("SaTc").
 const APPLICATION_ID: i64 = 0x5361_5463;
 
-/// The page size of a new wallet. A wallet is mostly images of up to a few
-/// MiB, each written page by page to the log and again into the database
-/// file, two system calls per page in the log: with SQLite's default 4 KiB
-/// pages an import of 145 MiB made 128,000 of them. Larger pages make fewer
-/// calls, but every commit also rewrites each page it touches in the
-/// table's and indexes' leaves, a whole page each: 16 KiB took the least
-/// time here (README, Benchmarks); 64 KiB wrote two and a half times the
-/// bytes. A wallet made before keeps the size it was made with.
-const PAGE_SIZE: i64 = 16384;
-
 /// Why the wallet could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum WalletError {
@@ -232,10 +222,6 @@ impl Wallet {
         .map_err(|e| foreign(path, e.to_string()))?;
         conn.busy_timeout(Duration::from_secs(10))?;
         let version = check_wallet(&conn, path)?;
-        if version == 0 {
-            // Only takes effect while the file is still empty.
-            conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -242,38 +242,3 @@ fn the_list_reads_the_summary_index_and_never_the_originals() {
         "{plan:#?}"
     );
 }
-
-#[test]
-fn a_new_wallet_takes_back_a_backup_of_a_wallet_with_smaller_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    let page_size = |w: &Wallet| -> i64 {
-        w.conn
-            .pragma_query_value(None, "page_size", |r| r.get(0))
-            .unwrap()
-    };
-    // A wallet made with SQLite's default pages, as every wallet was before.
-    let old_path = dir.path().join("old.sqlite3");
-    wallet_of_version(&old_path, MIGRATIONS.len());
-    let old = Wallet::open(&old_path).unwrap();
-    assert_eq!(page_size(&old), 4096);
-    let backup = dir.path().join("old.backup");
-    old.backup_to(&backup).unwrap();
-    drop(old);
-
-    let mut new = Wallet::open(&dir.path().join("new.sqlite3")).unwrap();
-    assert_eq!(page_size(&new), super::PAGE_SIZE);
-    new.restore_from(&backup, chrono::Utc::now()).unwrap();
-    let names: Vec<_> = new
-        .list_badges()
-        .unwrap()
-        .into_iter()
-        .map(|b| b.name)
-        .collect();
-    assert_eq!(names, [Some("Badge 2".into()), Some("Badge 1".into())]);
-    assert_eq!(new.badge_original(1).unwrap().1, b"\x89PNG one");
-    let mode: String = new
-        .conn
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
-}
