@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::checks::{LATEST_CHECK_COLUMNS, LatestCheck, latest_from_row};
+use super::checks::{LATEST_CHECK_COLUMNS, LATEST_CHECK_JOIN, LatestCheck, latest_from_row};
 use super::{Details, Wallet, WalletError, timestamp};
 use crate::bake::{self, PayloadKind};
 use crate::credential::{Credential, ObVersion};
@@ -243,11 +243,16 @@ impl Wallet {
 /// Every badge's summary and latest check, newest first: read from the
 /// `badge_summary` index alone, never from the rows that hold the originals.
 pub(super) fn list_query() -> String {
-    format!("SELECT {SUMMARY_COLUMNS}, {LATEST_CHECK_COLUMNS} FROM badge ORDER BY id DESC")
+    format!(
+        "SELECT {SUMMARY_COLUMNS}, {LATEST_CHECK_COLUMNS} FROM badge {LATEST_CHECK_JOIN}
+         ORDER BY badge.id DESC"
+    )
 }
 
-pub(super) const SUMMARY_COLUMNS: &str =
-    "id, name, issuer_name, issued_on, expires, recipient, ob_version, hosted_url, details";
+/// Named with their table, so that queries joining others can use them.
+pub(super) const SUMMARY_COLUMNS: &str = "badge.id, badge.name, badge.issuer_name, \
+     badge.issued_on, badge.expires, badge.recipient, badge.ob_version, badge.hosted_url, \
+     badge.details";
 
 pub(super) fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BadgeSummary> {
     let details: String = r.get(8)?;

@@ -230,4 +230,15 @@ fn the_list_reads_the_summary_index_and_never_the_originals() {
         !plan.iter().any(|step| step.contains("TEMP B-TREE")),
         "the index gives the order: {plan:#?}"
     );
+    // The newest check: one search of the checks' index per badge, not one
+    // per column read from it.
+    let searches: Vec<_> = plan
+        .iter()
+        .filter(|step| step.starts_with("SEARCH badge_check"))
+        .collect();
+    assert_eq!(searches.len(), 1, "{plan:#?}");
+    assert!(
+        searches[0].contains("COVERING INDEX badge_check_by_badge"),
+        "{plan:#?}"
+    );
 }
