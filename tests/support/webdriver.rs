@@ -329,6 +329,8 @@ pub mod keys {
     pub const CONTROL: &str = "\u{E009}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const SPACE: &str = "\u{E00D}";
+    pub const END: &str = "\u{E010}";
+    pub const HOME: &str = "\u{E011}";
     pub const ARROW_LEFT: &str = "\u{E012}";
     pub const ARROW_UP: &str = "\u{E013}";
     pub const ARROW_RIGHT: &str = "\u{E014}";

@@ -2,10 +2,11 @@
 // the rows in view (plus a few above and below) exist as DOM nodes. Cards
 // are absolutely placed inside a spacer as tall as the whole grid; a card
 // scrolled out of view is filled with the badge scrolling in, so a fling
-// rewrites a few texts instead of building and dropping whole cards. Arrow keys, Home/End and Page Up/Down move
-// focus from card to card. Cards can be dragged (onto a collection, or onto
-// another card to reorder a collection); the ⋯ button, the context-menu key
-// and Shift+F10 open the same verbs as a menu.
+// rewrites a few texts instead of building and dropping whole cards. Arrow
+// keys, Home/End and Page Up/Down move focus from card to card. Cards can be
+// dragged (onto a collection, or onto another card to reorder a collection);
+// the ⋯ button, the context-menu key and Shift+F10 open the same verbs as a
+// menu.
 
 import { badgeImageUrl } from "./api.js";
 import { badgeState } from "./badges.js";
