@@ -568,7 +568,10 @@ fn refilled_cards_show_their_own_badge() {
     };
     let list = app.invoke("list_badges", json!({}));
     let (first, last) = (&list[0]["name"], &list[COUNT - 1]["name"]);
-    app.execute("document.querySelector('.card').focus();", json!([]));
+    app.execute(
+        "document.querySelector(\"[data-index='0'] .card\").focus();",
+        json!([]),
+    );
     assert_eq!(focused("the first card focused"), json!([0, first]));
     app.press(&[webdriver::keys::END]);
     app.wait_for(
