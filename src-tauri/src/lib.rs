@@ -3,9 +3,10 @@
 //! This crate owns only the window: [`commands`] adapts the core to IPC,
 //! [`protocol`] serves badge images from the wallet, [`state`] holds the
 //! wallet connection and HTTP client, [`error`] carries `{code, message}`
-//! errors, [`menu`] builds the app menu, [`view`] keeps the last view, and
+//! errors, [`menu`] builds the app menu, [`view`] keeps the last view,
 //! [`opened`] takes badges handed over from outside (the command line, a
-//! second start). The UI itself is plain HTML, ES modules and CSS in `ui/`.
+//! second start), and [`painting`] picks how WebKit paints on this computer.
+//! The UI itself is plain HTML, ES modules and CSS in `ui/`.
 //! [`app`] wires everything that does not need a real window (so the command
 //! tests can use Tauri's mock runtime); [`run`] adds the plugins and starts it.
 
@@ -13,6 +14,7 @@ pub mod commands;
 pub mod error;
 pub mod menu;
 pub mod opened;
+pub mod painting;
 pub mod protocol;
 pub mod state;
 pub mod view;

@@ -75,7 +75,30 @@ impl Session {
     }
 
     /// Like [`Session::start_with`], giving the app command-line `args`.
+    ///
+    /// The app's WebKit composites even on a computer with no GPU, where the
+    /// app itself would not: WebKit's WebDriver screenshot of a page painted
+    /// without compositing waits for a frame that a still page never paints.
     pub fn start_with_args(
+        app: &str,
+        wallet: &Path,
+        home: &Path,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Session {
+        let mut env = env.to_vec();
+        env.push(("WEBKIT_FORCE_COMPOSITING_MODE", "1"));
+        Session::launch(app, wallet, home, &env, args)
+    }
+
+    /// Like [`Session::start`], with WebKit painting the way the app chooses
+    /// on this computer (without compositing when it has no GPU), as
+    /// learners get it; for measurements, which take no screenshots.
+    pub fn start_as_shipped(app: &str, wallet: &Path, home: &Path) -> Session {
+        Session::launch(app, wallet, home, &[], &[])
+    }
+
+    fn launch(
         app: &str,
         wallet: &Path,
         home: &Path,
@@ -329,6 +352,8 @@ pub mod keys {
     pub const CONTROL: &str = "\u{E009}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const SPACE: &str = "\u{E00D}";
+    pub const END: &str = "\u{E010}";
+    pub const HOME: &str = "\u{E011}";
     pub const ARROW_LEFT: &str = "\u{E012}";
     pub const ARROW_UP: &str = "\u{E013}";
     pub const ARROW_RIGHT: &str = "\u{E014}";

@@ -1,10 +1,12 @@
 // The badge grid, virtualized: however many badges the wallet holds, only
 // the rows in view (plus a few above and below) exist as DOM nodes. Cards
-// are absolutely placed inside a spacer as tall as the whole grid, and are
-// reused as the learner scrolls. Arrow keys, Home/End and Page Up/Down move
-// focus from card to card. Cards can be dragged (onto a collection, or onto
-// another card to reorder a collection); the ⋯ button, the context-menu key
-// and Shift+F10 open the same verbs as a menu.
+// are absolutely placed inside a spacer as tall as the whole grid; a card
+// scrolled out of view is filled with the badge scrolling in, so a fling
+// rewrites a few texts instead of building and dropping whole cards. Arrow
+// keys, Home/End and Page Up/Down move focus from card to card. Cards can be
+// dragged (onto a collection, or onto another card to reorder a collection);
+// the ⋯ button, the context-menu key and Shift+F10 open the same verbs as a
+// menu.
 
 import { badgeImageUrl } from "./api.js";
 import { badgeState } from "./badges.js";
@@ -37,6 +39,8 @@ export class BadgeGrid {
     this.cardWidth = CARD_MIN_WIDTH;
     this.focusIndex = 0;
     this.pending = false;
+    /** The card picture as the template has it, cloned for every badge shown. */
+    this.picture = fromTemplate("card-template").querySelector(".card-image");
     scroller.addEventListener("scroll", () => this.schedule(), { passive: true });
     new ResizeObserver(() => this.schedule()).observe(scroller);
     this.space.addEventListener("click", (e) => this.activate(e));
@@ -118,18 +122,23 @@ export class BadgeGrid {
     const last = Math.min(rows, Math.ceil((top + this.scroller.clientHeight) / rowHeight) + OVERSCAN_ROWS);
     const start = first * this.columns;
     const end = Math.min(this.items.length, last * this.columns);
+    // Cards out of range are kept to show the badges coming into range; the
+    // one holding the keyboard focus is dropped instead, so the focus never
+    // lands on another badge's card.
+    const spare = [];
     for (const [index, node] of this.nodes) {
       if (index < start || index >= end) {
-        node.remove();
         this.nodes.delete(index);
+        if (node.contains(document.activeElement)) node.remove();
+        else spare.push(node);
       }
     }
     for (let index = start; index < end; index++) {
       let node = this.nodes.get(index);
       if (!node) {
-        node = this.card(index);
+        node = spare.pop() ?? this.space.appendChild(fromTemplate("card-template"));
+        this.fill(node, index);
         this.nodes.set(index, node);
-        this.space.append(node);
       }
       const column = index % this.columns;
       const row = Math.floor(index / this.columns);
@@ -143,12 +152,14 @@ export class BadgeGrid {
       node.querySelector(".card").tabIndex = tab;
       node.querySelector(".card-menu-button").tabIndex = tab;
     }
+    for (const node of spare) node.remove();
   }
 
-  /** A new card for the badge at `index`. */
-  card(index) {
+  /** Makes the card `slot` (new or scrolled out of view) show the badge at `index`. */
+  fill(slot, index) {
     const badge = this.items[index];
-    const slot = fromTemplate("card-template");
+    delete slot.dataset.place;
+    slot.classList.remove("dragging", "drop-target");
     slot.dataset.index = String(index);
     slot.setAttribute("aria-posinset", String(index + 1));
     slot.setAttribute("aria-setsize", String(this.items.length));
@@ -168,12 +179,13 @@ export class BadgeGrid {
     chip.dataset.state = state.key;
     const mono = slot.querySelector(".card-monogram");
     setText(mono, monogram(name));
-    const img = slot.querySelector(".card-image");
+    // A fresh <img> each time: a reused one would show the previous badge's
+    // picture until the new one arrives (or after the new one failed).
+    slot.querySelector(".card-image")?.remove();
+    const img = this.picture.cloneNode(false);
     img.addEventListener("error", () => img.remove(), { once: true });
-    // Decoding off the main thread keeps a fast scroll from waiting on pictures.
-    img.decoding = "async";
     img.src = badgeImageUrl(badge.id);
-    return slot;
+    mono.before(img);
   }
 
   activate(event) {

@@ -50,7 +50,7 @@ async function openDetail(id) {
   const dialog = $("detail-dialog");
   const opener = document.activeElement;
   try {
-    await showDetail(dialog, id, { verify, notify, changed: reload });
+    await showDetail(dialog, id, { verify, notify, changed: () => reload() });
   } catch (e) {
     notify(e.message);
     return;
@@ -200,9 +200,11 @@ function fillIssuers() {
   select.value = options.some((o) => o.value === current) ? current : "";
 }
 
-async function reload() {
+/** Reads everything shown again; `listing` is a list of badges already asked for. */
+async function reload(listing = api.listBadges()) {
   try {
-    badges = await api.listBadges();
+    badges = await listing;
+    performance.mark("list-received");
   } catch (e) {
     notify(`Cannot read the wallet: ${e.message}`);
     badges = [];
@@ -215,6 +217,7 @@ async function reload() {
   await loadCollection();
   fillIssuers();
   applyFilters();
+  performance.mark("grid-built");
   if (!$("settings-view").hidden) await refreshSettings();
 }
 
@@ -290,12 +293,18 @@ document.addEventListener("keydown", (event) => {
 api.listen("menu-action", (id) => actions[id]?.());
 $("shortcuts-close").addEventListener("click", () => $("shortcuts-dialog").close());
 
-api.listen("wallet-changed", reload);
+api.listen("wallet-changed", () => reload());
 
+// The badges are asked for first, and the last view while they come. The
+// performance marks are read by the start-up measurement.
+performance.mark("list-asked");
+const listing = api.listBadges();
+// Its failure is reported by reload(); this only keeps it from counting as unhandled meanwhile.
+listing.catch(() => {});
 // Open where the learner left off: the same tab and collection.
 const last = await api.lastView().catch(() => null);
 if (last?.collection != null) collections.active = last.collection;
-await reload();
+await reload(listing);
 if (last?.tab === "settings") switchView("settings");
 requestAnimationFrame(() => {
   // Read by the end-to-end tests and the start-up measurement.
