@@ -46,14 +46,9 @@ fn import_browse_and_inspect_a_backpack() {
     let wallet = home.path().join("wallet.sqlite3");
     let fixtures = support::write_fixtures(&home.path().join("fixtures"));
     let app = Session::start(APP, &wallet, home.path());
-    app.set_rect(0, 0, 1100, 760);
+    sized_and_painted(&app);
 
     // An empty wallet greets the learner with what to do.
-    app.wait_for(
-        "first paint",
-        "return document.body.dataset.firstPaint;",
-        json!([]),
-    );
     let empty = app.execute(
         "return !document.getElementById('empty-state').hidden;",
         json!([]),
@@ -276,12 +271,7 @@ fn collections_share_and_verify_in_the_window() {
         home.path(),
         &[("SATCHEL_ALLOW_PRIVATE_NETWORK", "1")],
     );
-    app.set_rect(0, 0, 1100, 760);
-    app.wait_for(
-        "first paint",
-        "return document.body.dataset.firstPaint;",
-        json!([]),
-    );
+    sized_and_painted(&app);
     app.invoke("add_identity", json!({ "value": support::LEARNER }));
     import_like_a_drop(&app, &inputs);
     app.wait_for(
@@ -495,6 +485,26 @@ fn badge_id(app: &Session, name: &str) -> i64 {
         .expect("badge id")
 }
 
+/// Gives the window the size the tests' layouts assume and waits for its
+/// first painted page.
+fn sized_and_painted(app: &Session) {
+    app.set_rect(0, 0, 1100, 760);
+    app.wait_for(
+        "first paint",
+        "return document.body.dataset.firstPaint;",
+        json!([]),
+    );
+}
+
+/// A private home with a wallet path (not created yet) and a folder of
+/// `count` baked badges in it.
+fn home_with_many(count: usize) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let home = tempfile::tempdir().unwrap();
+    let wallet = home.path().join("wallet.sqlite3");
+    let files = support::write_many(&home.path().join("many"), count);
+    (home, wallet, files)
+}
+
 /// Cards scrolled out of view are refilled with the badges scrolling in:
 /// throughout a fling and back, every card shown names, numbers and asks
 /// for the picture of its own badge, and End / Home take the keyboard focus
@@ -505,16 +515,9 @@ fn refilled_cards_show_their_own_badge() {
         return;
     }
     const COUNT: usize = 300;
-    let home = tempfile::tempdir().unwrap();
-    let wallet = home.path().join("wallet.sqlite3");
-    let files = support::write_many(&home.path().join("many"), COUNT);
+    let (home, wallet, files) = home_with_many(COUNT);
     let app = Session::start(APP, &wallet, home.path());
-    app.set_rect(0, 0, 1100, 760);
-    app.wait_for(
-        "first paint",
-        "return document.body.dataset.firstPaint;",
-        json!([]),
-    );
+    sized_and_painted(&app);
     import_like_a_drop(&app, &[files]);
     app.wait_for(
         "the imported badges counted",
@@ -599,9 +602,7 @@ fn measure_a_10k_badge_wallet() {
         return;
     }
     const COUNT: usize = 10_000;
-    let home = tempfile::tempdir().unwrap();
-    let wallet_path = home.path().join("wallet.sqlite3");
-    let files = support::write_many(&home.path().join("many"), COUNT);
+    let (home, wallet_path, files) = home_with_many(COUNT);
     let mut wallet = satchel::wallet::Wallet::open(&wallet_path).unwrap();
     let fetcher = satchel::http::Fetcher::new(satchel::http::HttpPolicy::default()).unwrap();
     let inputs = [files.display().to_string()];

@@ -361,27 +361,35 @@ pub(super) fn place(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn badge(text: &str, hosted_url: Option<&str>) -> NewBadge {
+impl NewBadge {
+    /// A JSON badge with `text` as its original, filed under `key`, with no
+    /// details beyond an empty credential: for the wallet's unit tests.
+    pub(crate) fn json_for_tests(key: &str, text: &str) -> NewBadge {
         NewBadge {
-            credential_key: "id:urn:uuid:1".into(),
+            credential_key: key.into(),
             original: text.as_bytes().to_vec(),
             media_type: "application/json".into(),
             raw_text: text.into(),
             payload_kind: "json".into(),
             resolved: Resolved {
-                credential: Credential {
-                    hosted_url: hosted_url.map(str::to_owned),
-                    ..Credential::default()
-                },
+                credential: Credential::default(),
                 fetched: None,
                 details: Details::Complete,
                 details_error: None,
             },
             source: "test".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn badge(text: &str, hosted_url: Option<&str>) -> NewBadge {
+        let mut badge = NewBadge::json_for_tests("id:urn:uuid:1", text);
+        badge.resolved.credential.hosted_url = hosted_url.map(str::to_owned);
+        badge
     }
 
     #[test]

@@ -73,8 +73,7 @@ impl Drop for Checkpointer {
 
 #[cfg(test)]
 mod tests {
-    use crate::credential::Credential;
-    use crate::wallet::{Details, NewBadge, Resolved, Wallet};
+    use crate::wallet::{NewBadge, Wallet};
 
     #[test]
     fn a_nudge_copies_the_log_into_the_database_file() {
@@ -83,20 +82,9 @@ mod tests {
         let mut wallet = Wallet::open(&path).unwrap();
         let before = std::fs::metadata(&path).unwrap().len();
         let original = vec![7u8; 512 * 1024];
-        let badge = NewBadge {
-            credential_key: "id:urn:uuid:1".into(),
-            original: original.clone(),
-            media_type: "image/png".into(),
-            raw_text: r#"{"id":"urn:uuid:1"}"#.into(),
-            payload_kind: "json".into(),
-            resolved: Resolved {
-                credential: Credential::default(),
-                fetched: None,
-                details: Details::Complete,
-                details_error: None,
-            },
-            source: "test".into(),
-        };
+        let mut badge = NewBadge::json_for_tests("id:urn:uuid:1", r#"{"id":"urn:uuid:1"}"#);
+        badge.original = original.clone();
+        badge.media_type = "image/png".into();
         let checkpointer = wallet.checkpoint_in_background().expect("starts");
         wallet.insert_badge(&badge, chrono::Utc::now()).unwrap();
         // The log is far below the writer's own checkpoint threshold, so

@@ -243,8 +243,7 @@ pub(super) fn latest_from_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credential::Credential;
-    use crate::wallet::{Details, NewBadge, Resolved};
+    use crate::wallet::NewBadge;
 
     #[test]
     fn the_list_shows_each_badges_newest_check_and_none_when_never_checked() {
@@ -254,20 +253,7 @@ mod tests {
         let ids: Vec<i64> = (1..=3)
             .map(|n| {
                 let text = format!(r#"{{"id":"urn:uuid:{n}"}}"#);
-                let badge = NewBadge {
-                    credential_key: format!("id:urn:uuid:{n}"),
-                    original: text.clone().into_bytes(),
-                    media_type: "application/json".into(),
-                    raw_text: text,
-                    payload_kind: "json".into(),
-                    resolved: Resolved {
-                        credential: Credential::default(),
-                        fetched: None,
-                        details: Details::Complete,
-                        details_error: None,
-                    },
-                    source: "test".into(),
-                };
+                let badge = NewBadge::json_for_tests(&format!("id:urn:uuid:{n}"), &text);
                 match w.insert_badge(&badge, now).unwrap() {
                     crate::wallet::Inserted::New { id, .. } => id,
                     other => panic!("{other:?}"),
