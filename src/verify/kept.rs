@@ -117,7 +117,7 @@ impl Verifier<'_> {
         if let Some(KeySource::Kept { fetched_at, .. }) = &r.key_source {
             let when = shown(fetched_at);
             r.caveat(format!(
-                "the signature itself is intact: the content has not changed since it was signed with the key {reference}, checked with a copy of that key kept from {when}"
+                "the signature itself is intact: the content has not changed since it was signed with the key {reference}, checked with a copy of that key kept from {when}; check again when the issuer's site can be reached to confirm the rest"
             ));
         }
     }
