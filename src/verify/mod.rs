@@ -185,7 +185,7 @@ pub struct Verifier<'a> {
     now: DateTime<Utc>,
     kept: KeptDocuments,
     /// Each status list's own check, by URL: many badges name one list.
-    lists: PerRun<(Report, Step<Value>)>,
+    lists: PerRun<(Report, Step<Arc<status::ProvenList>>)>,
 }
 
 impl<'a> Verifier<'a> {

@@ -12,9 +12,11 @@
 //! proof by a key of the badge's issuer, its type, dates and purpose. Every
 //! entry is checked, even after one fails, so each finding is listed.
 //! Inflating the bitstring is capped, so a hostile list cannot exhaust
-//! memory. Each list is fetched once per run.
+//! memory. Each list is fetched, its proof checked and its bitstring
+//! inflated once per run.
 
 use std::io::Read as _;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD_INDIFFERENT};
@@ -187,23 +189,13 @@ impl Verifier<'_> {
             return Ok(());
         }
         let list = self.status_list(r, url, method, purpose, issuer).await?;
-        let subject = one_or_many(list.get("credentialSubject"))
-            .into_iter()
-            .next()
-            .cloned()
-            .unwrap_or(Value::Null);
-        let bits = subject
-            .get("encodedList")
-            .and_then(Value::as_str)
-            .ok_or_else(|| "it has no `encodedList`".to_owned())
-            .and_then(inflate_bitstring)
-            .map_err(|e| {
-                r.halt(
-                    Outcome::Invalid,
-                    format!("the status list at {url} cannot be read: {e}"),
-                )
-            })?;
-        let set = bit(&bits, index).ok_or_else(|| {
+        let bits = list.bits.as_ref().map_err(|e| {
+            r.halt(
+                Outcome::Invalid,
+                format!("the status list at {url} cannot be read: {e}"),
+            )
+        })?;
+        let set = bit(bits, index).ok_or_else(|| {
             r.halt(
                 Outcome::Invalid,
                 format!(
@@ -233,7 +225,7 @@ impl Verifier<'_> {
     /// Fetches the status list credential at `url` and believes it only once
     /// it checks out: a proof by a key of its issuer, who must be the badge's
     /// `issuer`, the list type of `method`, current dates and `purpose`
-    /// among its purposes. Returns the list credential.
+    /// among its purposes. Returns the list, read.
     async fn status_list(
         &self,
         r: &mut Report,
@@ -241,7 +233,7 @@ impl Verifier<'_> {
         method: Bitstring,
         purpose: &str,
         issuer: Option<&str>,
-    ) -> Step<Value> {
+    ) -> Step<Arc<ProvenList>> {
         let doc = self.document(r, "status list", url, true).await?;
         require_ok(r, "status list", url, &doc)?;
         // The list's own proof is checked in a report of its own: a broken
@@ -252,7 +244,7 @@ impl Verifier<'_> {
             .get(url, || async {
                 let mut own = Report::default();
                 let proven = self.list_proven(&mut own, url, &doc).await;
-                (own, proven)
+                (own, proven.map(|list| Arc::new(ProvenList::read(list))))
             })
             .await;
         let list = match (proven, r.absorb(own)) {
@@ -277,7 +269,7 @@ impl Verifier<'_> {
                 ),
             )
         };
-        let list_issuer = id_of(list.get("issuer"));
+        let list_issuer = id_of(list.credential.get("issuer"));
         if let (Some(ours), Some(theirs)) = (issuer, list_issuer)
             && ours != theirs
         {
@@ -286,7 +278,7 @@ impl Verifier<'_> {
                 format!("was published by {theirs}, not by the badge's issuer {ours}"),
             ));
         }
-        let types = one_or_many(list.get("type"));
+        let types = one_or_many(list.credential.get("type"));
         if !types.iter().any(|t| t.as_str() == Some(method.list_type())) {
             return Err(broken(
                 r,
@@ -295,7 +287,7 @@ impl Verifier<'_> {
         }
         let date = |keys: [&str; 2]| {
             keys.iter()
-                .find_map(|k| list.get(*k).and_then(Value::as_str))
+                .find_map(|k| list.credential.get(*k).and_then(Value::as_str))
                 .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
                 .map(|d| d.with_timezone(&Utc))
         };
@@ -310,7 +302,7 @@ impl Verifier<'_> {
         {
             return Err(broken(r, format!("only becomes valid on {}", show(starts))));
         }
-        let subject = one_or_many(list.get("credentialSubject"))
+        let subject = one_or_many(list.credential.get("credentialSubject"))
             .into_iter()
             .next();
         let purposes = one_or_many(subject.and_then(|s| s.get("statusPurpose")));
@@ -350,6 +342,28 @@ impl Verifier<'_> {
         }
         self.embedded_proofs(own, &list).await?;
         Ok(list)
+    }
+}
+
+/// A status list credential whose own proof checked out, with its bitstring
+/// inflated: worked out once per run and shared by every badge naming it.
+#[derive(Debug)]
+pub(super) struct ProvenList {
+    credential: Value,
+    /// The inflated bitstring, or why it cannot be read.
+    bits: Result<Vec<u8>, String>,
+}
+
+impl ProvenList {
+    fn read(credential: Value) -> ProvenList {
+        let bits = one_or_many(credential.get("credentialSubject"))
+            .into_iter()
+            .next()
+            .and_then(|subject| subject.get("encodedList"))
+            .and_then(Value::as_str)
+            .ok_or_else(|| "it has no `encodedList`".to_owned())
+            .and_then(inflate_bitstring);
+        ProvenList { credential, bits }
     }
 }
 
