@@ -2,6 +2,8 @@
 //!
 //! The modules layer in one direction; each uses only those listed before it:
 //! - [`outcome`]: error codes, per-item results, progress and advice (a leaf);
+//! - [`allocator`]: how the C allocator keeps large buffers (a leaf the
+//!   binaries call once);
 //! - [`bake`] (credentials embedded in PNG and SVG, pure functions over
 //!   bytes), [`credential`] (any Open Badges payload into one model),
 //!   [`http`] (the one policy-bound client for remote documents) and
@@ -18,6 +20,7 @@
 //! prints and never reads global state: callers hand it a wallet path, an
 //! HTTP policy and the current time.
 
+pub mod allocator;
 pub mod backpack;
 pub mod bake;
 pub mod credential;

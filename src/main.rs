@@ -173,6 +173,7 @@ enum IdentityAction {
 }
 
 fn main() -> ExitCode {
+    satchel::allocator::reuse_large_buffers();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     use satchel_desktop::painting;
+    satchel::allocator::reuse_large_buffers();
     if painting::without_compositing(Path::new(painting::DRI_DIR), |name| std::env::var_os(name)) {
         // SAFETY: no other thread exists yet; WebKit reads the variable when
         // it starts its web process, which inherits it.

@@ -19,7 +19,7 @@ use crate::credential::{self, Credential};
 use crate::files;
 use crate::http::Fetcher;
 use crate::outcome::{ErrorBody, ImportResult, ImportStatus};
-use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet, content_key};
+use crate::wallet::{Details, Inserted, NewBadge, Resolved, Wallet, WalletError, content_key};
 
 /// What a badge file holds, found without touching the wallet or the network.
 #[derive(Debug, Clone, Serialize)]
@@ -44,14 +44,56 @@ pub async fn import_bytes(
     bytes: Vec<u8>,
     now: DateTime<Utc>,
 ) -> ImportResult {
+    match prepare(fetcher, label, bytes).await {
+        Ok(ready) => {
+            let inserted = wallet.insert_badge(&ready.badge, now);
+            ready.result(inserted)
+        }
+        Err(failed) => failed,
+    }
+}
+
+/// A badge understood (its issuer asked, when it only points there) and
+/// ready to be stored.
+pub(super) struct Ready {
+    pub(super) badge: NewBadge,
+    /// Why its details are still awaited, if they are.
+    awaiting: Option<String>,
+    warnings: Vec<String>,
+}
+
+impl Ready {
+    /// What importing it did, once the wallet said how storing it went.
+    pub(super) fn result(self, inserted: Result<Inserted, WalletError>) -> ImportResult {
+        let label = self.badge.source;
+        match inserted {
+            Ok(Inserted::New { id, beside }) => ImportResult {
+                awaiting_details: self.awaiting,
+                warnings: self.warnings,
+                ..ImportResult::stored(label, ImportStatus::Imported, id)
+            }
+            .with_same_id_as(beside),
+            Ok(Inserted::Duplicate(id)) => ImportResult::duplicate(label, id),
+            Err(e) => ImportResult::failed(label, &e),
+        }
+    }
+}
+
+/// Finds and understands the badge in `bytes`, doing all the network I/O
+/// it needs; the failed result when it is not a badge Satchel can keep.
+pub(super) async fn prepare(
+    fetcher: &Fetcher,
+    label: String,
+    bytes: Vec<u8>,
+) -> Result<Ready, ImportResult> {
     let found = match find_payload(&bytes, Some(&label)) {
         Ok(found) => found,
-        Err(e) => return ImportResult::failed(label, &e),
+        Err(e) => return Err(ImportResult::failed(label, &e)),
     };
     let mut warnings = found.warnings;
     let resolved = match resolve(fetcher, &found.text, found.payload).await {
         Ok(resolved) => resolved,
-        Err(e) => return ImportResult::failed(label, &e),
+        Err(e) => return Err(ImportResult::failed(label, &e)),
     };
     warnings.extend(resolved.credential.warnings.iter().cloned());
     let awaiting = resolved.details_error.clone();
@@ -62,18 +104,13 @@ pub async fn import_bytes(
         raw_text: found.text,
         payload_kind: payload_name(found.payload).to_owned(),
         resolved,
-        source: label.clone(),
+        source: label,
     };
-    match wallet.insert_badge(&badge, now) {
-        Ok(Inserted::New { id, beside }) => ImportResult {
-            awaiting_details: awaiting,
-            warnings,
-            ..ImportResult::stored(label, ImportStatus::Imported, id)
-        }
-        .with_same_id_as(beside),
-        Ok(Inserted::Duplicate(id)) => ImportResult::duplicate(label, id),
-        Err(e) => ImportResult::failed(label, &e),
-    }
+    Ok(Ready {
+        badge,
+        awaiting,
+        warnings,
+    })
 }
 
 /// Tries again to fetch the details of every badge that awaits them.

@@ -11,12 +11,14 @@
 //! and pick, and backpack pulls all come through this module, so the same
 //! input is treated the same way wherever it is given.
 //!
-//! Every item gets its own [`ImportResult`]: a bad file never aborts a
-//! batch, and a badge whose issuer cannot be reached is kept, marked as
-//! awaiting details. Network I/O happens before each item's one short write
-//! transaction.
+//! Every item gets its own [`ImportResult`]: a bad file never aborts the
+//! others, and a badge whose issuer cannot be reached is kept, marked as
+//! awaiting details. Network I/O happens while no write transaction is
+//! open; the badges of a long intake are then stored a batch at a time
+//! ([`batch`]), through a wallet [`Run`](crate::wallet::Run).
 
 mod badge;
+mod batch;
 mod error;
 mod expand;
 pub mod mozilla;
@@ -131,25 +133,29 @@ pub async fn take(
     }
     let items = expand::expand(&loose);
     let total = items.len();
-    // Reading runs ahead on one thread and checkpoints run on another, so
-    // this one only understands badges and appends them to the wallet.
-    let checkpointer = (total > 1)
-        .then(|| wallet.checkpoint_in_background())
-        .flatten();
-    for (done, (label, bytes)) in expand::ReadAhead::new(items).enumerate() {
-        let result = match bytes {
-            Ok(bytes) => import_bytes(wallet, fetcher, label, bytes, now).await,
-            Err(e) => ImportResult::failed(label, &e),
-        };
-        if let Some(checkpointer) = &checkpointer {
-            checkpointer.nudge();
+    // Reading runs ahead on a thread of its own, so this one only
+    // understands badges and stores them a batch at a time.
+    let run = wallet.start_run(total);
+    let mut batch = batch::Batch::default();
+    let mut items = expand::ReadAhead::new(items).peekable();
+    let mut done = 0;
+    while let Some((label, bytes)) = items.next() {
+        match bytes {
+            Ok(bytes) => match badge::prepare(fetcher, label, bytes).await {
+                Ok(ready) => batch.ready(ready),
+                Err(failed) => batch.done(failed),
+            },
+            Err(e) => batch.done(ImportResult::failed(label, &e)),
         }
-        intake.results.push(result);
-        progress(Progress {
-            done: done + 1,
-            total,
-        });
+        if batch.is_due() || items.peek().is_none() {
+            for result in batch.store(wallet, &run, now) {
+                intake.results.push(result);
+                done += 1;
+                progress(Progress { done, total });
+            }
+        }
     }
+    wallet.end_run(run);
     intake
 }
 

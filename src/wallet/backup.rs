@@ -11,10 +11,13 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::backup::Backup;
+use std::os::raw::c_int;
+use std::time::{Duration, Instant};
+
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Wallet, WalletError, check_wallet};
+use super::{BUSY_TIMEOUT, Wallet, WalletError, check_wallet};
 
 impl Wallet {
     /// Writes a consistent copy of the wallet to `dest`, replacing it atomically.
@@ -23,10 +26,7 @@ impl Wallet {
         let _ = std::fs::remove_file(&tmp);
         let result = (|| {
             let mut out = Connection::open(&tmp)?;
-            {
-                let backup = Backup::new(&self.conn, &mut out)?;
-                backup.step(-1)?;
-            }
+            copy_whole(&Backup::new(&self.conn, &mut out)?)?;
             // A backup is one self-contained file, not a WAL pair.
             out.pragma_update(None, "journal_mode", "DELETE")?;
             out.close().map_err(|(_, e)| e)?;
@@ -70,13 +70,33 @@ impl Wallet {
             &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
         );
         self.backup_to(&safety)?;
-        {
-            let restore = Backup::new(&backup, &mut self.conn)?;
-            restore.step(-1)?;
-        }
+        copy_whole(&Backup::new(&backup, &mut self.conn)?)?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.migrate(version)?;
         Ok(safety)
+    }
+}
+
+/// Copies every page in one step, so the copy is one consistent snapshot.
+/// While another process commits to a wallet in its rollback journal (an
+/// import's batches) the step cannot start; it is tried again until the
+/// wallet's busy timeout has passed.
+fn copy_whole(backup: &Backup<'_, '_>) -> Result<(), WalletError> {
+    let started = Instant::now();
+    loop {
+        match backup.step(c_int::MAX)? {
+            StepResult::Done => return Ok(()),
+            StepResult::Busy | StepResult::Locked if started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            // One step copies everything, so `More` never comes.
+            _ => {
+                return Err(WalletError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the wallet stayed locked by another process".into()),
+                )));
+            }
+        }
     }
 }
 

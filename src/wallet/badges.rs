@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::{ToSql, Value as SqlValue};
-use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -109,46 +109,9 @@ impl Wallet {
         now: DateTime<Utc>,
     ) -> Result<Inserted, WalletError> {
         let tx = self.write_transaction()?;
-        let placement = place(
-            &tx,
-            &badge.credential_key,
-            &badge.raw_text,
-            badge.resolved.credential.hosted_url.as_deref(),
-        )?;
-        let (key, beside) = match placement {
-            Placement::Duplicate(id) => return Ok(Inserted::Duplicate(id)),
-            Placement::Alone => (badge.credential_key.clone(), None),
-            Placement::Beside { key, other } => (key, Some(other)),
-        };
-        // One statement writes the whole row: the original bytes are copied
-        // into the database once, never rewritten by a later UPDATE.
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO badge (dedup_key, credential_key, original, media_type, raw_text,
-                payload_kind, source, imported_at, fetched, details, details_error, credential,
-                name, issuer_name, issued_on, expires, recipient, ob_version, hosted_url)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17, ?18, ?19)",
-        )?;
-        let head = params![
-            key,
-            badge.credential_key,
-            badge.original,
-            badge.media_type,
-            badge.raw_text,
-            badge.payload_kind,
-            badge.source,
-            timestamp(now),
-        ];
-        let details = detail_values(&badge.resolved);
-        let all = head
-            .iter()
-            .copied()
-            .chain(details.iter().map(|v| v as &dyn ToSql));
-        stmt.execute(params_from_iter(all))?;
-        drop(stmt);
-        let id = tx.last_insert_rowid();
+        let inserted = insert_into(&tx, badge, now)?;
         tx.commit()?;
-        Ok(Inserted::New { id, beside })
+        Ok(inserted)
     }
 
     /// Replaces what is known of a badge's credential (after its issuer
@@ -329,13 +292,60 @@ fn same_credential(a: &str, b: &str) -> bool {
     address(a) || address(b) || content_key(a) == content_key(b)
 }
 
+/// Adds a badge within the transaction `tx` (see [`Wallet::insert_badge`]).
+pub(super) fn insert_into(
+    tx: &Connection,
+    badge: &NewBadge,
+    now: DateTime<Utc>,
+) -> Result<Inserted, WalletError> {
+    let placement = place(
+        tx,
+        &badge.credential_key,
+        &badge.raw_text,
+        badge.resolved.credential.hosted_url.as_deref(),
+    )?;
+    let (key, beside) = match placement {
+        Placement::Duplicate(id) => return Ok(Inserted::Duplicate(id)),
+        Placement::Alone => (badge.credential_key.clone(), None),
+        Placement::Beside { key, other } => (key, Some(other)),
+    };
+    // One statement writes the whole row: the original bytes are copied
+    // into the database once, never rewritten by a later UPDATE.
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO badge (dedup_key, credential_key, original, media_type, raw_text,
+                payload_kind, source, imported_at, fetched, details, details_error, credential,
+                name, issuer_name, issued_on, expires, recipient, ob_version, hosted_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17, ?18, ?19)",
+    )?;
+    let head = params![
+        key,
+        badge.credential_key,
+        badge.original,
+        badge.media_type,
+        badge.raw_text,
+        badge.payload_kind,
+        badge.source,
+        timestamp(now),
+    ];
+    let details = detail_values(&badge.resolved);
+    let all = head
+        .iter()
+        .copied()
+        .chain(details.iter().map(|v| v as &dyn ToSql));
+    stmt.execute(params_from_iter(all))?;
+    drop(stmt);
+    let id = tx.last_insert_rowid();
+    Ok(Inserted::New { id, beside })
+}
+
 /// Where a badge named by `credential_key`, with this credential text and
 /// hosted URL, goes. The badges already here with that name or hosted URL
 /// are its kin: if one holds the same credential, it is a duplicate of that
 /// one; if none does, it goes beside the first of them under its content
 /// key (see [`Placement`]).
 pub(super) fn place(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     credential_key: &str,
     raw_text: &str,
     hosted_url: Option<&str>,

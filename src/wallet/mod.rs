@@ -25,6 +25,7 @@ mod checks;
 mod collections;
 mod identities;
 mod key_documents;
+mod run;
 mod snapshot;
 
 pub use backpacks::{BackpackAccount, NewBackpack, PushRecord, PushStatus, RemoteCollection};
@@ -34,6 +35,7 @@ pub use checks::{CheckInput, CheckRecord, LatestCheck, Outcome};
 pub use collections::{Collection, CollectionContents, CollectionError};
 pub use identities::{Identity, IdentityKind};
 pub use key_documents::KeyDocument;
+pub use run::Run;
 pub use snapshot::{
     BackpackRecord, BadgeRecord, BadgeWithOriginal, CollectionRecord, IdentityRecord,
     MirroredCollection, PublishedRecord, PushRow, RestoredBadge, Snapshot,
@@ -50,6 +52,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_suspended_and_key_documents.sql"),
     include_str!("migrations/0009_badge_summary.sql"),
 ];
+
+/// How long a write waits for another connection's transaction to end.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `application_id` stamped on every Satchel wallet ("SaTc").
 const APPLICATION_ID: i64 = 0x5361_5463;
@@ -162,6 +167,31 @@ fn foreign(path: &Path, reason: String) -> WalletError {
     }
 }
 
+/// A connection to the wallet file at `path`, nothing read yet.
+fn connect(path: &Path) -> Result<Connection, WalletError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| foreign(path, e.to_string()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
+/// Whether SQLite could not make the shared-memory index of a wallet in
+/// WAL mode (a full disk).
+fn no_room_for_index(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    e.sqlite_error().is_some_and(|e| {
+        matches!(
+            e.extended_code,
+            ffi::SQLITE_IOERR_SHMOPEN | ffi::SQLITE_IOERR_SHMSIZE | ffi::SQLITE_IOERR_SHMMAP
+        )
+    })
+}
+
 /// Checks, before anything is written, that `conn` holds a Satchel wallet
 /// (or a new, empty database) of a schema this version knows; returns the
 /// schema version.
@@ -213,16 +243,25 @@ impl Wallet {
                 source,
             })?;
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| foreign(path, e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        let mut conn = connect(path)?;
+        if conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+            .is_err_and(|e| no_room_for_index(&e))
+        {
+            // A wallet in WAL mode needs an index file beside it, made anew
+            // whenever the wallet is opened after all connections closed; on
+            // a full disk it cannot be. With exclusive locking SQLite keeps
+            // that index in memory: this process alone can then still read
+            // the wallet, and write whatever fits.
+            drop(conn);
+            conn = connect(path)?;
+            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        }
         let version = check_wallet(&conn, path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // WAL lets readers go on while one connection writes. A wallet an
+        // import has taken out of WAL for a moment (see [`Run`]), or one on
+        // a disk too full for the log, works as it is until a later open.
+        let _ = conn.pragma_update(None, "journal_mode", "WAL");
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut wallet = Wallet {

@@ -85,7 +85,7 @@ fn the_core_modules_point_one_way() {
     let uses = module_uses();
     // Each module may use only modules in the layers before its own.
     let layers: [&[&str]; 8] = [
-        &["outcome"],
+        &["outcome", "allocator"],
         &["bake", "credential", "http", "files"],
         &["wallet"],
         &["verify", "share"],

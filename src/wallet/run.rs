@@ -1,0 +1,226 @@
+//! A long run of inserts — the import of a folder or an archive — written
+//! with as little copying as the wallet's safety allows.
+//!
+//! In WAL mode every page a commit changes goes to the log first and is
+//! copied into the database file by a later checkpoint, so each image would
+//! be written twice and read back once. While no other connection has the
+//! wallet open, a [`Run`] switches it to a rollback journal instead: pages
+//! appended to the end of the file (the images, which fill most of it) are
+//! written once, in place, and only the few pages that held data before the
+//! transaction (table and index leaves, the header) are journaled. Every
+//! commit is then flushed twice (journal, then database), so badges are
+//! written in batches ([`Wallet::insert_badges`]), each badge still
+//! standing alone within its batch. When the run ends the wallet returns
+//! to WAL. If another connection holds the wallet (the window, a second
+//! command), the switch is refused at once and the run stays in WAL with a
+//! [`Checkpointer`] beside it, as before; a connection opening the wallet
+//! during a run waits for the current batch and then brings it back to WAL
+//! itself, which the run's next batch simply follows.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{BUSY_TIMEOUT, Checkpointer, Inserted, NewBadge, Wallet, WalletError};
+
+/// How the wallet is written during a run.
+#[derive(Debug)]
+pub struct Run {
+    /// Set when the wallet stayed in WAL mode: copies the log on a thread
+    /// of its own.
+    checkpointer: Option<Checkpointer>,
+    /// Whether the wallet left WAL mode for this run (and so must return).
+    journaled: bool,
+}
+
+impl Run {
+    /// Says that a batch was written (the checkpointer, if any, copies it).
+    pub fn written(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.nudge();
+        }
+    }
+
+    /// Whether this run writes through a rollback journal.
+    pub fn journaled(&self) -> bool {
+        self.journaled
+    }
+}
+
+impl Wallet {
+    /// Starts a run of `badges` inserts (see the module's documentation);
+    /// a run of one changes nothing.
+    pub fn start_run(&mut self, badges: usize) -> Run {
+        if badges < 2 {
+            return Run {
+                checkpointer: None,
+                journaled: false,
+            };
+        }
+        if self.leave_wal() {
+            return Run {
+                checkpointer: None,
+                journaled: true,
+            };
+        }
+        Run {
+            checkpointer: self.checkpoint_in_background(),
+            journaled: false,
+        }
+    }
+
+    /// Ends a run: the wallet returns to WAL mode. When another connection
+    /// holds it just then, that connection (or the next to open the
+    /// wallet) makes the switch instead; nothing is lost either way.
+    pub fn end_run(&mut self, run: Run) {
+        drop(run.checkpointer);
+        if run.journaled {
+            // Failing here leaves a valid rollback-journal wallet.
+            let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
+            let _ = self.conn.pragma_update(None, "synchronous", "NORMAL");
+        }
+    }
+
+    /// Switches to a rollback journal when no other connection has the
+    /// wallet open, without waiting for one that has; whether it did.
+    fn leave_wal(&mut self) -> bool {
+        if self.conn.busy_timeout(Duration::ZERO).is_err() {
+            return false;
+        }
+        let mode: Result<String, _> =
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0));
+        let left = mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"))
+            // A rollback journal is flushed fully, so a power cut mid-commit
+            // cannot damage what the wallet held before.
+            && self.conn.pragma_update(None, "synchronous", "FULL").is_ok();
+        // Setting a busy timeout fails only on a closed connection.
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
+        left
+    }
+
+    /// Adds several badges in one transaction, each as [`insert_badge`]
+    /// would on its own: a badge that cannot be written leaves the others
+    /// in. When the batch as a whole cannot be committed (a full disk),
+    /// each badge is tried again in a transaction of its own, so every
+    /// badge that fits is kept. The results are in the order of `badges`.
+    ///
+    /// [`insert_badge`]: Wallet::insert_badge
+    pub fn insert_badges(
+        &mut self,
+        badges: &[&NewBadge],
+        now: DateTime<Utc>,
+    ) -> Vec<Result<Inserted, WalletError>> {
+        match self.insert_together(badges, now) {
+            Ok(results) => results,
+            Err(_) => badges.iter().map(|b| self.insert_badge(b, now)).collect(),
+        }
+    }
+
+    fn insert_together(
+        &mut self,
+        badges: &[&NewBadge],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<Inserted, WalletError>>, WalletError> {
+        let mut tx = self.write_transaction()?;
+        let mut results = Vec::with_capacity(badges.len());
+        for badge in badges {
+            let one = tx.savepoint()?;
+            let result = super::badges::insert_into(&one, badge, now);
+            if result.is_ok() {
+                one.commit()?;
+            }
+            // Dropped uncommitted: this badge's changes are rolled back.
+            results.push(result);
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wallet::NewBadge;
+
+    fn journal_mode(wallet: &Wallet) -> String {
+        wallet
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap()
+    }
+
+    fn image_badge(n: u8, size: usize) -> NewBadge {
+        let text = format!(r#"{{"id":"urn:uuid:{n}"}}"#);
+        let mut badge = NewBadge::json_for_tests(&format!("id:urn:uuid:{n}"), &text);
+        badge.original = vec![n; size];
+        badge.media_type = "image/png".into();
+        badge
+    }
+
+    #[test]
+    fn a_run_alone_writes_images_once_and_returns_to_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite3");
+        let mut wallet = Wallet::open(&path).unwrap();
+        let run = wallet.start_run(4);
+        assert!(run.journaled());
+        assert_eq!(journal_mode(&wallet), "delete");
+        let badges: Vec<NewBadge> = (1..=4).map(|n| image_badge(n, 256 * 1024)).collect();
+        let results = wallet.insert_badges(&badges.iter().collect::<Vec<_>>(), Utc::now());
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r, Ok(Inserted::New { .. })))
+        );
+        // No log: the images went straight into the database file.
+        assert!(!dir.path().join("w.sqlite3-wal").exists());
+        assert!(std::fs::metadata(&path).unwrap().len() >= 4 * 256 * 1024);
+        wallet.end_run(run);
+        assert_eq!(journal_mode(&wallet), "wal");
+        drop(wallet);
+        let wallet = Wallet::open(&path).unwrap();
+        for (id, badge) in (1..).zip(&badges) {
+            assert_eq!(wallet.badge_original(id).unwrap().1, badge.original);
+        }
+    }
+
+    #[test]
+    fn a_run_beside_another_connection_stays_in_wal_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite3");
+        let mut wallet = Wallet::open(&path).unwrap();
+        let window = Wallet::open(&path).unwrap();
+        let started = std::time::Instant::now();
+        let run = wallet.start_run(4);
+        assert!(!run.journaled());
+        assert!(started.elapsed() < BUSY_TIMEOUT / 2, "did not wait");
+        assert_eq!(journal_mode(&wallet), "wal");
+        let results = wallet.insert_badges(&[&image_badge(1, 1024)], Utc::now());
+        assert!(matches!(results[0], Ok(Inserted::New { id: 1, .. })));
+        run.written();
+        wallet.end_run(run);
+        assert_eq!(window.list_badges().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_batch_finds_duplicates_among_its_own_badges() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut wallet = Wallet::open(&dir.path().join("w.sqlite3")).unwrap();
+        let run = wallet.start_run(4);
+        // The second is the first again: the batch sees its own badges.
+        let results = wallet.insert_badges(
+            &[
+                &image_badge(1, 10),
+                &image_badge(1, 10),
+                &image_badge(3, 10),
+            ],
+            Utc::now(),
+        );
+        assert!(matches!(results[0], Ok(Inserted::New { id: 1, .. })));
+        assert!(matches!(results[1], Ok(Inserted::Duplicate(1))));
+        assert!(matches!(results[2], Ok(Inserted::New { .. })));
+        wallet.end_run(run);
+        assert_eq!(wallet.list_badges().unwrap().len(), 2);
+    }
+}
