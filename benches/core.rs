@@ -166,6 +166,11 @@ fn write_files(folder: &Path, files: &[Vec<u8>], count: usize) {
         };
         std::fs::write(folder.join(format!("{i:05}.png")), bytes).expect("write a badge");
     }
+    // The files are on disk before anything is timed, as a learner's are:
+    // otherwise the kernel writes them out during the import and its
+    // flushes wait for them.
+    let synced = Command::new("sync").status();
+    assert!(synced.is_ok_and(|s| s.success()), "sync failed");
 }
 
 /// `satchel import --json <folder>` into a new wallet: wall seconds and peak MiB.

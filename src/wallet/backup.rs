@@ -70,6 +70,15 @@ impl Wallet {
             &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
         );
         self.backup_to(&safety)?;
+        let page_size = |c: &Connection| -> rusqlite::Result<i64> {
+            c.pragma_query_value(None, "page_size", |r| r.get(0))
+        };
+        if page_size(&backup)? != page_size(&self.conn)? {
+            // SQLite copies into a wallet in WAL mode only pages of its own
+            // size (a backup from before wallets had 16 KiB pages): the
+            // wallet leaves WAL for the copy and returns to it below.
+            self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        }
         copy_whole(&Backup::new(&backup, &mut self.conn)?)?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.migrate(version)?;
@@ -106,4 +115,43 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wallet::NewBadge;
+
+    #[test]
+    fn a_backup_with_pages_of_another_size_restores() {
+        let dir = tempfile::tempdir().unwrap();
+        let old_path = dir.path().join("old.sqlite3");
+        {
+            // A wallet made before new wallets had 16 KiB pages.
+            let conn = Connection::open(&old_path).unwrap();
+            conn.execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;")
+                .unwrap();
+        }
+        let mut old = Wallet::open(&old_path).unwrap();
+        let page_size = |w: &Wallet| -> i64 {
+            w.conn
+                .pragma_query_value(None, "page_size", |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(page_size(&old), 4096);
+        let badge = NewBadge::json_for_tests("id:urn:uuid:1", r#"{"id":"urn:uuid:1"}"#);
+        old.insert_badge(&badge, Utc::now()).unwrap();
+        let backup = dir.path().join("old-backup.sqlite3");
+        old.backup_to(&backup).unwrap();
+
+        let mut new = Wallet::open(&dir.path().join("new.sqlite3")).unwrap();
+        assert_eq!(page_size(&new), 16 * 1024);
+        new.restore_from(&backup, Utc::now()).unwrap();
+        assert_eq!(new.list_badges().unwrap().len(), 1);
+        let mode: String = new
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
 }

@@ -23,7 +23,11 @@ use satchel::wallet::Wallet;
 
 /// Writes `n` distinct baked badges into `folder` inside the sandbox.
 fn badge_folder(sb: &Sandbox, folder: &str, n: usize, tag: &str) -> String {
-    let picture = images::badge_png(48, 7);
+    badge_folder_of(sb, folder, n, tag, &images::badge_png(48, 7))
+}
+
+/// [`badge_folder`] with `picture` baked into every badge.
+fn badge_folder_of(sb: &Sandbox, folder: &str, n: usize, tag: &str, picture: &[u8]) -> String {
     for i in 0..n {
         let id = format!("https://hard.example/{tag}/{i}");
         let text =
@@ -31,7 +35,7 @@ fn badge_folder(sb: &Sandbox, folder: &str, n: usize, tag: &str) -> String {
                 .to_string();
         sb.write(
             &format!("{folder}/{i:04}.png"),
-            bake(&picture, &text, BakeSlot::Assertion).unwrap(),
+            bake(picture, &text, BakeSlot::Assertion).unwrap(),
         );
     }
     sb.path(folder).display().to_string()
@@ -427,15 +431,17 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing_on_import_and_export() {
         return;
     }
     let sb = Sandbox::new();
-    let folder = badge_folder(&sb, "fill", 120, "full");
+    // 120 badges of 24 KiB each, more than the disk holds beside an empty
+    // wallet (29 pages of 16 KiB, each written to the log and then the file).
+    let folder = badge_folder_of(&sb, "fill", 120, "full", &images::noise_png(24 * 1024, 5));
     let out_dir = sb.path("copied");
     std::fs::create_dir_all(&out_dir).unwrap();
     let mnt = sb.path("small");
     std::fs::create_dir_all(&mnt).unwrap();
-    // Everything happens inside a private mount namespace with a 400 KiB tmpfs;
+    // Everything happens inside a private mount namespace with a 2 MiB tmpfs;
     // the wallet is copied out before the namespace (and the tmpfs) goes away.
     let script = r#"set -u
-mount -t tmpfs -o size=400k tmpfs "$MNT" || exit 90
+mount -t tmpfs -o size=2m tmpfs "$MNT" || exit 90
 "$BIN" --wallet "$MNT/w.sqlite3" identity add ann@example.org >/dev/null || exit 91
 "$BIN" --wallet "$MNT/w.sqlite3" import --json "$FOLDER" > "$OUT/import.json" 2> "$OUT/import.err"
 echo $? > "$OUT/import.code"
