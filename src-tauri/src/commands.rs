@@ -83,7 +83,7 @@ pub struct ImportProgress {
 
 #[tauri::command]
 pub fn wallet_info(state: State<'_, Desktop>) -> Result<WalletInfo, CommandError> {
-    let wallet = state.wallet();
+    let wallet = state.wallet()?;
     Ok(WalletInfo {
         path: state.path().display().to_string(),
         badges: wallet.badge_count()?,
@@ -94,7 +94,7 @@ pub fn wallet_info(state: State<'_, Desktop>) -> Result<WalletInfo, CommandError
 
 #[tauri::command]
 pub fn list_badges(state: State<'_, Desktop>) -> Result<Vec<BadgeSummary>, CommandError> {
-    Ok(state.wallet().list_badges()?)
+    Ok(state.wallet()?.list_badges()?)
 }
 
 /// One badge as the detail view shows it: everything the wallet keeps, and
@@ -110,7 +110,7 @@ pub struct BadgeDetail {
 
 #[tauri::command]
 pub fn badge_detail(state: State<'_, Desktop>, id: i64) -> Result<BadgeDetail, CommandError> {
-    let wallet = state.wallet();
+    let wallet = state.wallet()?;
     let badge = wallet.badge(id)?;
     let issued_to = IssuedTo::of(badge.credential.recipient.as_ref(), &wallet.identities()?);
     Ok(BadgeDetail {
@@ -123,14 +123,14 @@ pub fn badge_detail(state: State<'_, Desktop>, id: i64) -> Result<BadgeDetail, C
 /// Deletes one badge for good, with its checks and collection places.
 #[tauri::command]
 pub fn delete_badge(state: State<'_, Desktop>, id: i64) -> Result<(), CommandError> {
-    Ok(state.wallet().delete_badge(id)?)
+    Ok(state.wallet()?.delete_badge(id)?)
 }
 
 /// Writes one badge to `path`: `.png` / `.svg` baked, `.json`, or `.jws`.
 #[tauri::command]
 pub fn export_badge(state: State<'_, Desktop>, id: i64, path: String) -> Result<(), CommandError> {
     let path = given_path(&path)?;
-    Ok(export::export_badge(&state.wallet(), id, path)?)
+    Ok(export::export_badge(&*state.wallet()?, id, path)?)
 }
 
 /// Imports dropped or picked files, folders and ZIPs (and URLs).
@@ -145,11 +145,16 @@ pub async fn import_paths<R: Runtime>(
             given_path(path)?;
         }
     }
-    in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
-        let options = intake::Options::default();
-        let run = intake::take(wallet, fetcher, &paths, options, Utc::now(), progress);
-        block_on(run).results
-    })
+    in_background(
+        app,
+        IMPORT_PROGRESS,
+        Writer::Reader,
+        move |wallet, fetcher, progress| {
+            let options = intake::Options::default();
+            let run = intake::take(wallet, fetcher, &paths, options, Utc::now(), progress);
+            block_on(run).results
+        },
+    )
     .await
 }
 
@@ -166,32 +171,37 @@ pub async fn import_text<R: Runtime>(
     app: AppHandle<R>,
     text: String,
 ) -> Result<ImportResult, CommandError> {
-    in_background(app, IMPORT_PROGRESS, move |wallet, fetcher, progress| {
-        let result = block_on(intake::take_text(wallet, fetcher, text, Utc::now()));
-        progress(Progress { done: 1, total: 1 });
-        result
-    })
+    in_background(
+        app,
+        IMPORT_PROGRESS,
+        Writer::Own,
+        move |wallet, fetcher, progress| {
+            let result = block_on(intake::take_text(wallet, fetcher, text, Utc::now()));
+            progress(Progress { done: 1, total: 1 });
+            result
+        },
+    )
     .await
 }
 
 #[tauri::command]
 pub fn list_identities(state: State<'_, Desktop>) -> Result<Vec<Identity>, CommandError> {
-    Ok(state.wallet().identities()?)
+    Ok(state.wallet()?.identities()?)
 }
 
 #[tauri::command]
 pub fn add_identity(state: State<'_, Desktop>, value: String) -> Result<Identity, CommandError> {
-    Ok(state.wallet().add_identity(&value, Utc::now())?)
+    Ok(state.wallet()?.add_identity(&value, Utc::now())?)
 }
 
 #[tauri::command]
 pub fn remove_identity(state: State<'_, Desktop>, value: String) -> Result<(), CommandError> {
-    Ok(ops::remove_identity(&mut state.wallet(), &value)?)
+    Ok(ops::remove_identity(&mut *state.wallet()?, &value)?)
 }
 
 #[tauri::command]
 pub fn list_collections(state: State<'_, Desktop>) -> Result<Vec<Collection>, CommandError> {
-    Ok(state.wallet().collections()?)
+    Ok(state.wallet()?.collections()?)
 }
 
 #[tauri::command]
@@ -199,7 +209,7 @@ pub fn collection_contents(
     state: State<'_, Desktop>,
     id: i64,
 ) -> Result<CollectionContents, CommandError> {
-    Ok(state.wallet().collection_contents(id)?)
+    Ok(state.wallet()?.collection_contents(id)?)
 }
 
 #[tauri::command]
@@ -207,7 +217,7 @@ pub fn create_collection(
     state: State<'_, Desktop>,
     name: String,
 ) -> Result<Collection, CommandError> {
-    Ok(state.wallet().create_collection(&name, "", Utc::now())?)
+    Ok(state.wallet()?.create_collection(&name, "", Utc::now())?)
 }
 
 #[tauri::command]
@@ -216,7 +226,7 @@ pub fn rename_collection(
     id: i64,
     name: String,
 ) -> Result<(), CommandError> {
-    Ok(state.wallet().rename_collection(id, &name)?)
+    Ok(state.wallet()?.rename_collection(id, &name)?)
 }
 
 #[tauri::command]
@@ -225,12 +235,12 @@ pub fn set_collection_public(
     id: i64,
     public: bool,
 ) -> Result<(), CommandError> {
-    Ok(state.wallet().set_collection_public(id, public)?)
+    Ok(state.wallet()?.set_collection_public(id, public)?)
 }
 
 #[tauri::command]
 pub fn delete_collection(state: State<'_, Desktop>, id: i64) -> Result<(), CommandError> {
-    Ok(state.wallet().delete_collection(id)?)
+    Ok(state.wallet()?.delete_collection(id)?)
 }
 
 /// Adds badges at the end of a collection; returns how many were new there.
@@ -240,7 +250,7 @@ pub fn add_to_collection(
     id: i64,
     badges: Vec<i64>,
 ) -> Result<usize, CommandError> {
-    Ok(state.wallet().add_to_collection(id, &badges)?)
+    Ok(state.wallet()?.add_to_collection(id, &badges)?)
 }
 
 #[tauri::command]
@@ -249,7 +259,7 @@ pub fn remove_from_collection(
     id: i64,
     badges: Vec<i64>,
 ) -> Result<(), CommandError> {
-    Ok(state.wallet().remove_from_collection(id, &badges)?)
+    Ok(state.wallet()?.remove_from_collection(id, &badges)?)
 }
 
 /// Moves a badge to 0-based place `to` within a collection.
@@ -260,13 +270,13 @@ pub fn move_badge(
     badge: i64,
     to: usize,
 ) -> Result<(), CommandError> {
-    Ok(state.wallet().move_badge(id, badge, to)?)
+    Ok(state.wallet()?.move_badge(id, badge, to)?)
 }
 
 /// Every check of one badge, oldest first.
 #[tauri::command]
 pub fn badge_checks(state: State<'_, Desktop>, id: i64) -> Result<Vec<CheckRecord>, CommandError> {
-    Ok(state.wallet().checks(id)?)
+    Ok(state.wallet()?.checks(id)?)
 }
 
 /// Checks badges `ids` (every badge when absent) against their issuers.
@@ -275,22 +285,27 @@ pub async fn verify_badges<R: Runtime>(
     app: AppHandle<R>,
     ids: Option<Vec<i64>>,
 ) -> Result<Vec<CheckRecord>, CommandError> {
-    in_background(app, VERIFY_PROGRESS, move |wallet, fetcher, progress| {
-        Ok(block_on(ops::verify(
-            wallet,
-            fetcher,
-            ids,
-            Utc::now(),
-            progress,
-        ))?)
-    })
+    in_background(
+        app,
+        VERIFY_PROGRESS,
+        Writer::Own,
+        move |wallet, fetcher, progress| {
+            Ok(block_on(ops::verify(
+                wallet,
+                fetcher,
+                ids,
+                Utc::now(),
+                progress,
+            ))?)
+        },
+    )
     .await?
 }
 
 /// LinkedIn's "add to profile" and "share a post" links, built by the core.
 #[tauri::command]
 pub fn share_linkedin(state: State<'_, Desktop>, id: i64) -> Result<LinkedInShare, CommandError> {
-    Ok(share::linkedin(&state.wallet(), id)?)
+    Ok(share::linkedin(&*state.wallet()?, id)?)
 }
 
 /// Fetches again the details of every badge whose issuer could not be
@@ -400,7 +415,7 @@ pub async fn restore_wallet<R: Runtime>(
 /// The connected backpacks, with how many badges each holds from this wallet.
 #[tauri::command]
 pub fn list_backpacks(state: State<'_, Desktop>) -> Result<Vec<BackpackAccount>, CommandError> {
-    Ok(state.wallet().backpacks()?)
+    Ok(state.wallet()?.backpacks()?)
 }
 
 /// Connects a backpack (or signs in to it again). Badgr takes `username`
@@ -443,7 +458,7 @@ pub async fn add_backpack<R: Runtime>(
 #[tauri::command]
 pub fn remove_backpack(state: State<'_, Desktop>, name: String) -> Result<(), CommandError> {
     let secrets = state.secrets_for_sign_in();
-    Ok(backpack::remove(&mut state.wallet(), &secrets, &name)?)
+    Ok(backpack::remove(&mut *state.wallet()?, &secrets, &name)?)
 }
 
 /// Sends badges to a backpack: `ids`, else a `collection` (its badges, then
@@ -505,7 +520,7 @@ async fn in_task<R: Runtime, T: Send + 'static>(
     + Send
     + 'static,
 ) -> Result<T, CommandError> {
-    in_background(app, event, move |wallet, fetcher, progress| {
+    in_background(app, event, Writer::Own, move |wallet, fetcher, progress| {
         progress(Progress { done: 0, total: 0 });
         let output = work(wallet, fetcher, progress);
         progress(Progress { done: 1, total: 1 });
@@ -514,16 +529,31 @@ async fn in_task<R: Runtime, T: Send + 'static>(
     .await?
 }
 
-/// Runs `work` on a blocking thread with its own wallet connection, turning
-/// its progress into `event`s (`{done, total}`), so the window never freezes.
+/// The wallet connection a background task writes with.
+#[derive(Debug, Clone, Copy)]
+enum Writer {
+    /// A connection of its own, beside the reader.
+    Own,
+    /// The reader's, borrowed for the task's length (an import of files:
+    /// see [`Desktop::borrow_for_import`]).
+    Reader,
+}
+
+/// Runs `work` on a blocking thread with a wallet connection for writing,
+/// turning its progress into `event`s (`{done, total}`), so the window never
+/// freezes.
 async fn in_background<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     event: &'static str,
+    writer: Writer,
     work: impl FnOnce(&mut Wallet, &Fetcher, &mut dyn FnMut(Progress)) -> T + Send + 'static,
 ) -> Result<T, CommandError> {
     let task = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<Desktop>();
-        let mut wallet = state.open_writer()?;
+        let mut wallet = match writer {
+            Writer::Own => state.open_writer()?,
+            Writer::Reader => state.borrow_for_import()?,
+        };
         let mut report = |p: Progress| {
             let done = ImportProgress {
                 done: p.done,
@@ -533,6 +563,9 @@ async fn in_background<R: Runtime, T: Send + 'static>(
             let _ = app.emit(event, done);
         };
         let output = work(&mut wallet, state.fetcher(), &mut report);
+        if let Writer::Reader = writer {
+            state.give_back(wallet);
+        }
         let _ = app.emit(WALLET_CHANGED, ());
         Ok(output)
     });

@@ -39,7 +39,10 @@ pub fn respond(desktop: &Desktop, request: &Request<Vec<u8>>) -> Response<Cow<'s
     let Some(id) = badge_id(request.uri()) else {
         return status(StatusCode::NOT_FOUND);
     };
-    let (media_type, original) = match desktop.wallet().badge_original(id) {
+    let Ok(wallet) = desktop.wallet() else {
+        return status(StatusCode::INTERNAL_SERVER_ERROR);
+    };
+    let (media_type, original) = match wallet.badge_original(id) {
         Ok(found) => found,
         Err(WalletError::NoSuchBadge(_)) => return status(StatusCode::NOT_FOUND),
         Err(_) => return status(StatusCode::INTERNAL_SERVER_ERROR),

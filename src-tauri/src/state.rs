@@ -4,9 +4,14 @@
 //! the window closes.
 //!
 //! Short reads (the list, one badge, identities, images) share one connection
-//! behind a mutex that is never held across network I/O. Imports, which fetch
-//! from issuers between their writes, open their own connection to the same
-//! file (SQLite in WAL mode lets the reader go on meanwhile).
+//! behind a mutex that is never held across network I/O. Long work (checks,
+//! backpack transfers), which fetches from issuers between its writes, opens
+//! its own connection to the same file (SQLite in WAL mode lets the reader go
+//! on meanwhile). An import instead borrows the reading connection: with no
+//! other connection open, the wallet can leave WAL for the import's length
+//! and write each image once (`satchel::wallet::Run`). A read that comes
+//! while the connection is lent opens a new one, which brings the wallet
+//! back to WAL; the import goes on that way.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -24,11 +29,33 @@ pub const WALLET_ENV: &str = "SATCHEL_WALLET";
 /// The environment variable allowing fetches from private addresses (as for the CLI).
 pub const PRIVATE_NETWORK_ENV: &str = "SATCHEL_ALLOW_PRIVATE_NETWORK";
 
+/// The reading connection, locked for one short query.
+pub struct Reader<'a>(MutexGuard<'a, Option<Wallet>>);
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = Wallet;
+
+    fn deref(&self) -> &Wallet {
+        self.0
+            .as_ref()
+            .expect("a reader is open while it is locked")
+    }
+}
+
+impl std::ops::DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut Wallet {
+        self.0
+            .as_mut()
+            .expect("a reader is open while it is locked")
+    }
+}
+
 /// The window's shared state, managed by Tauri.
 #[derive(Debug)]
 pub struct Desktop {
     path: PathBuf,
-    reader: Mutex<Wallet>,
+    /// The reading connection; `None` while an import has borrowed it.
+    reader: Mutex<Option<Wallet>>,
     fetcher: Fetcher,
     /// Where sign-ins are kept; `None` means the desktop's Secret Service,
     /// opened when a backpack is used (a desktop without one can still do
@@ -47,7 +74,7 @@ impl Desktop {
         let fetcher = Fetcher::new(policy)?;
         Ok(Desktop {
             path: path.to_owned(),
-            reader: Mutex::new(reader),
+            reader: Mutex::new(Some(reader)),
             fetcher,
             secrets: Mutex::new(None),
             opened: Mutex::new(Vec::new()),
@@ -94,15 +121,34 @@ impl Desktop {
         &self.path
     }
 
-    /// The reading connection, for one short query.
-    pub fn wallet(&self) -> MutexGuard<'_, Wallet> {
+    /// The reading connection, for one short query (opened anew while an
+    /// import has borrowed the usual one).
+    pub fn wallet(&self) -> Result<Reader<'_>, CommandError> {
         // A panic while reading leaves the connection usable: SQLite rolls back.
-        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+        let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        if reader.is_none() {
+            *reader = Some(Wallet::open(&self.path)?);
+        }
+        Ok(Reader(reader))
     }
 
-    /// A new connection for long work (imports) that must not hold the reader.
+    /// A new connection for long work that must not hold the reader.
     pub fn open_writer(&self) -> Result<Wallet, CommandError> {
         Ok(Wallet::open(&self.path)?)
+    }
+
+    /// The reading connection for an import to write with, or a new one
+    /// when another import has it; hand it back with [`Desktop::give_back`].
+    pub fn borrow_for_import(&self) -> Result<Wallet, CommandError> {
+        let lent = self.reader.lock().unwrap_or_else(|e| e.into_inner()).take();
+        lent.map_or_else(|| self.open_writer(), Ok)
+    }
+
+    /// Takes back a connection [`Desktop::borrow_for_import`] gave out; kept
+    /// as the reader unless a read opened a new one meanwhile.
+    pub fn give_back(&self, wallet: Wallet) {
+        let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        reader.get_or_insert(wallet);
     }
 
     /// The shared HTTP client.
@@ -138,5 +184,37 @@ impl Desktop {
                 secrets
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_import_borrows_the_reader_so_the_wallet_can_leave_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wallet.sqlite3");
+        let desktop = Desktop::open(&path, HttpPolicy::default()).unwrap();
+        let mut import = desktop.borrow_for_import().unwrap();
+        let run = import.start_run(100);
+        assert!(run.journaled(), "the window's reader no longer holds it");
+        // A second import meanwhile gets a connection of its own.
+        let other = desktop.borrow_for_import().unwrap();
+        drop(other);
+        // A read meanwhile opens a new reader (which brings back WAL).
+        assert_eq!(desktop.wallet().unwrap().badge_count().unwrap(), 0);
+        import.end_run(run);
+        desktop.give_back(import);
+        assert_eq!(desktop.wallet().unwrap().badge_count().unwrap(), 0);
+        // Beside a connection still open, an import stays in WAL.
+        let mut again = desktop.borrow_for_import().unwrap();
+        let beside = desktop.open_writer().unwrap();
+        let run = again.start_run(100);
+        assert!(!run.journaled(), "another connection is open");
+        again.end_run(run);
+        drop(beside);
+        desktop.give_back(again);
+        assert!(desktop.reader.lock().unwrap().is_some());
     }
 }
