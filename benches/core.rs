@@ -29,7 +29,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use measure::run_cli;
-use satchel::bake::{self, BakeSlot};
+use satchel::bake;
 use satchel::wallet::Wallet;
 
 fn main() {
@@ -43,7 +43,7 @@ fn main() {
     }
     let dir = keep.as_deref().unwrap_or(temp.path());
 
-    let files = make_pngs(1000 / scale);
+    let files = measure::baked_pngs(1000 / scale);
     let total_mib = files.iter().map(Vec::len).sum::<usize>() as f64 / 1048576.0;
     println!("unbake_set: {} files, {total_mib:.1} MiB", files.len());
     let rounds = 5;
@@ -62,7 +62,7 @@ fn main() {
     );
 
     let folder = dir.join("badges");
-    write_files(&folder, &files, files.len());
+    measure::write_baked(&folder, &files, files.len());
     let (secs, peak) = import(&folder, &dir.join("import.sqlite3"));
     println!("import_1000_files: {secs:.2} s, peak {peak:.1} MiB");
     match python_bakery(dir) {
@@ -86,7 +86,7 @@ fn main() {
     }
 
     let many = dir.join("many");
-    write_files(&many, &files, 10 * files.len());
+    measure::write_baked(&many, &files, 10 * files.len());
     drop(files);
     let (secs, peak) = import(&many, &dir.join("import10k.sqlite3"));
     println!(
@@ -126,52 +126,6 @@ fn main() {
 
 /// How many times `satchel list --json` runs over the 10,000-badge wallet.
 const LIST_RUNS: usize = 11;
-
-/// The text of bench badge `i`: an OB 2.0 assertion with its BadgeClass
-/// and issuer embedded.
-fn bench_badge(i: usize) -> String {
-    let id = format!("https://bench.example/a/{i}");
-    badges::embedded_assertion(&id, &format!("Bench {i}"), "Bench U", "b@bench.example").to_string()
-}
-
-/// 1,000 distinct baked PNGs, pixel data from 1 KiB to 1 MiB on a log scale;
-/// odd ones carry the badge chunk after `IDAT`.
-fn make_pngs(n: usize) -> Vec<Vec<u8>> {
-    (0..n)
-        .map(|i| {
-            let size = (1024.0 * 1024f64.powf(i as f64 / n as f64)) as usize;
-            let picture = images::noise_png(size, i as u64);
-            let text = bench_badge(i);
-            if i % 2 == 0 {
-                bake::bake(&picture, &text, BakeSlot::Assertion).expect("bake")
-            } else {
-                images::insert_before_iend(&picture, &[images::itxt("openbadges", &text)])
-            }
-        })
-        .collect()
-}
-
-/// Writes `count` distinct baked PNGs into `folder`: the pictures of
-/// `files` in turn, the first round as they are, later rounds baked again
-/// with badges of their own.
-fn write_files(folder: &Path, files: &[Vec<u8>], count: usize) {
-    std::fs::create_dir_all(folder).expect("bench folder");
-    for i in 0..count {
-        let picture = &files[i % files.len()];
-        let bytes = if i < files.len() {
-            picture.clone()
-        } else {
-            let text = bench_badge(i);
-            bake::bake(picture, &text, BakeSlot::Assertion).expect("bake")
-        };
-        std::fs::write(folder.join(format!("{i:05}.png")), bytes).expect("write a badge");
-    }
-    // The files are on disk before anything is timed, as a learner's are:
-    // otherwise the kernel writes them out during the import and its
-    // flushes wait for them.
-    let synced = Command::new("sync").status();
-    assert!(synced.is_ok_and(|s| s.success()), "sync failed");
-}
 
 /// `satchel import --json <folder>` into a new wallet: wall seconds and peak MiB.
 fn import(folder: &Path, wallet: &Path) -> (f64, f64) {

@@ -1218,3 +1218,34 @@ fn the_image_protocol_serves_badge_images_and_nothing_else() {
         assert!(response.headers().get("content-type").is_none(), "{uri}");
     }
 }
+
+/// The window's import of 1,000 baked PNGs (1 KiB–1 MiB, the `core` bench's
+/// files), three times into a new wallet each: the time of `import_paths`,
+/// as the page waits for it. A measurement, run with
+/// `cargo test -p satchel-desktop --release --test commands -- --ignored --nocapture measure`
+#[test]
+#[ignore = "a measurement, not a check; see the README"]
+fn measure_importing_1000_files_through_the_window() {
+    // As the window's `main` does.
+    satchel::allocator::reuse_large_buffers();
+    let files = tempfile::tempdir().unwrap();
+    let folder = files.path().join("badges");
+    let pictures = satchel_test_support::measure::baked_pngs(1000);
+    satchel_test_support::measure::write_baked(&folder, &pictures, pictures.len());
+    for round in 1..=3 {
+        let w = Window::open();
+        let started = std::time::Instant::now();
+        let results = w
+            .invoke("import_paths", json!({ "paths": [folder] }))
+            .unwrap();
+        let secs = started.elapsed().as_secs_f64();
+        let imported = results
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "imported")
+            .count();
+        assert_eq!(imported, pictures.len());
+        println!("window_import_1000_files: round {round}: {secs:.2} s");
+    }
+}

@@ -1,12 +1,16 @@
 //! Running the real `satchel` binary in benchmarks and measuring it, and
 //! filling wallets fast for them.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use chrono::Utc;
+use satchel::bake::{self, BakeSlot};
 use satchel::credential;
 use satchel::wallet::{Details, NewBadge, Resolved, Wallet};
+
+use crate::{badges, images};
 
 /// `SATCHEL_BENCH_SCALE` (default 1): divides the benches' counts for a quick run.
 pub fn scale() -> usize {
@@ -105,4 +109,50 @@ pub fn run_timed(program: &str, args: &[&str]) -> TimedRun {
         code: output.status.code().unwrap_or(-1),
         stdout: output.stdout,
     }
+}
+
+/// The text of bench badge `i`: an OB 2.0 assertion with its BadgeClass
+/// and issuer embedded.
+pub fn bench_badge(i: usize) -> String {
+    let id = format!("https://bench.example/a/{i}");
+    badges::embedded_assertion(&id, &format!("Bench {i}"), "Bench U", "b@bench.example").to_string()
+}
+
+/// 1,000 distinct baked PNGs, pixel data from 1 KiB to 1 MiB on a log scale;
+/// odd ones carry the badge chunk after `IDAT`.
+pub fn baked_pngs(n: usize) -> Vec<Vec<u8>> {
+    (0..n)
+        .map(|i| {
+            let size = (1024.0 * 1024f64.powf(i as f64 / n as f64)) as usize;
+            let picture = images::noise_png(size, i as u64);
+            let text = bench_badge(i);
+            if i % 2 == 0 {
+                bake::bake(&picture, &text, BakeSlot::Assertion).expect("bake")
+            } else {
+                images::insert_before_iend(&picture, &[images::itxt("openbadges", &text)])
+            }
+        })
+        .collect()
+}
+
+/// Writes `count` distinct baked PNGs into `folder`: the pictures of
+/// `files` in turn, the first round as they are, later rounds baked again
+/// with badges of their own.
+pub fn write_baked(folder: &Path, files: &[Vec<u8>], count: usize) {
+    std::fs::create_dir_all(folder).expect("bench folder");
+    for i in 0..count {
+        let picture = &files[i % files.len()];
+        let bytes = if i < files.len() {
+            picture.clone()
+        } else {
+            let text = bench_badge(i);
+            bake::bake(picture, &text, BakeSlot::Assertion).expect("bake")
+        };
+        std::fs::write(folder.join(format!("{i:05}.png")), bytes).expect("write a badge");
+    }
+    // The files are on disk before anything is timed, as a learner's are:
+    // otherwise the kernel writes them out during the import and its
+    // flushes wait for them.
+    let synced = Command::new("sync").status();
+    assert!(synced.is_ok_and(|s| s.success()), "sync failed");
 }
