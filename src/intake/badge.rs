@@ -47,7 +47,7 @@ pub async fn import_bytes(
     match prepare(fetcher, label, bytes).await {
         Ok(ready) => {
             let inserted = wallet.insert_badge(&ready.badge, now);
-            ready.result(inserted)
+            ready.result(inserted.as_ref().copied())
         }
         Err(failed) => failed,
     }
@@ -64,7 +64,7 @@ pub(super) struct Ready {
 
 impl Ready {
     /// What importing it did, once the wallet said how storing it went.
-    pub(super) fn result(self, inserted: Result<Inserted, WalletError>) -> ImportResult {
+    pub(super) fn result(self, inserted: Result<Inserted, &WalletError>) -> ImportResult {
         let label = self.badge.source;
         match inserted {
             Ok(Inserted::New { id, beside }) => ImportResult {
@@ -74,7 +74,7 @@ impl Ready {
             }
             .with_same_id_as(beside),
             Ok(Inserted::Duplicate(id)) => ImportResult::duplicate(label, id),
-            Err(e) => ImportResult::failed(label, &e),
+            Err(e) => ImportResult::failed(label, e),
         }
     }
 }

@@ -77,19 +77,24 @@ impl Batch {
                 Waiting::Done(_) => None,
             })
             .collect();
-        let mut stored = if badges.is_empty() {
-            Vec::new()
+        let stored = if badges.is_empty() {
+            Ok(Vec::new())
         } else {
             let stored = wallet.insert_badges(&badges, now);
             run.written();
             stored
-        }
-        .into_iter();
+        };
+        let mut each = stored.iter().flatten();
         waiting
             .into_iter()
             .map(|w| match w {
                 Waiting::Done(result) => result,
-                Waiting::Ready(ready) => ready.result(stored.next().expect("one result per badge")),
+                Waiting::Ready(ready) => match &stored {
+                    Ok(_) => {
+                        ready.result(each.next().expect("one result per badge").as_ref().copied())
+                    }
+                    Err(whole) => ready.result(Err(whole)),
+                },
             })
             .collect()
     }

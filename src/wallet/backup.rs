@@ -65,20 +65,26 @@ impl Wallet {
                 src.display()
             )));
         }
-        let safety = sibling(
-            &self.path,
-            &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
-        );
-        self.backup_to(&safety)?;
         let page_size = |c: &Connection| -> rusqlite::Result<i64> {
             c.pragma_query_value(None, "page_size", |r| r.get(0))
         };
         if page_size(&backup)? != page_size(&self.conn)? {
             // SQLite copies into a wallet in WAL mode only pages of its own
             // size (a backup from before wallets had 16 KiB pages): the
-            // wallet leaves WAL for the copy and returns to it below.
-            self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+            // wallet leaves WAL for the copy and returns to it below, which
+            // it cannot while another connection has it open.
+            let mode: String =
+                self.conn
+                    .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+            if mode.eq_ignore_ascii_case("wal") {
+                return Err(WalletError::Busy);
+            }
         }
+        let safety = sibling(
+            &self.path,
+            &format!("before-restore-{}", now.format("%Y%m%dT%H%M%S")),
+        );
+        self.backup_to(&safety)?;
         copy_whole(&Backup::new(&backup, &mut self.conn)?)?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.migrate(version)?;
@@ -99,12 +105,7 @@ fn copy_whole(backup: &Backup<'_, '_>) -> Result<(), WalletError> {
                 std::thread::sleep(Duration::from_millis(10));
             }
             // One step copies everything, so `More` never comes.
-            _ => {
-                return Err(WalletError::Sqlite(rusqlite::Error::SqliteFailure(
-                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-                    Some("the wallet stayed locked by another process".into()),
-                )));
-            }
+            _ => return Err(WalletError::Busy),
         }
     }
 }

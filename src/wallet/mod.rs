@@ -94,6 +94,10 @@ pub enum WalletError {
         "the disk holding the wallet is full; the last change was not saved and nothing was lost — free some space and try again"
     )]
     DiskFull,
+    #[error(
+        "another Satchel window or command kept the wallet busy; nothing was changed — try again once it has finished"
+    )]
+    Busy,
     #[error("wallet database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error(
@@ -112,6 +116,7 @@ impl From<rusqlite::Error> for WalletError {
         match e.sqlite_error_code() {
             Some(Sql::DatabaseCorrupt | Sql::NotADatabase) => WalletError::Damaged(e.to_string()),
             Some(Sql::DiskFull) => WalletError::DiskFull,
+            Some(Sql::DatabaseBusy | Sql::DatabaseLocked) => WalletError::Busy,
             _ => WalletError::Sqlite(e),
         }
     }
@@ -278,8 +283,10 @@ impl Wallet {
             conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
         }
         let version = check_wallet(&conn, path)?;
-        let pages: i64 = conn.pragma_query_value(None, "page_count", |r| r.get(0))?;
-        if pages == 0 {
+        let empty = || -> rusqlite::Result<bool> {
+            Ok(conn.pragma_query_value::<i64, _>(None, "page_count", |r| r.get(0))? == 0)
+        };
+        if version == 0 && empty()? {
             // A new wallet: its pages are 16 KiB, a quarter as many writes
             // for the same images as SQLite's default of 4 KiB.
             conn.pragma_update(None, "page_size", PAGE_SIZE)?;

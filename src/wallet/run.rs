@@ -51,21 +51,16 @@ impl Wallet {
     /// Starts a run of `badges` inserts (see the module's documentation);
     /// a run of one changes nothing.
     pub fn start_run(&mut self, badges: usize) -> Run {
-        if badges < 2 {
-            return Run {
-                checkpointer: None,
-                journaled: false,
-            };
-        }
-        if self.leave_wal() {
-            return Run {
-                checkpointer: None,
-                journaled: true,
-            };
-        }
+        let long = badges > 1;
+        let journaled = long && self.leave_wal();
+        let checkpointer = if long && !journaled {
+            self.checkpoint_in_background()
+        } else {
+            None
+        };
         Run {
-            checkpointer: self.checkpoint_in_background(),
-            journaled: false,
+            checkpointer,
+            journaled,
         }
     }
 
@@ -90,10 +85,18 @@ impl Wallet {
         let mode: Result<String, _> =
             self.conn
                 .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0));
-        let left = mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"))
-            // A rollback journal is flushed fully, so a power cut mid-commit
-            // cannot damage what the wallet held before.
-            && self.conn.pragma_update(None, "synchronous", "FULL").is_ok();
+        let mut left = mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete"));
+        // A rollback journal is flushed fully, so that a power cut mid-commit
+        // cannot damage what the wallet held before; without that, back to WAL.
+        if left
+            && self
+                .conn
+                .pragma_update(None, "synchronous", "FULL")
+                .is_err()
+        {
+            let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
+            left = false;
+        }
         // Setting a busy timeout fails only on a closed connection.
         let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
         left
@@ -101,19 +104,23 @@ impl Wallet {
 
     /// Adds several badges in one transaction, each as [`insert_badge`]
     /// would on its own: a badge that cannot be written leaves the others
-    /// in. When the batch as a whole cannot be committed (a full disk),
-    /// each badge is tried again in a transaction of its own, so every
-    /// badge that fits is kept. The results are in the order of `badges`.
+    /// in. When the disk fills before the batch is committed, each badge is
+    /// tried again in a transaction of its own, so every badge that fits is
+    /// kept. The results are in the order of `badges`; the error is the
+    /// whole batch's when none could be written (another process kept the
+    /// wallet busy, say).
     ///
     /// [`insert_badge`]: Wallet::insert_badge
     pub fn insert_badges(
         &mut self,
         badges: &[&NewBadge],
         now: DateTime<Utc>,
-    ) -> Vec<Result<Inserted, WalletError>> {
+    ) -> Result<Vec<Result<Inserted, WalletError>>, WalletError> {
         match self.insert_together(badges, now) {
-            Ok(results) => results,
-            Err(_) => badges.iter().map(|b| self.insert_badge(b, now)).collect(),
+            Err(WalletError::DiskFull) => {
+                Ok(badges.iter().map(|b| self.insert_badge(b, now)).collect())
+            }
+            together => together,
         }
     }
 
@@ -167,7 +174,9 @@ mod tests {
         assert!(run.journaled());
         assert_eq!(journal_mode(&wallet), "delete");
         let badges: Vec<NewBadge> = (1..=4).map(|n| image_badge(n, 256 * 1024)).collect();
-        let results = wallet.insert_badges(&badges.iter().collect::<Vec<_>>(), Utc::now());
+        let results = wallet
+            .insert_badges(&badges.iter().collect::<Vec<_>>(), Utc::now())
+            .unwrap();
         assert!(
             results
                 .iter()
@@ -196,7 +205,9 @@ mod tests {
         assert!(!run.journaled());
         assert!(started.elapsed() < BUSY_TIMEOUT / 2, "did not wait");
         assert_eq!(journal_mode(&wallet), "wal");
-        let results = wallet.insert_badges(&[&image_badge(1, 1024)], Utc::now());
+        let results = wallet
+            .insert_badges(&[&image_badge(1, 1024)], Utc::now())
+            .unwrap();
         assert!(matches!(results[0], Ok(Inserted::New { id: 1, .. })));
         run.written();
         wallet.end_run(run);
@@ -209,14 +220,16 @@ mod tests {
         let mut wallet = Wallet::open(&dir.path().join("w.sqlite3")).unwrap();
         let run = wallet.start_run(4);
         // The second is the first again: the batch sees its own badges.
-        let results = wallet.insert_badges(
-            &[
-                &image_badge(1, 10),
-                &image_badge(1, 10),
-                &image_badge(3, 10),
-            ],
-            Utc::now(),
-        );
+        let results = wallet
+            .insert_badges(
+                &[
+                    &image_badge(1, 10),
+                    &image_badge(1, 10),
+                    &image_badge(3, 10),
+                ],
+                Utc::now(),
+            )
+            .unwrap();
         assert!(matches!(results[0], Ok(Inserted::New { id: 1, .. })));
         assert!(matches!(results[1], Ok(Inserted::Duplicate(1))));
         assert!(matches!(results[2], Ok(Inserted::New { .. })));

@@ -1259,13 +1259,19 @@ fn every_published_signed_credential_gets_its_outcome_and_a_changed_one_is_a_bad
     }
 }
 
+/// The committed fixture at `tests/fixtures/<path>`, imported into a new
+/// wallet and checked: the check's result.
+fn verify_fixture(path: &str) -> Value {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
+    let text = std::fs::read_to_string(file).unwrap();
+    import_and_verify_text(&Sandbox::new(), "c.json", &text).0
+}
+
 #[test]
 fn a_credential_signed_over_an_earlier_context_text_says_which_text_it_was() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vc-di-ecdsa/ecdsa-rdfc-2019-p256/signedECDSAP256.json");
-    let sb = Sandbox::new();
-    let (result, _) =
-        import_and_verify_text(&sb, "c.json", &std::fs::read_to_string(path).unwrap());
+    let result = verify_fixture("vc-di-ecdsa/ecdsa-rdfc-2019-p256/signedECDSAP256.json");
     assert_outcome(&result, "unreachable");
     assert_eq!(
         result["evidence"]["contexts"],
@@ -1273,11 +1279,7 @@ fn a_credential_signed_over_an_earlier_context_text_says_which_text_it_was() {
             "text": "a VC 2.0 draft, in ssi-contexts 0.1.5"}])
     );
     // Read with the current texts only, nothing earlier is named.
-    let current = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/vc-di-eddsa/signedDataInt.json");
-    let sb = Sandbox::new();
-    let (result, _) =
-        import_and_verify_text(&sb, "c.json", &std::fs::read_to_string(current).unwrap());
+    let result = verify_fixture("vc-di-eddsa/signedDataInt.json");
     assert_outcome(&result, "unreachable");
     assert_eq!(result["evidence"].get("contexts"), None, "{result}");
 }
