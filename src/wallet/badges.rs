@@ -339,6 +339,10 @@ pub(super) fn insert_into(
     Ok(Inserted::New { id, beside })
 }
 
+/// The badges already here under a credential key or hosted URL.
+const KIN: &str =
+    "SELECT id, raw_text FROM badge WHERE credential_key = ?1 OR hosted_url = ?2 ORDER BY id";
+
 /// Where a badge named by `credential_key`, with this credential text and
 /// hosted URL, goes. The badges already here with that name or hosted URL
 /// are its kin: if one holds the same credential, it is a duplicate of that
@@ -350,9 +354,7 @@ pub(super) fn place(
     raw_text: &str,
     hosted_url: Option<&str>,
 ) -> Result<Placement, WalletError> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT id, raw_text FROM badge WHERE credential_key = ?1 OR hosted_url = ?2 ORDER BY id",
-    )?;
+    let mut stmt = tx.prepare_cached(KIN)?;
     let kin = stmt
         .query_map(params![credential_key, hosted_url], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
@@ -417,6 +419,21 @@ mod tests {
         }
         assert!(same_credential("https://b.example/a/1", compact));
         assert!(!same_credential(compact, &compact.replace("z1", "z2")));
+    }
+
+    #[test]
+    fn the_statements_of_an_import_are_prepared_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Wallet::open(&dir.path().join("w.sqlite3")).unwrap();
+        for n in 0..5 {
+            let text = format!(r#"{{"id":"urn:uuid:{n}"}}"#);
+            let badge = NewBadge::json_for_tests(&format!("id:urn:uuid:{n}"), &text);
+            w.insert_badge(&badge, Utc::now()).unwrap();
+        }
+        // The cached statement that placed each badge, with its counters.
+        let kin = w.conn.prepare_cached(KIN).unwrap();
+        assert_eq!(kin.get_status(rusqlite::StatementStatus::Run), 5);
+        assert_eq!(kin.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
 
     #[test]

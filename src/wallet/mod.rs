@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -185,6 +186,10 @@ fn connect(path: &Path) -> Result<Connection, WalletError> {
     )
     .map_err(|e| foreign(path, e.to_string()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The same plan whatever the values bound. Without this, a statement
+    // whose plan SQLite compared against a bound value (any `col = ?1 …
+    // ORDER BY`) is prepared again each time it comes back from the cache.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
 }
 
