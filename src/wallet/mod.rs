@@ -28,6 +28,7 @@ mod identities;
 mod key_documents;
 mod run;
 mod snapshot;
+mod writeback;
 
 pub use backpacks::{BackpackAccount, NewBackpack, PushRecord, PushStatus, RemoteCollection};
 pub use badges::{Badge, BadgeSummary, Inserted, NewBadge, Resolved, content_key};

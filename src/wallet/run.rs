@@ -15,12 +15,15 @@
 //! command), the switch is refused at once and the run stays in WAL with a
 //! [`Checkpointer`] beside it, as before; a connection opening the wallet
 //! during a run waits for the current batch and then brings it back to WAL
-//! itself, which the run's next batch simply follows.
+//! itself, which the run's next batch simply follows. While a run writes
+//! through the journal, a [`Writeback`] thread starts the disk on its pages
+//! before each commit has to wait for them.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::writeback::Writeback;
 use super::{BUSY_TIMEOUT, Checkpointer, Inserted, NewBadge, Wallet, WalletError};
 
 /// How the wallet is written during a run.
@@ -31,6 +34,9 @@ pub struct Run {
     checkpointer: Option<Checkpointer>,
     /// Whether the wallet left WAL mode for this run (and so must return).
     journaled: bool,
+    /// Set when the run writes through a rollback journal: starts the disk
+    /// on the pages written while the batch is still being built.
+    writeback: Option<Writeback>,
 }
 
 impl Run {
@@ -58,9 +64,15 @@ impl Wallet {
         } else {
             None
         };
+        let writeback = if journaled {
+            Writeback::start(&self.path)
+        } else {
+            None
+        };
         Run {
             checkpointer,
             journaled,
+            writeback,
         }
     }
 
@@ -69,6 +81,7 @@ impl Wallet {
     /// wallet) makes the switch instead; nothing is lost either way.
     pub fn end_run(&mut self, run: Run) {
         drop(run.checkpointer);
+        drop(run.writeback);
         if run.journaled {
             // Failing here leaves a valid rollback-journal wallet.
             let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
@@ -134,10 +147,17 @@ impl Wallet {
         for badge in badges {
             let one = tx.savepoint()?;
             let result = super::badges::insert_into(&one, badge, now);
-            if result.is_ok() {
-                one.commit()?;
+            match result {
+                Ok(_) => one.commit()?,
+                // Some errors (a full disk while SQLite moved pages out of
+                // its cache, an I/O error) make SQLite roll back the whole
+                // transaction, this batch's earlier badges included. The
+                // batch failed as a whole: go no further, or the next
+                // savepoint would start a transaction of its own.
+                Err(e) if one.is_autocommit() => return Err(e),
+                // Dropped uncommitted: this badge's changes are rolled back.
+                Err(_) => {}
             }
-            // Dropped uncommitted: this badge's changes are rolled back.
             results.push(result);
         }
         tx.commit()?;
@@ -173,6 +193,8 @@ mod tests {
         let run = wallet.start_run(4);
         assert!(run.journaled());
         assert_eq!(journal_mode(&wallet), "delete");
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        assert!(run.writeback.is_some(), "the disk is started early");
         let badges: Vec<NewBadge> = (1..=4).map(|n| image_badge(n, 256 * 1024)).collect();
         let results = wallet
             .insert_badges(&badges.iter().collect::<Vec<_>>(), Utc::now())
@@ -203,6 +225,7 @@ mod tests {
         let started = std::time::Instant::now();
         let run = wallet.start_run(4);
         assert!(!run.journaled());
+        assert!(run.writeback.is_none(), "the checkpointer flushes");
         assert!(started.elapsed() < BUSY_TIMEOUT / 2, "did not wait");
         assert_eq!(journal_mode(&wallet), "wal");
         let results = wallet

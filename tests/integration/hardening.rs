@@ -230,10 +230,10 @@ fn kill_badge_writer(sb: &Sandbox, args: &[&str], goal: i64) {
 #[test]
 fn an_import_killed_at_random_points_never_corrupts_and_completes_on_rerun() {
     let sb = Sandbox::new();
-    // An import commits in batches of up to 64 badges, so the folder holds
-    // enough of them for many batches and many moments in between.
-    let folder = badge_folder(&sb, "many", 1000, "kill");
-    kill_badge_writer(&sb, &["import", &folder], 1000);
+    // An import commits in batches of up to 256 badges, so the folder holds
+    // enough of them for several batches and many moments in between.
+    let folder = badge_folder(&sb, "many", 2000, "kill");
+    kill_badge_writer(&sb, &["import", &folder], 2000);
 }
 
 /// A Mozilla shutdown export of `n` baked 0.5 badges issued to `email`.
