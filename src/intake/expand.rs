@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::vec::IntoIter;
 
@@ -69,28 +69,83 @@ impl Reader {
 /// An item's label with its bytes, or why they could not be had.
 pub(super) type ItemBytes = (String, Result<Vec<u8>, IntakeError>);
 
-/// How many items are read ahead of the one being imported.
-const READ_AHEAD: usize = 2;
+/// At most this many items wait, read, for the importer…
+const AHEAD_ITEMS: usize = 64;
+/// …and the reader starts no new one while this many of their bytes wait,
+/// so a folder of large images never fills memory.
+const AHEAD_BYTES: usize = 16 << 20;
 
-/// Items read in order on a thread of their own, a few ahead of the
-/// importer, so that reading the next files overlaps with storing this one.
-/// Reads in the caller's thread when no thread can be started.
+/// The bytes read that the importer has not taken yet, shared by both ends.
+#[derive(Debug, Default)]
+struct Waiting {
+    /// Those bytes, and whether the importer has gone.
+    state: Mutex<(usize, bool)>,
+    changed: Condvar,
+}
+
+impl Waiting {
+    fn state(&self) -> MutexGuard<'_, (usize, bool)> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until another item may be read; false once the importer has gone.
+    fn room(&self) -> bool {
+        let mut state = self.state();
+        while state.0 >= AHEAD_BYTES && !state.1 {
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        !state.1
+    }
+
+    fn read(&self, bytes: usize) {
+        self.state().0 += bytes;
+    }
+
+    fn taken(&self, bytes: usize) {
+        self.state().0 -= bytes;
+        self.changed.notify_one();
+    }
+
+    fn importer_gone(&self) {
+        self.state().1 = true;
+        self.changed.notify_one();
+    }
+}
+
+/// The size of what an item read holds.
+fn size(read: &ItemBytes) -> usize {
+    read.1.as_ref().map_or(0, Vec::len)
+}
+
+/// Items read in order on a thread of their own, ahead of the importer (up
+/// to [`AHEAD_ITEMS`] and [`AHEAD_BYTES`]), so that the next files are read
+/// while this batch is stored and flushed. Reads in the caller's thread
+/// when no thread can be started.
 pub(super) struct ReadAhead {
     items: Arc<Mutex<IntoIter<Item>>>,
     ahead: Option<(Receiver<ItemBytes>, JoinHandle<()>)>,
+    waiting: Arc<Waiting>,
     inline: Reader,
 }
 
 impl ReadAhead {
     pub fn new(items: Vec<Item>) -> Self {
         let items = Arc::new(Mutex::new(items.into_iter()));
-        let (send, receive) = sync_channel(READ_AHEAD);
-        let shared = Arc::clone(&items);
+        let (send, receive) = sync_channel(AHEAD_ITEMS);
+        let waiting = Arc::new(Waiting::default());
+        let (shared, reported) = (Arc::clone(&items), Arc::clone(&waiting));
         let thread = std::thread::Builder::new()
             .name("satchel-read".into())
             .spawn(move || {
                 let mut reader = Reader::default();
-                while let Some(read) = reader.next(&shared) {
+                while reported.room() {
+                    let Some(read) = reader.next(&shared) else {
+                        return;
+                    };
+                    reported.read(size(&read));
                     if send.send(read).is_err() {
                         return; // the importer stopped
                     }
@@ -99,6 +154,7 @@ impl ReadAhead {
         ReadAhead {
             items,
             ahead: thread.ok().map(|handle| (receive, handle)),
+            waiting,
             inline: Reader::default(),
         }
     }
@@ -110,6 +166,7 @@ impl Iterator for ReadAhead {
     fn next(&mut self) -> Option<ItemBytes> {
         if let Some((receive, _)) = &self.ahead {
             if let Ok(read) = receive.recv() {
+                self.waiting.taken(size(&read));
                 return Some(read);
             }
             // The thread has read everything, or died: pass a panic on.
@@ -119,6 +176,18 @@ impl Iterator for ReadAhead {
             }
         }
         self.inline.next(&self.items)
+    }
+}
+
+impl Drop for ReadAhead {
+    /// Stops the reader, waiting for room or to hand over an item, and
+    /// waits for it to end (it ends after the item it is reading, if any).
+    fn drop(&mut self) {
+        if let Some((receive, handle)) = self.ahead.take() {
+            self.waiting.importer_gone();
+            drop(receive);
+            let _ = handle.join();
+        }
     }
 }
 
@@ -254,5 +323,35 @@ mod tests {
             assert_eq!(bytes.is_err(), n % 5 == 0, "{n}");
         }
         assert_eq!(read[50].1.as_deref().unwrap(), b"https://b.example/a/1");
+    }
+
+    #[test]
+    fn the_reader_waits_at_the_byte_limit_and_stops_when_the_importer_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let half = vec![7u8; AHEAD_BYTES / 2];
+        let items = (0..4)
+            .map(|n| {
+                let path = dir.path().join(format!("{n}.png"));
+                std::fs::write(&path, &half).unwrap();
+                Item {
+                    label: n.to_string(),
+                    source: Source::File(path),
+                }
+            })
+            .collect();
+        let mut ahead = ReadAhead::new(items);
+        assert_eq!(ahead.next().unwrap().1.unwrap().len(), half.len());
+        // The next two fill the limit; the fourth is not read meanwhile.
+        let waiting = Arc::clone(&ahead.waiting);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while waiting.state().0 < AHEAD_BYTES {
+            assert!(std::time::Instant::now() < deadline, "the reader is stuck");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(waiting.state().0, AHEAD_BYTES, "two files wait, no third");
+        // Dropping it ends the waiting reader (or this test never ends).
+        drop(ahead);
+        assert!(waiting.state().1);
     }
 }
