@@ -58,6 +58,13 @@ impl Wallet {
     /// a run of one changes nothing.
     pub fn start_run(&mut self, badges: usize) -> Run {
         let long = badges > 1;
+        if long {
+            // Each badge of a batch stands alone in a savepoint, which keeps
+            // the pages it changes as they were (leaves of the table and its
+            // indexes, a few per badge) in a sub-journal: in memory, not
+            // written to a temporary file and read back.
+            let _ = self.conn.pragma_update(None, "temp_store", "MEMORY");
+        }
         let journaled = long && self.leave_wal();
         let checkpointer = if long && !journaled {
             self.checkpoint_in_background()
@@ -80,6 +87,7 @@ impl Wallet {
     /// holds it just then, that connection (or the next to open the
     /// wallet) makes the switch instead; nothing is lost either way.
     pub fn end_run(&mut self, run: Run) {
+        let _ = self.conn.pragma_update(None, "temp_store", "DEFAULT");
         drop(run.checkpointer);
         drop(run.writeback);
         if run.journaled {
@@ -177,6 +185,14 @@ mod tests {
             .unwrap()
     }
 
+    /// Where SQLite keeps temporary data: 0 its default (files), 2 memory.
+    fn temp_store(wallet: &Wallet) -> i64 {
+        wallet
+            .conn
+            .pragma_query_value(None, "temp_store", |r| r.get(0))
+            .unwrap()
+    }
+
     fn image_badge(n: u8, size: usize) -> NewBadge {
         let text = format!(r#"{{"id":"urn:uuid:{n}"}}"#);
         let mut badge = NewBadge::json_for_tests(&format!("id:urn:uuid:{n}"), &text);
@@ -195,6 +211,7 @@ mod tests {
         assert_eq!(journal_mode(&wallet), "delete");
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         assert!(run.writeback.is_some(), "the disk is started early");
+        assert_eq!(temp_store(&wallet), 2, "savepoints journal in memory");
         let badges: Vec<NewBadge> = (1..=4).map(|n| image_badge(n, 256 * 1024)).collect();
         let results = wallet
             .insert_badges(&badges.iter().collect::<Vec<_>>(), Utc::now())
@@ -209,6 +226,7 @@ mod tests {
         assert!(std::fs::metadata(&path).unwrap().len() >= 4 * 256 * 1024);
         wallet.end_run(run);
         assert_eq!(journal_mode(&wallet), "wal");
+        assert_eq!(temp_store(&wallet), 0);
         drop(wallet);
         let wallet = Wallet::open(&path).unwrap();
         for (id, badge) in (1..).zip(&badges) {
