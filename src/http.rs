@@ -11,7 +11,7 @@
 //! learner's own network.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -211,7 +211,10 @@ pub struct Response {
 /// connections are reused.
 #[derive(Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// Built at the first request: loading the system's certificates takes
+    /// milliseconds that a command with nothing to fetch need not spend. The
+    /// reason it could not be built, if so.
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
     policy: Arc<HttpPolicy>,
 }
 
@@ -224,35 +227,23 @@ impl std::fmt::Debug for Fetcher {
 }
 
 impl Fetcher {
-    /// Builds a client that enforces `policy`.
-    pub fn new(policy: HttpPolicy) -> Result<Self, FetchError> {
-        let max_redirects = policy.max_redirects;
-        let allow_private = policy.allow_private;
-        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > max_redirects {
-                return attempt.error(RedirectRefused::TooMany);
-            }
-            match check_url(attempt.url(), allow_private) {
-                Ok(()) => attempt.follow(),
-                Err(e) => attempt.error(RedirectRefused::Policy(e)),
-            }
-        });
-        let client = reqwest::Client::builder()
-            .connect_timeout(policy.connect_timeout)
-            .timeout(policy.timeout)
-            .redirect(redirect)
-            .dns_resolver(Arc::new(GuardedResolver { allow_private }))
-            .user_agent(concat!("Satchel/", env!("CARGO_PKG_VERSION")))
-            .no_proxy()
-            .build()
-            .map_err(|e| FetchError::Unreachable {
-                url: String::new(),
-                reason: format!("the HTTP client could not start: {e}"),
-            })?;
-        Ok(Fetcher {
-            client,
+    /// A client that enforces `policy`.
+    pub fn new(policy: HttpPolicy) -> Self {
+        Fetcher {
+            client: Arc::new(OnceLock::new()),
             policy: Arc::new(policy),
-        })
+        }
+    }
+
+    /// The client, built the first time it is needed.
+    fn client(&self, url: &str) -> Result<&reqwest::Client, FetchError> {
+        self.client
+            .get_or_init(|| build_client(&self.policy).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| FetchError::Unreachable {
+                url: url.to_owned(),
+                reason: format!("the HTTP client could not start: {e}"),
+            })
     }
 
     /// The policy this client enforces.
@@ -299,7 +290,10 @@ impl Fetcher {
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self.client.request(method, parsed).header(ACCEPT, accept);
+        let mut builder = self
+            .client(url)?
+            .request(method, parsed)
+            .header(ACCEPT, accept);
         if let Some(value) = &request.authorization {
             let mut value = HeaderValue::from_str(value).map_err(|_| FetchError::BadUrl {
                 url: url.to_owned(),
@@ -390,6 +384,30 @@ impl Fetcher {
             reason,
         }
     }
+}
+
+/// A client that enforces `policy`: redirects and addresses checked at
+/// every hop, its time limits, no proxy.
+fn build_client(policy: &HttpPolicy) -> reqwest::Result<reqwest::Client> {
+    let max_redirects = policy.max_redirects;
+    let allow_private = policy.allow_private;
+    let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > max_redirects {
+            return attempt.error(RedirectRefused::TooMany);
+        }
+        match check_url(attempt.url(), allow_private) {
+            Ok(()) => attempt.follow(),
+            Err(e) => attempt.error(RedirectRefused::Policy(e)),
+        }
+    });
+    reqwest::Client::builder()
+        .connect_timeout(policy.connect_timeout)
+        .timeout(policy.timeout)
+        .redirect(redirect)
+        .dns_resolver(Arc::new(GuardedResolver { allow_private }))
+        .user_agent(concat!("Satchel/", env!("CARGO_PKG_VERSION")))
+        .no_proxy()
+        .build()
 }
 
 /// The deepest error message in a chain, which is usually the informative one.
@@ -586,7 +604,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_private_address_is_refused_without_a_request() {
-        let fetcher = Fetcher::new(HttpPolicy::default()).unwrap();
+        let fetcher = Fetcher::new(HttpPolicy::default());
         let err = fetcher.get_json("http://127.0.0.1:9/x").await.unwrap_err();
         assert!(matches!(err, FetchError::PrivateAddress { .. }), "{err}");
         assert!(err.to_string().contains("--allow-private-network"));

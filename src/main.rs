@@ -192,24 +192,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             .context("no wallet location: pass --wallet PATH or set SATCHEL_WALLET")
     };
     let open = || -> Result<Wallet> { Ok(Wallet::open(&wallet_path()?)?) };
-    let fetcher = || -> Result<Fetcher> {
+    let fetcher = || -> Fetcher {
         let mut policy = HttpPolicy::with_private(cli.allow_private_network);
         if let Some(ms) = cli.http_timeout_ms {
             policy.timeout = std::time::Duration::from_millis(ms);
             policy.connect_timeout = policy.connect_timeout.min(policy.timeout);
         }
-        Ok(Fetcher::new(policy)?)
+        Fetcher::new(policy)
     };
     match cli.command {
-        Command::Backpack { ref action } => cli::backpack::run(&mut open()?, &fetcher()?, action),
-        Command::Push(ref args) => cli::backpack::push(&mut open()?, &fetcher()?, args),
-        Command::Pull(ref args) => cli::backpack::pull(&mut open()?, &fetcher()?, args),
+        Command::Backpack { ref action } => cli::backpack::run(&mut open()?, &fetcher(), action),
+        Command::Push(ref args) => cli::backpack::push(&mut open()?, &fetcher(), args),
+        Command::Pull(ref args) => cli::backpack::pull(&mut open()?, &fetcher(), args),
         Command::Identity { ref action } => cli::identity::run(&mut open()?, action),
         Command::Import {
             ref inputs,
             add_identities,
             json,
-        } => cli::badges::import(&mut open()?, &fetcher()?, inputs, add_identities, json),
+        } => cli::badges::import(&mut open()?, &fetcher(), inputs, add_identities, json),
         Command::Inspect { ref file, json } => cli::badges::inspect(file, json),
         Command::List { json } => cli::badges::list(&open()?, json),
         Command::Show { id, json } => cli::badges::show(&open()?, id, json),
@@ -228,7 +228,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     add_identities,
                     json,
                 },
-        } => cli::migrate::mozilla(&mut open()?, &fetcher()?, path, add_identities, json),
+        } => cli::migrate::mozilla(&mut open()?, &fetcher(), path, add_identities, json),
         Command::Collection { ref action } => cli::collection::run(&mut open()?, action),
         Command::Share { ref target } => cli::share::run(&open()?, target),
         Command::Publish {
@@ -241,8 +241,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ref output,
         } => cli::export::export(&mut open()?, target, output.as_deref()),
         Command::Verify { ref ids, all, json } => {
-            cli::verify::run(&mut open()?, &fetcher()?, ids, all, json)
+            cli::verify::run(&mut open()?, &fetcher(), ids, all, json)
         }
-        Command::Refresh { json } => cli::badges::refresh(&mut open()?, &fetcher()?, json),
+        Command::Refresh { json } => cli::badges::refresh(&mut open()?, &fetcher(), json),
     }
 }

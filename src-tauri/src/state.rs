@@ -71,7 +71,7 @@ impl Desktop {
     /// Opens the wallet at `path` with the given HTTP policy.
     pub fn open(path: &Path, policy: HttpPolicy) -> Result<Self, CommandError> {
         let reader = Wallet::open(path)?;
-        let fetcher = Fetcher::new(policy)?;
+        let fetcher = Fetcher::new(policy);
         Ok(Desktop {
             path: path.to_owned(),
             reader: Mutex::new(Some(reader)),

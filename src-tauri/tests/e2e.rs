@@ -604,7 +604,7 @@ fn measure_a_10k_badge_wallet() {
     const COUNT: usize = 10_000;
     let (home, wallet_path, files) = home_with_many(COUNT);
     let mut wallet = satchel::wallet::Wallet::open(&wallet_path).unwrap();
-    let fetcher = satchel::http::Fetcher::new(satchel::http::HttpPolicy::default()).unwrap();
+    let fetcher = satchel::http::Fetcher::new(satchel::http::HttpPolicy::default());
     let inputs = [files.display().to_string()];
     let intake = tauri::async_runtime::block_on(satchel::intake::take(
         &mut wallet,

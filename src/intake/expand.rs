@@ -105,8 +105,13 @@ impl Waiting {
     }
 
     fn taken(&self, bytes: usize) {
-        self.state().0 -= bytes;
-        self.changed.notify_one();
+        let mut state = self.state();
+        // The reader waits only while the limit is reached.
+        let full = state.0 >= AHEAD_BYTES;
+        state.0 -= bytes;
+        if full {
+            self.changed.notify_one();
+        }
     }
 
     fn importer_gone(&self) {
@@ -204,55 +209,73 @@ pub(super) fn expand(inputs: &[String]) -> Vec<Item> {
             });
             continue;
         }
-        expand_path(Path::new(input), true, &mut items);
+        expand_path(Path::new(input), &mut items);
     }
     items
 }
 
-fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
-    let label = path.display().to_string();
-    let fail = |items: &mut Vec<Item>, e: IntakeError| {
-        items.push(Item {
-            label: label.clone(),
-            source: Source::Failed(e),
-        })
-    };
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => return fail(items, files::io_error(path, e).into()),
-    };
-    // A link inside a folder may lead anywhere, back up the tree included:
-    // only a folder the learner named is walked through a link.
-    let linked = !named && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
-    if meta.is_dir() && linked {
-        return fail(
-            items,
-            IntakeError::LinkedFolder {
-                path: path.to_owned(),
-            },
-        );
+/// Expands a path the learner named: a folder is walked (through a link,
+/// too, since the learner chose it), any other file is an item whatever its
+/// name (a ZIP is listed).
+fn expand_path(path: &Path, items: &mut Vec<Item>) {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => walk(path, items),
+        Ok(_) => expand_file(path, true, items),
+        Err(e) => failed(path, files::io_error(path, e).into(), items),
     }
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => return fail(items, files::io_error(path, e).into()),
-        };
-        entries.sort();
-        for entry in entries {
-            let hidden = entry
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if !hidden {
-                expand_path(&entry, false, items);
-            }
+}
+
+/// Expands the files below `dir`, in name order: hidden ones skipped, and
+/// a link to a folder refused, since it may lead anywhere, back up the tree
+/// included. The kind of each entry comes with the folder's listing, so
+/// only links are looked up.
+fn walk(dir: &Path, items: &mut Vec<Item>) {
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+            .collect(),
+        Err(e) => return failed(dir, files::io_error(dir, e).into(), items),
+    };
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in entries {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
         }
-        return;
+        let folder = match kind {
+            Some(kind) if kind.is_symlink() => {
+                if path.is_dir() {
+                    failed(
+                        &path,
+                        IntakeError::LinkedFolder { path: path.clone() },
+                        items,
+                    );
+                    continue;
+                }
+                false
+            }
+            Some(kind) => kind.is_dir(),
+            None => path.is_dir(),
+        };
+        if folder {
+            walk(&path, items);
+        } else {
+            expand_file(&path, false, items);
+        }
     }
+}
+
+/// Expands one file: a ZIP is listed entry by entry; any other is an item
+/// when the learner `named` it or its ending is a badge file's.
+fn expand_file(path: &Path, named: bool, items: &mut Vec<Item>) {
+    let label = path.display().to_string();
     let ext = files::extension(&label);
     if ext == "zip" {
         match list_zip(path) {
             Ok(entries) => items.extend(entries),
-            Err(e) => fail(items, e),
+            Err(e) => failed(path, e, items),
         }
     } else if named || BADGE_EXTENSIONS.contains(&ext.as_str()) {
         items.push(Item {
@@ -260,6 +283,14 @@ fn expand_path(path: &Path, named: bool, items: &mut Vec<Item>) {
             source: Source::File(path.to_owned()),
         });
     }
+}
+
+/// An item for `path` that failed before it was read.
+fn failed(path: &Path, e: IntakeError, items: &mut Vec<Item>) {
+    items.push(Item {
+        label: path.display().to_string(),
+        source: Source::Failed(e),
+    });
 }
 
 /// Lists the badge entries of a ZIP without inflating anything.

@@ -54,7 +54,7 @@ impl World {
         World {
             _dir: dir,
             wallet,
-            fetcher: Fetcher::new(HttpPolicy::with_private(true)).unwrap(),
+            fetcher: Fetcher::new(HttpPolicy::with_private(true)),
             secrets: Secrets::mock(),
         }
     }
@@ -858,7 +858,7 @@ async fn a_backpack_that_does_not_answer_keeps_what_went_through_and_the_retry_s
     assert_stopped_at(&cut, 0, &["badgr did not answer ("]);
 
     // A new run (a new process, no open connection) is refused.
-    w.fetcher = Fetcher::new(HttpPolicy::with_private(true)).unwrap();
+    w.fetcher = Fetcher::new(HttpPolicy::with_private(true));
     let report = w.push("badgr", Selection::All).await;
     assert_eq!(
         statuses(&report),

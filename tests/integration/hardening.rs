@@ -662,7 +662,7 @@ fn the_windows_connections_and_a_cli_import_share_one_wallet_and_lose_nothing() 
         })
         .collect();
     let reader = Mutex::new(Wallet::open(&sb.wallet).unwrap());
-    let fetcher = Fetcher::new(HttpPolicy::with_private(false)).unwrap();
+    let fetcher = Fetcher::new(HttpPolicy::with_private(false));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

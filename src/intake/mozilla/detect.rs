@@ -107,12 +107,14 @@ fn walk_folder(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Int
     for entry in entries.flatten() {
         let path = entry.path();
         // Hidden files are skipped, and so are links to folders, which may
-        // lead back up the tree.
-        let linked_folder = entry.file_type().is_ok_and(|t| t.is_symlink()) && path.is_dir();
+        // lead back up the tree. The listing gives each entry's kind, so
+        // only links are looked up.
+        let kind = entry.file_type().ok();
+        let linked_folder = kind.is_some_and(|t| t.is_symlink()) && path.is_dir();
         if entry.file_name().to_string_lossy().starts_with('.') || linked_folder {
             continue;
         }
-        if path.is_dir() {
+        if kind.map_or_else(|| path.is_dir(), |t| t.is_dir()) {
             walk_folder(root, &path, out)?;
         } else if let Ok(relative) = path.strip_prefix(root) {
             out.push(relative.to_string_lossy().replace('\\', "/"));
