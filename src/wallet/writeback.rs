@@ -14,9 +14,12 @@
 //! The thread uses SQLite's own descriptor of the wallet file, found in
 //! `/proc/self/fd`, and never opens or closes one of its own: closing any
 //! descriptor of a file drops every POSIX lock the process holds on it,
-//! SQLite's included. The run that starts the thread stops it before the
-//! connection (and so the descriptor) can close. Elsewhere than Linux there
-//! is no thread and commits flush as before.
+//! SQLite's included. The run that starts the thread stops it before its
+//! own connection can close; if the descriptor found was another
+//! connection's and that one closes first, a call fails or starts the disk
+//! early on whatever file reuses the number, and nothing changes on disk
+//! either way. Elsewhere than Linux there is no thread and commits flush as
+//! before.
 
 use std::path::Path;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
@@ -86,9 +89,9 @@ fn descriptor_of(_path: &Path) -> Option<i32> {
 /// Asks the kernel to start writing the file's dirty pages, without waiting.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn start_writing(fd: i32) {
-    // SAFETY: `sync_file_range` only reads its arguments; `fd` stays open
-    // while the thread runs (see the module's documentation), and on a bad
-    // descriptor the call fails harmlessly with EBADF.
+    // SAFETY: `sync_file_range` touches no memory of ours and changes no
+    // data: on any descriptor it at most starts writing that file's dirty
+    // pages, and on a closed one it fails with EBADF.
     unsafe {
         libc::sync_file_range(fd, 0, 0, libc::SYNC_FILE_RANGE_WRITE);
     }
