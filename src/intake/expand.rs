@@ -75,47 +75,54 @@ const AHEAD_ITEMS: usize = 64;
 /// so a folder of large images never fills memory.
 const AHEAD_BYTES: usize = 16 << 20;
 
-/// The bytes read that the importer has not taken yet, shared by both ends.
+/// What the reader and the importer share about the items waiting.
 #[derive(Debug, Default)]
 struct Waiting {
-    /// Those bytes, and whether the importer has gone.
-    state: Mutex<(usize, bool)>,
+    state: Mutex<WaitingState>,
     changed: Condvar,
 }
 
+#[derive(Debug, Default)]
+struct WaitingState {
+    /// The bytes read that the importer has not taken yet.
+    bytes: usize,
+    /// Set when the importer stops taking items.
+    importer_gone: bool,
+}
+
 impl Waiting {
-    fn state(&self) -> MutexGuard<'_, (usize, bool)> {
+    fn state(&self) -> MutexGuard<'_, WaitingState> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Waits until another item may be read; false once the importer has gone.
     fn room(&self) -> bool {
         let mut state = self.state();
-        while state.0 >= AHEAD_BYTES && !state.1 {
+        while state.bytes >= AHEAD_BYTES && !state.importer_gone {
             state = self
                 .changed
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
         }
-        !state.1
+        !state.importer_gone
     }
 
     fn read(&self, bytes: usize) {
-        self.state().0 += bytes;
+        self.state().bytes += bytes;
     }
 
     fn taken(&self, bytes: usize) {
         let mut state = self.state();
         // The reader waits only while the limit is reached.
-        let full = state.0 >= AHEAD_BYTES;
-        state.0 -= bytes;
+        let full = state.bytes >= AHEAD_BYTES;
+        state.bytes -= bytes;
         if full {
             self.changed.notify_one();
         }
     }
 
     fn importer_gone(&self) {
-        self.state().1 = true;
+        self.state().importer_gone = true;
         self.changed.notify_one();
     }
 }
@@ -244,25 +251,19 @@ fn walk(dir: &Path, items: &mut Vec<Item>) {
         if hidden {
             continue;
         }
+        let link = kind.is_some_and(|k| k.is_symlink());
         let folder = match kind {
-            Some(kind) if kind.is_symlink() => {
-                if path.is_dir() {
-                    failed(
-                        &path,
-                        IntakeError::LinkedFolder { path: path.clone() },
-                        items,
-                    );
-                    continue;
-                }
-                false
-            }
-            Some(kind) => kind.is_dir(),
-            None => path.is_dir(),
+            Some(k) if !link => k.is_dir(),
+            _ => path.is_dir(),
         };
-        if folder {
-            walk(&path, items);
-        } else {
-            expand_file(&path, false, items);
+        match (folder, link) {
+            (true, true) => failed(
+                &path,
+                IntakeError::LinkedFolder { path: path.clone() },
+                items,
+            ),
+            (true, false) => walk(&path, items),
+            (false, _) => expand_file(&path, false, items),
         }
     }
 }
@@ -375,14 +376,18 @@ mod tests {
         // The next two fill the limit; the fourth is not read meanwhile.
         let waiting = Arc::clone(&ahead.waiting);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while waiting.state().0 < AHEAD_BYTES {
+        while waiting.state().bytes < AHEAD_BYTES {
             assert!(std::time::Instant::now() < deadline, "the reader is stuck");
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         std::thread::sleep(std::time::Duration::from_millis(200));
-        assert_eq!(waiting.state().0, AHEAD_BYTES, "two files wait, no third");
+        assert_eq!(
+            waiting.state().bytes,
+            AHEAD_BYTES,
+            "two files wait, no third"
+        );
         // Dropping it ends the waiting reader (or this test never ends).
         drop(ahead);
-        assert!(waiting.state().1);
+        assert!(waiting.state().importer_gone);
     }
 }
