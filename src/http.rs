@@ -77,6 +77,11 @@ pub enum FetchError {
     /// Network failure, DNS failure, refused connection.
     #[error("could not reach {url}: {reason}; the issuer's site may be offline, try again later")]
     Unreachable { url: String, reason: String },
+    /// The HTTP client itself could not start, so nothing was asked.
+    #[error(
+        "Satchel could not start its web client, so {url} was not asked ({reason}); check that the system's trusted certificates are installed (on Debian, the ca-certificates package), then try again"
+    )]
+    ClientStart { url: String, reason: String },
     /// No complete answer within the time limit.
     #[error("{url} did not answer within {limit:?}; the issuer's site may be slow or offline")]
     Timeout { url: String, limit: Duration },
@@ -240,9 +245,9 @@ impl Fetcher {
         self.client
             .get_or_init(|| build_client(&self.policy).map_err(|e| e.to_string()))
             .as_ref()
-            .map_err(|e| FetchError::Unreachable {
+            .map_err(|e| FetchError::ClientStart {
                 url: url.to_owned(),
-                reason: format!("the HTTP client could not start: {e}"),
+                reason: e.clone(),
             })
     }
 

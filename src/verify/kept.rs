@@ -77,7 +77,9 @@ impl Verifier<'_> {
             Ok(doc) => doc.status >= 500,
             Err(e) => matches!(
                 e,
-                FetchError::Unreachable { .. } | FetchError::Timeout { .. }
+                FetchError::Unreachable { .. }
+                    | FetchError::Timeout { .. }
+                    | FetchError::ClientStart { .. }
             ),
         };
         if let Some(kept) = self.kept.earlier.get(url).filter(|_| down) {
