@@ -310,7 +310,9 @@ pub(super) fn insert_into(
         Placement::Beside { key, other } => (key, Some(other)),
     };
     // One statement writes the whole row: the original bytes are copied
-    // into the database once, never rewritten by a later UPDATE.
+    // into the database once, never rewritten by a later UPDATE, and a
+    // batch needs no savepoint per badge, since a failed statement is undone
+    // whole (see `Wallet::insert_badges`).
     let mut stmt = tx.prepare_cached(
         "INSERT INTO badge (dedup_key, credential_key, original, media_type, raw_text,
                 payload_kind, source, imported_at, fetched, details, details_error, credential,
