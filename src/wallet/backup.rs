@@ -70,7 +70,8 @@ impl Wallet {
         };
         if page_size(&backup)? != page_size(&self.conn)? {
             // SQLite copies into a wallet in WAL mode only pages of its own
-            // size (a backup from before wallets had 16 KiB pages): the
+            // size (a backup of a wallet made before new wallets had
+            // today's `PAGE_SIZE`): the
             // wallet leaves WAL for the copy and returns to it below, which
             // it cannot while another connection has it open.
             let mode: String =
@@ -128,7 +129,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let old_path = dir.path().join("old.sqlite3");
         {
-            // A wallet made before new wallets had 16 KiB pages.
+            // A wallet made before new wallets had larger pages.
             let conn = Connection::open(&old_path).unwrap();
             conn.execute_batch("PRAGMA page_size = 4096; CREATE TABLE t (x); DROP TABLE t;")
                 .unwrap();
@@ -146,7 +147,7 @@ mod tests {
         old.backup_to(&backup).unwrap();
 
         let mut new = Wallet::open(&dir.path().join("new.sqlite3")).unwrap();
-        assert_eq!(page_size(&new), 16 * 1024);
+        assert_eq!(page_size(&new), crate::wallet::PAGE_SIZE);
         new.restore_from(&backup, Utc::now()).unwrap();
         assert_eq!(new.list_badges().unwrap().len(), 1);
         let mode: String = new

@@ -433,17 +433,17 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing_on_import_and_export() {
         return;
     }
     let sb = Sandbox::new();
-    // 120 badges of 24 KiB each, more than the disk holds beside an empty
-    // wallet (29 pages of 16 KiB, each written to the log and then the file).
-    let folder = badge_folder_of(&sb, "fill", 120, "full", &images::noise_png(24 * 1024, 5));
+    // 160 badges of 24 KiB each, more than the disk holds beside an empty
+    // wallet (29 pages of 32 KiB, each written to the log and then the file).
+    let folder = badge_folder_of(&sb, "fill", 160, "full", &images::noise_png(24 * 1024, 5));
     let out_dir = sb.path("copied");
     std::fs::create_dir_all(&out_dir).unwrap();
     let mnt = sb.path("small");
     std::fs::create_dir_all(&mnt).unwrap();
-    // Everything happens inside a private mount namespace with a 2 MiB tmpfs;
+    // Everything happens inside a private mount namespace with a 4 MiB tmpfs;
     // the wallet is copied out before the namespace (and the tmpfs) goes away.
     let script = r#"set -u
-mount -t tmpfs -o size=2m tmpfs "$MNT" || exit 90
+mount -t tmpfs -o size=4m tmpfs "$MNT" || exit 90
 "$BIN" --wallet "$MNT/w.sqlite3" identity add ann@example.org >/dev/null || exit 91
 "$BIN" --wallet "$MNT/w.sqlite3" import --json "$FOLDER" > "$OUT/import.json" 2> "$OUT/import.err"
 echo $? > "$OUT/import.code"
