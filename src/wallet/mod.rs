@@ -295,7 +295,7 @@ impl Wallet {
         if version == 0 && empty()? {
             // A new wallet: its pages are 32 KiB, an eighth as many writes
             // for the same images as SQLite's default of 4 KiB (an import
-            // of the bench's 1,000 images took 9 % less CPU than with
+            // of the bench's 1,000 images took 9 % less time than with
             // 16 KiB, for a file 1.4 % larger; 64 KiB gained no more).
             conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         }
