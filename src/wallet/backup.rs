@@ -71,9 +71,9 @@ impl Wallet {
         if page_size(&backup)? != page_size(&self.conn)? {
             // SQLite copies into a wallet in WAL mode only pages of its own
             // size (a backup of a wallet made before new wallets had
-            // today's `PAGE_SIZE`): the
-            // wallet leaves WAL for the copy and returns to it below, which
-            // it cannot while another connection has it open.
+            // today's `PAGE_SIZE`): the wallet leaves WAL for the copy and
+            // returns to it below, which it cannot while another connection
+            // has it open.
             let mode: String =
                 self.conn
                     .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;

@@ -56,7 +56,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The page size of new wallets (wallets made earlier keep theirs).
-pub(super) const PAGE_SIZE: i64 = 32 * 1024;
+const PAGE_SIZE: i64 = 32 * 1024;
 
 /// How long a write waits for another connection's transaction to end.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

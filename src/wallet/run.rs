@@ -199,18 +199,20 @@ mod tests {
     use super::*;
     use crate::wallet::NewBadge;
 
-    fn journal_mode(wallet: &Wallet) -> String {
+    /// The value of `PRAGMA name` on the wallet's connection.
+    fn pragma<T: rusqlite::types::FromSql>(wallet: &Wallet, name: &str) -> T {
         wallet
             .conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .pragma_query_value(None, name, |r| r.get(0))
             .unwrap()
     }
 
+    fn journal_mode(wallet: &Wallet) -> String {
+        pragma(wallet, "journal_mode")
+    }
+
     fn cache_size(wallet: &Wallet) -> i64 {
-        wallet
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))
-            .unwrap()
+        pragma(wallet, "cache_size")
     }
 
     fn image_badge(n: u8, size: usize) -> NewBadge {
