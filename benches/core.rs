@@ -3,9 +3,10 @@
 //! 1. unbake 1,000 PNGs with 1 KiB–1 MiB of pixel data, half with the badge
 //!    chunk after `IDAT`, from memory: badges per second;
 //! 2. `satchel import` of those 1,000 files from disk into a new wallet:
-//!    seconds and the process's peak memory; beside it, in the same run, the
-//!    Python `openbadges-bakery` (from PyPI, in a throw-away virtual
-//!    environment) only reading the same files, whole process too;
+//!    seconds and the process's peak memory; in turn with it, in the same
+//!    run, the Python `openbadges-bakery` (from PyPI, in a throw-away
+//!    virtual environment) only reading the same files, whole process too;
+//!    five runs of each, their medians, and the median of the ratios;
 //! 3. `satchel import` of 10,000 such files (the same pictures, each baked
 //!    ten times with other badges) into a new wallet, to show that import
 //!    stays linear: seconds per 1,000;
@@ -63,24 +64,7 @@ fn main() {
 
     let folder = dir.join("badges");
     measure::write_baked(&folder, &files, files.len());
-    let (secs, peak) = import(&folder, &dir.join("import.sqlite3"));
-    println!("import_1000_files: {secs:.2} s, peak {peak:.1} MiB");
-    match python_bakery(dir) {
-        Ok(python) => {
-            let run = measure::run_timed(
-                python.to_str().expect("utf-8 path"),
-                &["-c", BAKERY_READ, folder.to_str().expect("utf-8 path")],
-            );
-            let found = String::from_utf8_lossy(&run.stdout);
-            assert_eq!(run.code, 0, "the bakery script failed");
-            assert_eq!(found.trim(), files.len().to_string(), "bakery found");
-            println!(
-                "bakery_read_1000_files: {:.2} s, peak {:.1} MiB (Python openbadges-bakery, reading only)",
-                run.secs, run.peak_mib
-            );
-        }
-        Err(why) => println!("bakery_read_1000_files: skipped: {why}"),
-    }
+    side_by_side(&folder, &dir.join("import.sqlite3"), files.len(), dir);
     if keep.is_none() {
         std::fs::remove_dir_all(&folder).expect("remove the 1,000 files");
     }
@@ -126,6 +110,80 @@ fn main() {
 
 /// How many times `satchel list --json` runs over the 10,000-badge wallet.
 const LIST_RUNS: usize = 11;
+
+/// How many times the import of the 1,000 files and the bakery's reading
+/// of them run, in turn: on a shared machine one run of each says as much
+/// about the other processes as about either program.
+const SIDE_BY_SIDE_RUNS: usize = 5;
+
+/// Imports the `count` files of `folder` into a new wallet at `wallet` and
+/// has the Python bakery (its environment in `scratch`) read them, in turn,
+/// [`SIDE_BY_SIDE_RUNS`] times; prints the median and the range of each,
+/// and the median of the runs' ratios (each import against the bakery's
+/// reading right after it).
+fn side_by_side(folder: &Path, wallet: &Path, count: usize, scratch: &Path) {
+    let python = python_bakery(scratch);
+    let folder_arg = folder.to_str().expect("utf-8 path");
+    let (mut imports, mut bakeries, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut import_peak, mut bakery_peak) = (0f64, 0f64);
+    for _ in 0..SIDE_BY_SIDE_RUNS {
+        for end in ["", "-wal", "-shm", "-journal"] {
+            let mut name = wallet.as_os_str().to_owned();
+            name.push(end);
+            let _ = std::fs::remove_file(name);
+        }
+        // The last run's wallet is off the disk's queue before this one.
+        let synced = Command::new("sync").status();
+        assert!(synced.is_ok_and(|s| s.success()), "sync failed");
+        let (secs, peak) = import(folder, wallet);
+        imports.push(secs);
+        import_peak = import_peak.max(peak);
+        let Ok(python) = &python else { continue };
+        let run = measure::run_timed(
+            python.to_str().expect("utf-8 path"),
+            &["-c", BAKERY_READ, folder_arg],
+        );
+        assert_eq!(run.code, 0, "the bakery script failed");
+        let found = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(found.trim(), count.to_string(), "bakery found");
+        bakeries.push(run.secs);
+        bakery_peak = bakery_peak.max(run.peak_mib);
+        ratios.push(secs / run.secs);
+    }
+    println!(
+        "import_1000_files: {}, peak {import_peak:.1} MiB",
+        spread(&mut imports)
+    );
+    match python {
+        Ok(_) => {
+            println!(
+                "bakery_read_1000_files: {}, peak {bakery_peak:.1} MiB (Python openbadges-bakery, reading only)",
+                spread(&mut bakeries)
+            );
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "import_vs_bakery: {:.2} times the bakery's time (median of {} runs' ratios; {:.2}–{:.2})",
+                ratios[ratios.len() / 2],
+                ratios.len(),
+                ratios[0],
+                ratios[ratios.len() - 1]
+            );
+        }
+        Err(why) => println!("bakery_read_1000_files: skipped: {why}"),
+    }
+}
+
+/// "median X s of N (fastest–slowest)" for a set of timings in seconds.
+fn spread(secs: &mut [f64]) -> String {
+    secs.sort_by(f64::total_cmp);
+    format!(
+        "median {:.3} s of {} ({:.3}–{:.3})",
+        secs[secs.len() / 2],
+        secs.len(),
+        secs[0],
+        secs[secs.len() - 1]
+    )
+}
 
 /// `satchel import --json <folder>` into a new wallet: wall seconds and peak MiB.
 fn import(folder: &Path, wallet: &Path) -> (f64, f64) {
