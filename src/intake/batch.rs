@@ -19,7 +19,7 @@ use crate::wallet::{NewBadge, Run, Wallet};
 /// Image bytes that make a batch due.
 const DUE_BYTES: usize = 16 * 1024 * 1024;
 /// Badges that make a batch due.
-const DUE_BADGES: usize = 256;
+pub(super) const DUE_BADGES: usize = 256;
 /// How long the first badge of a batch waits at most before it is stored.
 const DUE_AFTER: Duration = Duration::from_millis(500);
 
