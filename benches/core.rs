@@ -150,38 +150,33 @@ fn side_by_side(folder: &Path, wallet: &Path, count: usize, scratch: &Path) {
         bakery_peak = bakery_peak.max(run.peak_mib);
         ratios.push(secs / run.secs);
     }
+    let runs = imports.len();
+    let (median, low, high) = spread(&mut imports);
     println!(
-        "import_1000_files: {}, peak {import_peak:.1} MiB",
-        spread(&mut imports)
+        "import_1000_files: median {median:.3} s of {runs} ({low:.3}–{high:.3}), peak {import_peak:.1} MiB"
     );
     match python {
         Ok(_) => {
+            let (median, low, high) = spread(&mut bakeries);
             println!(
-                "bakery_read_1000_files: {}, peak {bakery_peak:.1} MiB (Python openbadges-bakery, reading only)",
-                spread(&mut bakeries)
+                "bakery_read_1000_files: median {median:.3} s of {runs} ({low:.3}–{high:.3}), peak {bakery_peak:.1} MiB (Python openbadges-bakery, reading only)"
             );
-            ratios.sort_by(f64::total_cmp);
+            let (median, low, high) = spread(&mut ratios);
             println!(
-                "import_vs_bakery: {:.2} times the bakery's time (median of {} runs' ratios; {:.2}–{:.2})",
-                ratios[ratios.len() / 2],
-                ratios.len(),
-                ratios[0],
-                ratios[ratios.len() - 1]
+                "import_vs_bakery: {median:.2} times the bakery's time (median of {runs} runs' ratios; {low:.2}–{high:.2})"
             );
         }
         Err(why) => println!("bakery_read_1000_files: skipped: {why}"),
     }
 }
 
-/// "median X s of N (fastest–slowest)" for a set of timings in seconds.
-fn spread(secs: &mut [f64]) -> String {
-    secs.sort_by(f64::total_cmp);
-    format!(
-        "median {:.3} s of {} ({:.3}–{:.3})",
-        secs[secs.len() / 2],
-        secs.len(),
-        secs[0],
-        secs[secs.len() - 1]
+/// The median, the smallest and the largest of `values`.
+fn spread(values: &mut [f64]) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    (
+        values[values.len() / 2],
+        values[0],
+        values[values.len() - 1],
     )
 }
 
