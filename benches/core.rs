@@ -8,8 +8,8 @@
 //!    virtual environment) only reading the same files, whole process too;
 //!    five runs of each, their medians, and the median of the ratios;
 //! 3. `satchel import` of 10,000 such files (the same pictures, each baked
-//!    ten times with other badges) into a new wallet, to show that import
-//!    stays linear: seconds per 1,000;
+//!    ten times with other badges) into a new wallet, twice, to show that
+//!    import stays linear: seconds per 1,000;
 //! 4. listing a wallet of 10,000 badges: milliseconds, in-process and as
 //!    `satchel list --json` (the median and the fastest of several runs).
 //!
@@ -72,13 +72,26 @@ fn main() {
     let many = dir.join("many");
     measure::write_baked(&many, &files, 10 * files.len());
     drop(files);
-    let (secs, peak) = import(&many, &dir.join("import10k.sqlite3"));
+    // Twice: on a virtual machine the first run also pays for the host
+    // handing over the memory its 1.5 GB of new file pages take, which the
+    // second mostly reuses (see the README's ninth round).
+    let wallet = dir.join("import10k.sqlite3");
+    let runs: Vec<(f64, f64)> = (0..2)
+        .map(|_| {
+            remove_wallet(&wallet);
+            import(&many, &wallet)
+        })
+        .collect();
+    let peak = runs.iter().map(|r| r.1).fold(0.0, f64::max);
     println!(
-        "import_10000_files: {secs:.2} s ({:.2} s per 1,000), peak {peak:.1} MiB",
-        secs / 10.0
+        "import_10000_files: {:.2} s ({:.2} s per 1,000), again into a new wallet {:.2} s ({:.2} s per 1,000), peak {peak:.1} MiB",
+        runs[0].0,
+        runs[0].0 / 10.0,
+        runs[1].0,
+        runs[1].0 / 10.0
     );
     std::fs::remove_dir_all(&many).expect("remove the 10,000 files");
-    std::fs::remove_file(dir.join("import10k.sqlite3")).expect("remove the wallet");
+    remove_wallet(&wallet);
 
     let big = dir.join("big.sqlite3");
     fill_wallet(&big, 10_000 / scale);
@@ -127,14 +140,7 @@ fn side_by_side(folder: &Path, wallet: &Path, count: usize, scratch: &Path) {
     let (mut imports, mut bakeries, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     let (mut import_peak, mut bakery_peak) = (0f64, 0f64);
     for _ in 0..SIDE_BY_SIDE_RUNS {
-        for end in ["", "-wal", "-shm", "-journal"] {
-            let mut name = wallet.as_os_str().to_owned();
-            name.push(end);
-            let _ = std::fs::remove_file(name);
-        }
-        // The last run's wallet is off the disk's queue before this one.
-        let synced = Command::new("sync").status();
-        assert!(synced.is_ok_and(|s| s.success()), "sync failed");
+        remove_wallet(wallet);
         let (secs, peak) = import(folder, wallet);
         imports.push(secs);
         import_peak = import_peak.max(peak);
@@ -168,6 +174,19 @@ fn side_by_side(folder: &Path, wallet: &Path, count: usize, scratch: &Path) {
         }
         Err(why) => println!("bakery_read_1000_files: skipped: {why}"),
     }
+}
+
+/// Removes the wallet at `path` and the files SQLite keeps beside it, if
+/// any, and waits until the disk has no more of it to write, so that the
+/// next import does not wait for the last one's.
+fn remove_wallet(path: &Path) {
+    for end in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(end);
+        let _ = std::fs::remove_file(name);
+    }
+    let synced = Command::new("sync").status();
+    assert!(synced.is_ok_and(|s| s.success()), "sync failed");
 }
 
 /// The median, the smallest and the largest of `values`.
