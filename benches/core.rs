@@ -72,7 +72,7 @@ fn main() {
     let many = dir.join("many");
     measure::write_baked(&many, &files, 10 * files.len());
     drop(files);
-    // Twice: on a virtual machine the first run also pays for the host
+    // Twice: on a virtual machine the first run may also pay for the host
     // handing over the memory its 1.5 GB of new file pages take, which the
     // second mostly reuses (see the README's ninth round).
     let wallet = dir.join("import10k.sqlite3");

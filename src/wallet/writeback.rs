@@ -30,8 +30,8 @@ use std::time::Duration;
 /// bench's 1,000 images writes a batch's 16 MiB faster than the disk takes
 /// them in, so each commit waits for what was written since the last ask:
 /// asked every 5 ms, its flushes waited 78–81 ms in all; every 1 ms,
-/// 52–54 ms (median import 0.257 → 0.243 s). Every 0.25 ms cost more CPU
-/// than it saved.
+/// 52–54 ms (median import 0.257 → 0.243 s). Every 0.5 ms gained a little
+/// more time for more CPU; every 0.25 ms took more CPU still.
 const EVERY: Duration = Duration::from_millis(1);
 
 /// A thread starting the disk on the wallet's dirty pages; stops when dropped.
