@@ -176,17 +176,12 @@ fn side_by_side(folder: &Path, wallet: &Path, count: usize, scratch: &Path) {
     }
 }
 
-/// Removes the wallet at `path` and the files SQLite keeps beside it, if
-/// any, and waits until the disk has no more of it to write, so that the
-/// next import does not wait for the last one's.
+/// Removes the wallet at `path` with the files beside it, and waits until
+/// the disk has no more of it to write, so that the next import does not
+/// wait for the last one's.
 fn remove_wallet(path: &Path) {
-    for end in ["", "-wal", "-shm", "-journal"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(end);
-        let _ = std::fs::remove_file(name);
-    }
-    let synced = Command::new("sync").status();
-    assert!(synced.is_ok_and(|s| s.success()), "sync failed");
+    measure::remove_wallet(path);
+    measure::sync_disk();
 }
 
 /// The median, the smallest and the largest of `values`.

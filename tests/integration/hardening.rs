@@ -124,15 +124,6 @@ fn badges_in(sb: &Sandbox) -> i64 {
     }
 }
 
-/// Deletes the wallet with its WAL, so a finished command has work again.
-fn remove_wallet(sb: &Sandbox) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = sb.wallet.clone().into_os_string();
-        name.push(suffix);
-        let _ = std::fs::remove_file(name);
-    }
-}
-
 /// Where a kill landed, judged from what the killed run left behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Landed {
@@ -213,7 +204,9 @@ fn kill_badge_writer(sb: &Sandbox, args: &[&str], goal: i64) {
         let landed = landed_by_count(last, now, goal);
         last = now;
         if landed == Landed::After {
-            remove_wallet(sb);
+            // The wallet and the files beside it go, so that the command
+            // has work again.
+            satchel_test_support::measure::remove_wallet(&sb.wallet);
             last = 0;
         }
         landed

@@ -153,6 +153,22 @@ pub fn write_baked(folder: &Path, files: &[Vec<u8>], count: usize) {
     // The files are on disk before anything is timed, as a learner's are:
     // otherwise the kernel writes them out during the import and its
     // flushes wait for them.
+    sync_disk();
+}
+
+/// Waits until the disk holds everything written so far (`sync`), so that
+/// what comes next is not timed waiting for it.
+pub fn sync_disk() {
     let synced = Command::new("sync").status();
     assert!(synced.is_ok_and(|s| s.success()), "sync failed");
+}
+
+/// Removes the wallet at `path` and the files SQLite keeps beside it (its
+/// log, shared memory and rollback journal), those that exist.
+pub fn remove_wallet(path: &Path) {
+    for end in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(end);
+        let _ = std::fs::remove_file(name);
+    }
 }
